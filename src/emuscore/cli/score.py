@@ -1,0 +1,58 @@
+"""`emuscore score RULESET DATA`: rank every cluster and propose award recipients."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+import emuscore
+from emuscore.cli import main
+from emuscore.cli.options import data_argument, encoding_option, ruleset_argument
+from emuscore.engine import Result
+from emuscore.io.results import rows, write_results
+
+
+@main.command()
+@ruleset_argument
+@data_argument
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write one row per unit to FILE.csv or FILE.json.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the award proposals.")
+@encoding_option
+def score(ruleset: str, data: str, out: Path | None, quiet: bool, encoding: str) -> None:
+    """Score DATA with RULESET, rank each cluster and propose award recipients."""
+    result = emuscore.run(emuscore.load_ruleset(ruleset), emuscore.load_data(data, encoding))
+    if out is not None:
+        write_results(result, out)
+    if not quiet:
+        print_clusters(result)
+    print_awards(result)
+    if out is not None:
+        click.echo(f"wrote {out}")
+
+
+def print_clusters(result: Result) -> None:
+    table = rows(result)
+    width = max(len(r["unit_id"]) for r in table)
+    name_width = min(max(len(r["name"]) for r in table), 48)
+    cluster = None
+    for row in table:
+        if row["cluster_id"] != cluster:
+            cluster = row["cluster_id"]
+            click.secho(f"\ncluster {cluster}", bold=True)
+            click.echo(f"  {'rank':>4}  {'unit':<{width}}  {'name':<{name_width}}  {'total':>8}  "
+                       "class / awards")
+        rank = row["cluster_rank"] + ("=" if row["tied"] else "")
+        click.echo(f"  {rank:>4}  {row['unit_id']:<{width}}  {row['name'][:name_width]:<{name_width}}"
+                   f"  {row['total']:>8}  {row['classification']}"
+                   + (f"  [{row['awards']}]" if row["awards"] else ""))
+
+
+def print_awards(result: Result) -> None:
+    click.echo("")
+    for rule in result.ruleset.awards:
+        given = [p for p in result.proposals if p.award == rule.id]
+        click.secho(f"{rule.title or rule.id} ({rule.id}): {len(given)} proposed", bold=True)
+        for p in given:
+            click.echo(f"  {p.unit}: {p.reason}")

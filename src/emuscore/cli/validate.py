@@ -1,0 +1,29 @@
+"""`emuscore validate RULESET [DATA]`: check a ruleset, and optionally the data against it."""
+
+from __future__ import annotations
+
+import click
+
+import emuscore
+from emuscore.cli import main
+from emuscore.cli.options import encoding_option, ruleset_argument
+from emuscore.ruleset import can_tie
+
+
+@main.command()
+@ruleset_argument
+@click.argument("data", required=False, type=click.Path(path_type=str))
+@encoding_option
+def validate(ruleset: str, data: str | None, encoding: str) -> None:
+    """Check RULESET (and DATA, if given) and report every problem at once."""
+    rs = emuscore.load_ruleset(ruleset)
+    click.echo(f"ruleset {rs.meta.id} {rs.meta.version}: {len(rs.criteria)} criteria in "
+               f"{len(rs.groups)} groups, {len(rs.awards)} awards: ok")
+    if can_tie(rs):
+        click.echo("note: the ranking order can leave two units tied (it does not end with "
+                   "\"unit_id asc\"); tied units share a rank, and an award slot they tie for "
+                   "is left to the council")
+    if data is not None:
+        result = emuscore.run(rs, emuscore.load_data(data, encoding))
+        click.echo(f"data {data}: {result.data.size} units in {len(result.data.cluster_ids)} "
+                   "clusters: ok")

@@ -1,0 +1,374 @@
+"""score -> classify -> rank -> award: pure functions from frozen values to frozen values."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from attrs import frozen
+
+from emuscore.dataset import Dataset
+from emuscore.exact import IntArray, decimals_of, format_units, to_units
+from emuscore.model import AwardRule, Criterion, Gate, Ruleset
+from emuscore.plugins import Registered, Registry, default_registry
+from emuscore.problems import DataError, PluginError, Problem
+from emuscore.scoring import ScoreContext
+
+
+@frozen(eq=False)
+class Scores:
+    """Points of every unit, exact integers of 10**-scale, in the dataset's unit order."""
+
+    criteria: dict[str, IntArray]
+    groups: dict[str, IntArray]
+    deductions: IntArray
+    bonus: IntArray
+    total: IntArray
+
+
+@frozen(eq=False)
+class Ranks:
+    rank: IntArray
+    """1-based rank inside the unit's cluster; tied units share the better rank."""
+    tied: IntArray
+    decided_by: tuple[str | None, ...]
+    """The ranking entry that separated the unit from its neighbour above (below, for the
+    first of a cluster); None when tied with it or alone in the cluster."""
+
+
+@frozen
+class Proposal:
+    award: str
+    unit: str
+    reason: str
+
+
+@frozen
+class Skip:
+    award: str
+    unit: str
+    reason: str
+
+
+@frozen(eq=False)
+class Result:
+    ruleset: Ruleset
+    data: Dataset
+    scores: Scores
+    classes: tuple[str, ...]
+    ranks: Ranks
+    proposals: tuple[Proposal, ...]
+    skips: tuple[Skip, ...]
+
+    def awards_of(self, unit_id: str) -> list[str]:
+        return [p.award for p in self.proposals if p.unit == unit_id]
+
+    def points(self, values: IntArray, unit: int) -> str:
+        return format_units(int(values[unit]), self.ruleset.scale)
+
+
+def run(ruleset: Ruleset, data: Dataset, registry: Registry | None = None) -> Result:
+    """The whole pipeline on one ruleset and one year's data."""
+    registry = registry or default_registry()
+    check_inputs(ruleset, data, registry)
+    scores = score(ruleset, data, registry)
+    classes = classify(ruleset, scores, registry)
+    ranks = rank(ruleset, data, scores)
+    proposals, skips = award(ruleset, data, scores, classes, ranks)
+    return Result(ruleset, data, scores, classes, ranks, proposals, skips)
+
+
+def check_inputs(ruleset: Ruleset, data: Dataset, registry: Registry) -> None:
+    """Every indicator the ruleset reads exists in the data (all problems at once)."""
+    problems = []
+    for c in ruleset.criteria:
+        for indicator in registry.scorers[c.scorer].scorer.inputs(c.params).values():
+            if indicator not in data.indicators:
+                problems.append(Problem(
+                    f"needs indicator '{indicator}', which {data.source} does not have; add it "
+                    "to measures.csv (or a column of units.csv)", where=f"criterion {c.id}"))
+    for g in ruleset.gates:
+        if g.indicator not in data.indicators:
+            problems.append(Problem(f"needs indicator '{g.indicator}', which {data.source} does "
+                                    "not have", where=f"gate {g.id}"))
+    for entry in ruleset.ranking.order:
+        name = entry.split()[0]
+        if name.startswith("indicator:") and name[10:] not in data.indicators:
+            problems.append(Problem(f"ranking uses '{name}', which {data.source} does not have"))
+    if problems:
+        raise DataError(problems)
+
+
+def context(ruleset: Ruleset, data: Dataset, criterion: Criterion) -> ScoreContext:
+    return ScoreContext(criterion, data.indicators, data.unit_ids, data.cluster_codes,
+                        ruleset.scale, ruleset.rounding)
+
+
+def score_criterion(ruleset: Ruleset, data: Dataset, criterion: Criterion,
+                    registered: Registered) -> IntArray:
+    """One criterion's points, with the scorer's output checked against its contract."""
+    scorer = registered.scorer
+    who = f"plugin {registered.plugin} {registered.version}, scorer {scorer.name}"
+    try:
+        points = scorer.score(context(ruleset, data, criterion))
+    except (DataError, PluginError):
+        raise
+    except Exception as e:
+        raise PluginError(f"{who} failed on criterion {criterion.id}: "
+                          f"{type(e).__name__}: {e}") from e
+    if not isinstance(points, np.ndarray) or points.shape != (data.size,):
+        shape = getattr(points, "shape", type(points).__name__)
+        raise PluginError(f"{who} returned {shape} for criterion {criterion.id}; expected an "
+                          f"array of {data.size} values, one per unit")
+    if points.dtype == object:
+        bad = [i for i, v in enumerate(points.tolist()) if type(v) is not int]
+        if bad:
+            raise PluginError(f"{who} returned {points[bad[0]]!r} for unit {data.unit_ids[bad[0]]} "
+                              f"on criterion {criterion.id}; scores must be exact integers of "
+                              f"10^-{ruleset.scale} points, never floats")
+    elif points.dtype.kind not in "iu":
+        raise PluginError(f"{who} returned {points.dtype} values on criterion {criterion.id}; "
+                          f"scores must be exact integers of 10^-{ruleset.scale} points")
+    lo, hi = (to_units(v, ruleset.scale) for v in scorer.bounds(criterion))
+    outside = (points < lo) | (points > hi)
+    if outside.any():
+        i = int(np.flatnonzero(outside)[0])
+        raise PluginError(f"{who} gave unit {data.unit_ids[i]} "
+                          f"{format_units(int(points[i]), ruleset.scale)} points on criterion "
+                          f"{criterion.id}, outside its range {lo_hi(ruleset, lo, hi)}")
+    return points
+
+
+def lo_hi(ruleset: Ruleset, lo: int, hi: int) -> str:
+    return f"{format_units(lo, ruleset.scale)}..{format_units(hi, ruleset.scale)}"
+
+
+def score(ruleset: Ruleset, data: Dataset, registry: Registry) -> Scores:
+    criteria = {c.id: score_criterion(ruleset, data, c, registry.scorers[c.scorer])
+                for c in ruleset.criteria}
+    zero: IntArray = np.zeros(data.size, np.int64)
+    groups = {}
+    for g in ruleset.groups:
+        members = [criteria[c.id] for c in ruleset.criteria if c.group == g.id]
+        groups[g.id] = np.minimum(sum(members, zero), to_units(g.max, ruleset.scale))
+
+    def role_sum(role: str) -> IntArray:
+        return sum((criteria[c.id] for c in ruleset.criteria
+                    if registry.scorers[c.scorer].scorer.role == role), zero)
+
+    ungrouped = [criteria[c.id] for c in ruleset.criteria if c.group is None]
+    total = sum(groups.values(), zero) + sum(ungrouped, zero)
+    return Scores(criteria, groups, role_sum("deduction"), role_sum("bonus"), total)
+
+
+def classify(ruleset: Ruleset, scores: Scores, registry: Registry) -> tuple[str, ...]:
+    """Each unit's class: the first band whose minima it meets."""
+    if ruleset.classification is None:
+        return ("",) * len(scores.total)
+    points_criteria = [c for c in ruleset.criteria
+                       if registry.scorers[c.scorer].scorer.role == "points"]
+    label = np.full(len(scores.total), "", dtype=object)
+    undecided = np.ones(len(scores.total), bool)
+    for band in ruleset.classification.bands:
+        ok = undecided.copy()
+        if band.min_total is not None:
+            ok &= scores.total >= _ceil_units(band.min_total, ruleset.scale)
+        if band.min_each is not None:
+            for c in points_criteria:
+                ok &= scores.criteria[c.id] >= _ceil_units(band.min_each * c.max, ruleset.scale)
+        label[ok] = band.label
+        undecided &= ~ok
+    return tuple(label.tolist())
+
+
+def _ceil_units(value: Decimal, scale: int) -> int:
+    """The least whole number of 10**-scale units that is >= value (exact)."""
+    return int(value.scaleb(scale).to_integral_value(rounding="ROUND_CEILING"))
+
+
+def sort_columns(ruleset: Ruleset, data: Dataset, scores: Scores) -> list[IntArray]:
+    """One ascending integer key per ranking entry (desc entries negated)."""
+    keys = []
+    for entry in ruleset.ranking.order:
+        name, direction = entry.split()
+        prefix, _, ref = name.partition(":")
+        values: IntArray
+        if name == "unit_id":
+            values = data.unit_order
+        elif name in ("total", "deductions", "bonus"):
+            values = getattr(scores, name)
+        elif prefix == "group":
+            values = scores.groups[ref]
+        elif prefix == "criterion":
+            values = scores.criteria[ref]
+        else:
+            col = data.indicators[ref]
+            if col.missing.any():
+                unit = data.unit_ids[int(np.flatnonzero(col.missing)[0])]
+                raise DataError(Problem(f"unit {unit} has no '{ref}', which the ranking uses"))
+            values = col.values
+        if values.dtype == object:       # exact big integers: sort by dense rank instead
+            values = np.unique(values, return_inverse=True)[1].astype(np.int64)
+        keys.append(-values if direction == "desc" else values)
+    return keys
+
+
+def rank(ruleset: Ruleset, data: Dataset, scores: Scores) -> Ranks:
+    """Rank inside each cluster by the declared order; equal on every key = a shared rank."""
+    keys = sort_columns(ruleset, data, scores)
+    cluster = data.cluster_codes
+    order = np.lexsort((*reversed(keys), cluster))
+    n = len(order)
+    matrix = np.stack([k[order] for k in keys], axis=1) if keys else np.zeros((n, 0), np.int64)
+    same_cluster = cluster[order][1:] == cluster[order][:-1]
+    differs = matrix[1:] != matrix[:-1]
+    first_diff = np.where(differs.any(axis=1), differs.argmax(axis=1), -1)
+    new_group = np.r_[True, ~same_cluster | (first_diff >= 0)]
+    cluster_start = np.maximum.accumulate(np.where(np.r_[True, ~same_cluster], np.arange(n), 0))
+    group_start = np.maximum.accumulate(np.where(new_group, np.arange(n), 0))
+    sorted_rank = group_start - cluster_start + 1
+    group_size = np.diff(np.r_[np.flatnonzero(new_group), n])
+    tied_sorted = np.repeat(group_size > 1, group_size)
+    # the key that separated each unit from the one above it (from the one below, if first)
+    above = np.r_[-1, np.where(same_cluster, first_diff, -1)]
+    below = np.r_[np.where(same_cluster, first_diff, -1), -1]
+    deciding = np.where(np.r_[True, ~same_cluster], below, above)
+    rank_, tied = np.empty(n, np.int64), np.empty(n, bool)
+    rank_[order], tied[order] = sorted_rank, tied_sorted
+    decided: list[str | None] = [None] * n
+    for pos, unit in enumerate(order.tolist()):
+        k = int(deciding[pos])
+        decided[unit] = ruleset.ranking.order[k] if k >= 0 and not tied_sorted[pos] else None
+    return Ranks(rank_, tied, tuple(decided))
+
+
+def gate_failures(ruleset: Ruleset, data: Dataset, gate_ids: Sequence[str]) -> list[list[str]]:
+    """For each unit, why it fails each of the named gates (empty list = eligible)."""
+    out: list[list[str]] = [[] for _ in range(data.size)]
+    for gate in (g for g in ruleset.gates if g.id in gate_ids):
+        for i in np.flatnonzero(~_gate_passes(gate, data)).tolist():
+            value = data.indicators[gate.indicator].decimal(i)
+            out[i].append(f"gate {gate.id} ({gate.title or gate.indicator}) failed: "
+                          f"{gate.indicator} = {'missing' if value is None else value}")
+    return out
+
+
+def _gate_passes(gate: Gate, data: Dataset) -> IntArray:
+    col = data.indicators[gate.indicator]
+    bound = next(v for v in (gate.at_most, gate.at_least, gate.equals) if v is not None)
+    scale = max(col.scale, decimals_of(bound))
+    v, b = col.at_scale(scale), to_units(bound, scale)
+    ok = v <= b if gate.at_most is not None else v >= b if gate.at_least is not None else v == b
+    return np.where(col.missing, gate.missing == "pass", ok)
+
+
+def award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, ...],
+          ranks: Ranks) -> tuple[tuple[Proposal, ...], tuple[Skip, ...]]:
+    """Propose recipients for each award in declared order, with a reason for each
+    proposal and for each unit passed over."""
+    proposals: list[Proposal] = []
+    skips: list[Skip] = []
+    holders: dict[str, set[int]] = {}
+    keys = sort_columns(ruleset, data, scores)
+    labels = [b.label for b in ruleset.classification.bands] if ruleset.classification else []
+    for rule in ruleset.awards:
+        failures = _ineligible(rule, ruleset, data, scores, classes, ranks, labels, holders)
+        chosen: set[int] = set()
+        if rule.per_cluster is not None:
+            for code, cluster_id in enumerate(data.cluster_ids):
+                members = np.flatnonzero(data.cluster_codes == code)
+                members = members[np.lexsort((ranks.rank[members],))]
+                chosen |= _pick(rule, members.tolist(), rule.per_cluster, ranks.rank, failures,
+                                data, skips, f"cluster {cluster_id}")
+        else:
+            pool = sorted(holders[rule.from_award or ""])
+            quota = int((rule.share or Decimal(0)) * len(pool))      # int() rounds down
+            order = np.lexsort(tuple(reversed([k[pool] for k in keys])))
+            ranked = [pool[i] for i in order.tolist()]
+            overall = _positions(keys, ranked)
+            chosen = _pick(rule, ranked, quota, overall, failures, data, skips,
+                           f"{len(pool)} holders of {rule.from_award}, quota {quota}")
+        for i in sorted(chosen, key=lambda i: (data.cluster_codes[i], ranks.rank[i],
+                                               data.unit_order[i])):
+            proposals.append(Proposal(rule.id, data.unit_ids[i], _why(
+                rule, i, data, scores, classes, ranks, ruleset)))
+        holders[rule.id] = chosen
+    return tuple(proposals), tuple(skips)
+
+
+def _positions(keys: list[IntArray], members: list[int]) -> IntArray:
+    """Shared 1-based positions of members (already sorted) under the keys: ties share."""
+    out = np.zeros(max(members, default=-1) + 1, np.int64)
+    previous: tuple[Any, ...] | None = None
+    for pos, i in enumerate(members, 1):
+        current = tuple(int(k[i]) for k in keys)
+        if current != previous:
+            place = pos
+        out[i] = place
+        previous = current
+    return out
+
+
+def _ineligible(rule: AwardRule, ruleset: Ruleset, data: Dataset, scores: Scores,
+                classes: tuple[str, ...], ranks: Ranks, labels: list[str],
+                holders: dict[str, set[int]]) -> list[list[str]]:
+    req = rule.requires
+    failures = gate_failures(ruleset, data, req.gates)
+    scale = ruleset.scale
+    for i in range(data.size):
+        why = failures[i]
+        for other in rule.exclude:
+            if i in holders[other]:
+                why.insert(0, f"already proposed for {other}")
+        if req.max_rank is not None and ranks.rank[i] > req.max_rank:
+            why.append(f"rank {ranks.rank[i]} is below the rank {req.max_rank} required")
+        if req.min_total is not None and scores.total[i] < _ceil_units(req.min_total, scale):
+            why.append(f"total {format_units(int(scores.total[i]), scale)} is under the "
+                       f"{req.min_total} required")
+        if req.classification is not None:
+            need = labels.index(req.classification)
+            have = labels.index(classes[i]) if classes[i] in labels else len(labels)
+            if have > need:
+                why.append(f"classified '{classes[i]}', not '{req.classification}' or better")
+    return failures
+
+
+def _pick(rule: AwardRule, members: list[int], slots: int, place: IntArray,
+          failures: list[list[str]], data: Dataset, skips: list[Skip], scope: str) -> set[int]:
+    """Take eligible members best first; a tie that straddles the last slot is reported,
+    never settled by input order."""
+    chosen: set[int] = set()
+    eligible = []
+    for i in members:
+        if failures[i]:
+            skips.append(Skip(rule.id, data.unit_ids[i], "; ".join(failures[i])))
+        else:
+            eligible.append(i)
+    at = 0
+    while at < len(eligible) and len(chosen) < slots:
+        tie = [i for i in eligible[at:] if place[i] == place[eligible[at]]]
+        if len(chosen) + len(tie) > slots:
+            names = ", ".join(data.unit_ids[i] for i in tie)
+            for i in tie:
+                skips.append(Skip(rule.id, data.unit_ids[i], f"tied at place {place[i]} ({scope}) "
+                                  f"with {names} for {slots - len(chosen)} remaining slot(s); the "
+                                  "ranking order does not separate them, so the council decides"))
+            break
+        chosen.update(tie)
+        at += len(tie)
+    return chosen
+
+
+def _why(rule: AwardRule, i: int, data: Dataset, scores: Scores, classes: tuple[str, ...],
+         ranks: Ranks, ruleset: Ruleset) -> str:
+    parts = [f"rank {ranks.rank[i]} in cluster {data.clusters[i]}",
+             f"total {format_units(int(scores.total[i]), ruleset.scale)}"]
+    if classes[i]:
+        parts.append(classes[i])
+    if rule.from_award:
+        parts.append(f"among the best {rule.share} of {rule.from_award} holders")
+    if rule.requires.gates:
+        parts.append("passes " + ", ".join(rule.requires.gates))
+    return ", ".join(parts)

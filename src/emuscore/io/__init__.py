@@ -1,0 +1,1 @@
+"""Readers and writers for the year's data and the results."""

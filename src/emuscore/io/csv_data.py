@@ -1,0 +1,166 @@
+"""Data from CSV: a folder with units.csv (unit_id, name, cluster_id, and optionally one
+column per indicator) and measures.csv in long form (unit_id, indicator, value), or one
+wide CSV file. UTF-8 with or without a BOM (or a declared legacy encoding such as
+cp1258), names in NFC, decimal point or comma, dates as 2024-03-15, empty = missing."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from emuscore.dataset import Dataset
+from emuscore.exact import INT64_ROOM, Column, NotANumber, parse_decimal
+from emuscore.problems import DataError, Problem
+
+UNIT_COLUMNS = ("unit_id", "name", "cluster_id")
+MEASURE_COLUMNS = ("unit_id", "indicator", "value")
+
+
+def load_csv_data(path: Path, encoding: str = "utf-8-sig") -> Dataset:
+    """A folder (units.csv [+ measures.csv]) or one wide CSV file."""
+    if path.is_dir():
+        units_file = path / "units.csv"
+        if not units_file.exists():
+            raise DataError(Problem("no units.csv in this folder (unit_id, name, cluster_id)",
+                                    str(path)))
+        builder = _Builder()
+        _read_units(units_file, builder, encoding)
+        measures = path / "measures.csv"
+        if measures.exists():
+            _read_measures(measures, builder, encoding)
+        return builder.dataset(str(path))
+    if not path.exists():
+        raise DataError(Problem("no such data file or folder", str(path)))
+    builder = _Builder()
+    _read_units(path, builder, encoding)
+    return builder.dataset(str(path))
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.names: list[str] = []
+        self.clusters: list[str] = []
+        self.lines: dict[str, int] = {}
+        self.row: dict[str, int] = {}
+        # indicator -> {unit row: (mantissa, decimals, kind)}, and where each was set
+        self.cells: dict[str, dict[int, tuple[int, int, str]]] = {}
+        self.where: dict[str, tuple[str, int]] = {}
+
+    def set(self, file: str, line: int, row: int, indicator: str, text: str) -> None:
+        text = text.strip()
+        if not text:
+            return
+        cells = self.cells.setdefault(indicator, {})
+        if row in cells:
+            raise DataError(Problem(f"second value of '{indicator}' for unit {self.ids[row]}; "
+                                    "keep one", file, line))
+        cells[row] = _value(text, file, line, indicator, self.ids[row])
+        self.where.setdefault(indicator, (file, line))
+
+    def dataset(self, source: str) -> Dataset:
+        n = len(self.ids)
+        columns = {}
+        for indicator, cells in self.cells.items():
+            kinds = {kind for _, _, kind in cells.values()}
+            if len(kinds) > 1:
+                file, line = self.where[indicator]
+                raise DataError(Problem(f"indicator '{indicator}' mixes dates and numbers; use "
+                                        "one kind for all units", file, line))
+            scale = max(d for _, d, _ in cells.values())
+            values = [0] * n
+            missing = np.ones(n, bool)
+            for row, (mantissa, decimals, _) in cells.items():
+                values[row] = mantissa * 10 ** (scale - decimals)
+                missing[row] = False
+            big = max(map(abs, values), default=0) >= INT64_ROOM
+            array = np.array(values, dtype=object if big else np.int64)
+            kind: Literal["number", "date"] = "date" if kinds == {"date"} else "number"
+            columns[indicator] = Column(array, scale, missing, kind)
+        return Dataset(tuple(self.ids), tuple(self.names), tuple(self.clusters), columns,
+                       source, self.lines)
+
+
+def _value(text: str, file: str, line: int, indicator: str, unit: str) -> tuple[int, int, str]:
+    try:
+        mantissa, decimals = parse_decimal(text)
+        return mantissa, decimals, "number"
+    except NotANumber:
+        pass
+    try:
+        return datetime.date.fromisoformat(text).toordinal(), 0, "date"
+    except ValueError:
+        raise DataError(Problem(f"unit {unit}, indicator '{indicator}': '{text}' is not a number "
+                                "or a date (write 7.25, 7,25 or 2024-03-15)", file, line)) from None
+
+
+def _rows(path: Path, encoding: str, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) for each data row, text in NFC, after checking the header."""
+    file = str(path)
+    try:
+        with path.open(encoding=encoding, newline="") as f:
+            reader = csv.reader(f)
+            header = [_nfc(h).strip() for h in next(reader, [])]
+            missing = [c for c in required if c not in header]
+            if missing:
+                raise DataError(Problem(f"missing column(s) {', '.join(missing)}; the header must "
+                                        f"have {', '.join(required)}", file, 1))
+            duplicated = {h for h in header if header.count(h) > 1}
+            if duplicated:
+                raise DataError(Problem(f"column {', '.join(sorted(duplicated))} appears twice", file, 1))
+            for row in reader:
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) != len(header):
+                    raise DataError(Problem(f"{len(row)} fields where the header has "
+                                            f"{len(header)}", file, reader.line_num))
+                yield reader.line_num, dict(zip(header, map(_nfc, row), strict=True))
+    except UnicodeDecodeError as e:
+        raise DataError(Problem(f"not {encoding} text (byte {e.start}); if it came from an old "
+                                "Excel, pass --encoding cp1258", file)) from None
+    except csv.Error as e:
+        raise DataError(Problem(f"malformed CSV: {e}", file)) from None
+
+
+def _read_units(path: Path, b: _Builder, encoding: str) -> None:
+    file = str(path)
+    for line, row in _rows(path, encoding, UNIT_COLUMNS):
+        unit = row["unit_id"].strip()
+        cluster = row["cluster_id"].strip()
+        if not unit or not cluster:
+            raise DataError(Problem("unit_id and cluster_id must not be empty", file, line))
+        if unit in b.row:
+            raise DataError(Problem(f"duplicate unit {unit} (first on line {b.lines[unit]})",
+                                    file, line))
+        b.row[unit] = len(b.ids)
+        b.lines[unit] = line
+        b.ids.append(unit)
+        b.names.append(row["name"].strip())
+        b.clusters.append(cluster)
+        for indicator, text in row.items():
+            if indicator not in UNIT_COLUMNS:
+                b.set(file, line, b.row[unit], indicator, text)
+    if not b.ids:
+        raise DataError(Problem("no units: the file has a header but no rows", file))
+
+
+def _read_measures(path: Path, b: _Builder, encoding: str) -> None:
+    file = str(path)
+    for line, row in _rows(path, encoding, MEASURE_COLUMNS):
+        unit = row["unit_id"].strip()
+        if unit not in b.row:
+            raise DataError(Problem(f"unknown unit {unit}: it is not in units.csv", file, line))
+        indicator = row["indicator"].strip()
+        if not indicator:
+            raise DataError(Problem("empty indicator name", file, line))
+        b.set(file, line, b.row[unit], indicator, row["value"])
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)

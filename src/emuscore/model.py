@@ -1,0 +1,140 @@
+"""The ruleset as frozen values. Each class is also the schema of its TOML section
+(see `emuscore.structure`): a field is a key, its type is checked, its default makes
+the key optional."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from attrs import field, frozen
+
+from emuscore.exact import Rounding
+
+
+@frozen
+class Effective:
+    from_: datetime.date = field(metadata={"key": "from"})
+    to: datetime.date
+
+
+@frozen
+class Meta:
+    """The `[ruleset]` table."""
+
+    id: str
+    title: str
+    version: str
+    effective: Effective | None = None
+    scale: int = 2
+    rounding: Rounding = "half-up"
+    requires: tuple[str, ...] = ()
+    description: str | None = None
+
+
+@frozen
+class Group:
+    """Criteria whose points are summed and capped at `max`."""
+
+    id: str
+    max: Decimal
+    title: str | None = None
+
+
+@frozen
+class Criterion:
+    """One line of the scoring sheet. Keys other than these go to the scorer's params."""
+
+    id: str
+    scorer: str
+    max: Decimal
+    title: str | None = None
+    group: str | None = None
+    params: Any = field(default=None, metadata={"dump": False})
+
+
+@frozen
+class Band:
+    """A class: reached with at least `min_total` and every criterion at least
+    `min_each` of its maximum. A band with neither is the catch-all."""
+
+    label: str
+    min_total: Decimal | None = None
+    min_each: Decimal | None = None
+
+
+@frozen
+class Classification:
+    bands: tuple[Band, ...]
+
+
+@frozen
+class Ranking:
+    """Within each cluster, e.g. ["total desc", "group:targets desc", "unit_id asc"]."""
+
+    order: tuple[str, ...]
+
+
+@frozen
+class Gate:
+    """An eligibility condition on one indicator, e.g. no serious violation."""
+
+    id: str
+    indicator: str
+    title: str | None = None
+    at_most: Decimal | None = None
+    at_least: Decimal | None = None
+    equals: Decimal | None = None
+    missing: Literal["fail", "pass"] = "fail"
+
+
+@frozen
+class AwardRequirements:
+    classification: str | None = None
+    min_total: Decimal | None = None
+    max_rank: int | None = None
+    gates: tuple[str, ...] = ()
+
+
+@frozen
+class AwardRule:
+    """Who may be proposed for one award, and how many.
+
+    Either `per_cluster` (the best eligible units of each cluster) or `from_award`
+    with `share` (at most floor(share x that award's recipients), best first)."""
+
+    id: str
+    title: str | None = None
+    per_cluster: int | None = None
+    from_award: str | None = None
+    share: Decimal | None = None
+    exclude: tuple[str, ...] = ()
+    requires: AwardRequirements = AwardRequirements()
+
+
+@frozen
+class Ruleset:
+    meta: Meta
+    groups: tuple[Group, ...]
+    criteria: tuple[Criterion, ...]
+    ranking: Ranking
+    classification: Classification | None = None
+    gates: tuple[Gate, ...] = ()
+    awards: tuple[AwardRule, ...] = ()
+    source: str = field(default="", eq=False)
+    text: str = field(default="", eq=False, repr=False)
+
+    @property
+    def scale(self) -> int:
+        return self.meta.scale
+
+    @property
+    def rounding(self) -> Rounding:
+        return self.meta.rounding
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        return next(c for c in self.criteria if c.id == criterion_id)
+
+    def group(self, group_id: str) -> Group:
+        return next(g for g in self.groups if g.id == group_id)

@@ -1,0 +1,310 @@
+"""TOML -> Ruleset (tomllib, every problem at once, with file:line) and back (tomli-w)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import tomli_w
+
+from emuscore.model import (
+    AwardRule,
+    Classification,
+    Criterion,
+    Gate,
+    Group,
+    Meta,
+    Ranking,
+    Ruleset,
+)
+from emuscore.plugins import Registry, default_registry
+from emuscore.problems import Problem, RulesetError, did_you_mean
+from emuscore.structure import Structurer, toml_key, unstructure
+
+SECTIONS = ("ruleset", "groups", "criteria", "classification", "ranking", "gates", "awards")
+COMMON_CRITERION_KEYS = tuple(toml_key(f) for f in attrs.fields(Criterion) if f.name != "params")
+SORT_FIELDS = ("total", "deductions", "bonus", "unit_id")
+SORT_PREFIXES = ("group", "criterion", "indicator")
+
+
+def load_ruleset(path: str | Path, registry: Registry | None = None) -> Ruleset:
+    """Read and validate a ruleset file; raises RulesetError listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise RulesetError(Problem("no such ruleset file", str(path))) from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise RulesetError(Problem(f"cannot read the ruleset: {e}", str(path))) from None
+    return parse_ruleset(text, str(path), registry)
+
+
+def parse_ruleset(text: str, source: str = "<ruleset>", registry: Registry | None = None) -> Ruleset:
+    try:
+        raw = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as e:
+        line = re.search(r"line (\d+)", str(e))
+        raise RulesetError(Problem(f"not valid TOML: {e}", source,
+                                   int(line.group(1)) if line else None)) from None
+    lines = KeyLines(text)
+    s = Structurer(source, lines.locate, lambda path: describe(path, raw))
+    ruleset = _build(raw, s, registry or default_registry())
+    if s.problems or ruleset is None:
+        raise RulesetError(s.problems)
+    return attrs.evolve(ruleset, source=source, text=text)
+
+
+def _build(raw: dict[str, Any], s: Structurer, registry: Registry) -> Ruleset | None:
+    for key in raw:
+        if key not in SECTIONS:
+            s.problem((key,), f"unknown section '{key}'{did_you_mean(key, SECTIONS)}")
+    meta = s.table(Meta, raw.get("ruleset"), ("ruleset",))
+    groups = _array(s, Group, raw, "groups")
+    criteria = tuple(c for c in (_criterion(s, registry, table, i)
+                                 for i, table in enumerate(_list(s, raw, "criteria"))) if c)
+    ranking = s.table(Ranking, raw.get("ranking"), ("ranking",))
+    classification = (s.table(Classification, raw["classification"], ("classification",))
+                      if "classification" in raw else None)
+    gates = _array(s, Gate, raw, "gates")
+    awards = _array(s, AwardRule, raw, "awards")
+    if meta is None or ranking is None or len(criteria) != len(raw.get("criteria", [])):
+        return None
+    ruleset = Ruleset(meta, groups, criteria, ranking, classification, gates, awards)
+    _check(ruleset, s, registry)
+    return ruleset
+
+
+def _list(s: Structurer, raw: Mapping[str, Any], key: str) -> list[Any]:
+    value = raw.get(key, [])
+    if not isinstance(value, list):
+        s.problem((key,), f"must be an array of tables: write [[{key}]] for each")
+        return []
+    return value
+
+
+def _array(s: Structurer, cls: type[Any], raw: Mapping[str, Any], key: str) -> tuple[Any, ...]:
+    items = [s.table(cls, table, (key, i)) for i, table in enumerate(_list(s, raw, key))]
+    return tuple(item for item in items if item is not None)
+
+
+def _criterion(s: Structurer, registry: Registry, table: Any, i: int) -> Criterion | None:
+    path = ("criteria", i)
+    common = s.table(Criterion, table, path, ignore=tuple(table) if isinstance(table, dict) else ())
+    if common is None:
+        return None
+    found = registry.scorers.get(common.scorer)
+    if found is None:
+        s.problem((*path, "scorer"), f"no installed plugin provides scorer '{common.scorer}'"
+                  f"{did_you_mean(common.scorer, registry.scorers)}" + _requires_hint(s))
+        return None
+    params_table = {k: v for k, v in table.items() if k not in COMMON_CRITERION_KEYS}
+    params = s.table(found.scorer.Params, params_table, path)
+    if params is None:
+        return None
+    criterion = attrs.evolve(common, params=params)
+    for message in found.scorer.check(criterion):
+        s.problem(path, message)
+    return criterion
+
+
+def _requires_hint(s: Structurer) -> str:
+    return "; if a sector plugin provides it, install the packages this ruleset `requires`"
+
+
+def _check(r: Ruleset, s: Structurer, registry: Registry) -> None:
+    """Cross-references: ids unique, groups and awards named exist, quotas and ranking sane."""
+    sections: dict[str, list[str]] = {
+        "groups": [g.id for g in r.groups], "criteria": [c.id for c in r.criteria],
+        "gates": [g.id for g in r.gates], "awards": [a.id for a in r.awards]}
+    for key, ids in sections.items():
+        for i, item_id in enumerate(ids):
+            if item_id in ids[:i]:
+                s.problem((key, i, "id"), f"duplicate id '{item_id}'")
+    if r.meta.scale < 0 or r.meta.scale > 6:
+        s.problem(("ruleset", "scale"), "scale is the decimals of every score: 0 to 6")
+    group_ids = [g.id for g in r.groups]
+    for i, c in enumerate(r.criteria):
+        role = registry.scorers[c.scorer].scorer.role
+        if c.group is not None and c.group not in group_ids:
+            s.problem(("criteria", i, "group"), f"no group '{c.group}'{did_you_mean(c.group, group_ids)}")
+        if c.group is None and role == "points":
+            s.problem(("criteria", i), f"scorer {c.scorer} gives points: put the criterion in a group")
+        if c.max <= 0:
+            s.problem(("criteria", i, "max"), "max must be positive (for a deduction: the most deducted)")
+        scaled = c.max.scaleb(r.meta.scale)
+        if scaled != scaled.to_integral_value():
+            s.problem(("criteria", i, "max"), f"max {c.max} has more decimals than scale {r.meta.scale}")
+    _check_ranking(r, s)
+    _check_classification(r, s)
+    _check_awards(r, s)
+
+
+def sort_key_problem(entry: str, r: Ruleset) -> str | None:
+    """Why a ranking entry like "group:targets desc" is not usable, or None."""
+    parts = entry.split()
+    if len(parts) != 2 or parts[1] not in ("asc", "desc"):
+        return f"'{entry}' must be a field and a direction, e.g. \"total desc\""
+    name = parts[0]
+    prefix, _, ref = name.partition(":")
+    if not ref:
+        if name not in SORT_FIELDS:
+            return f"unknown field '{name}'{did_you_mean(name, SORT_FIELDS)} (fields: " \
+                   f"{', '.join(SORT_FIELDS)}, or group:ID, criterion:ID, indicator:NAME)"
+        return None
+    if prefix not in SORT_PREFIXES:
+        return f"unknown prefix '{prefix}'{did_you_mean(prefix, SORT_PREFIXES)}"
+    ids = {"group": [g.id for g in r.groups], "criterion": [c.id for c in r.criteria]}.get(prefix)
+    if ids is not None and ref not in ids:
+        return f"no {prefix} '{ref}'{did_you_mean(ref, ids)}"
+    return None
+
+
+def _check_ranking(r: Ruleset, s: Structurer) -> None:
+    if not r.ranking.order:
+        s.problem(("ranking", "order"), "declare at least one ranking field, e.g. \"total desc\"")
+    for i, entry in enumerate(r.ranking.order):
+        message = sort_key_problem(entry, r)
+        if message:
+            s.problem(("ranking", "order", i), message)
+
+
+def can_tie(r: Ruleset) -> bool:
+    """Whether the declared order can leave two units of a cluster tied (no unique last key)."""
+    return not any(entry.split()[0] == "unit_id" for entry in r.ranking.order)
+
+
+def _check_classification(r: Ruleset, s: Structurer) -> None:
+    if r.classification is None:
+        return
+    bands = r.classification.bands
+    if not bands:
+        s.problem(("classification", "bands"), "list at least one band")
+    labels = [b.label for b in bands]
+    for i, band in enumerate(bands):
+        if labels.count(band.label) > 1:
+            s.problem(("classification", "bands", i), f"duplicate label '{band.label}'")
+        if band.min_each is not None and not Decimal(0) <= band.min_each <= 1:
+            s.problem(("classification", "bands", i, "min_each"),
+                      "min_each is a share of each criterion's max, between 0 and 1")
+    if bands and (bands[-1].min_total is not None or bands[-1].min_each is not None):
+        s.problem(("classification", "bands"), "the last band must be the catch-all "
+                  "(no min_total, no min_each), e.g. { label = \"not completed\" }")
+
+
+def _check_awards(r: Ruleset, s: Structurer) -> None:
+    labels = [b.label for b in r.classification.bands] if r.classification else []
+    gates = [g.id for g in r.gates]
+    earlier: list[str] = []
+    for i, a in enumerate(r.awards):
+        path = ("awards", i)
+        if (a.per_cluster is None) == (a.from_award is None):
+            s.problem(path, "give either per_cluster (the best of each cluster) or from_award "
+                      "with share (a share of another award's recipients)")
+        if a.per_cluster is not None and a.per_cluster < 1:
+            s.problem((*path, "per_cluster"), "per_cluster must be 1 or more")
+        if a.from_award is not None:
+            if a.from_award not in earlier:
+                s.problem((*path, "from_award"), f"'{a.from_award}' must be an award declared "
+                          f"before this one{did_you_mean(a.from_award, earlier)}")
+            if a.share is None or not Decimal(0) < a.share <= 1:
+                s.problem((*path, "share"), "share must be between 0 and 1, e.g. 0.20")
+        elif a.share is not None:
+            s.problem((*path, "share"), "share goes with from_award")
+        for j, other in enumerate(a.exclude):
+            if other not in earlier:
+                s.problem((*path, "exclude", j), f"'{other}' must be an award declared before "
+                          f"this one{did_you_mean(other, earlier)}")
+        req = a.requires
+        if req.classification is not None and req.classification not in labels:
+            s.problem((*path, "requires", "classification"),
+                      f"no classification band '{req.classification}'"
+                      f"{did_you_mean(req.classification, labels)}")
+        for j, gate in enumerate(req.gates):
+            if gate not in gates:
+                s.problem((*path, "requires", "gates", j), f"no gate '{gate}'{did_you_mean(gate, gates)}"
+                          " (declare it under [[gates]])")
+        earlier.append(a.id)
+    for i, g in enumerate(r.gates):
+        if sum(x is not None for x in (g.at_most, g.at_least, g.equals)) != 1:
+            s.problem(("gates", i), "a gate needs exactly one of at_most, at_least, equals")
+
+
+def describe(path: tuple[str | int, ...], raw: Mapping[str, Any]) -> str:
+    """("criteria", 2, "bonus") -> "criteria[2] (grdp).bonus": the key a user looks for."""
+    out = ""
+    node: Any = raw
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if isinstance(node, list) and part < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                out += f" ({node['id']})"
+        else:
+            out += f".{part}" if out else part
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+class KeyLines:
+    """Line numbers of TOML keys, found by reading the text the way a person does:
+    [table] and [[array]] headers, `key =` lines, and `{ ... }` items of multi-line arrays."""
+
+    HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
+    KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+    ITEM = re.compile(r"^\s*\{")
+
+    def __init__(self, text: str) -> None:
+        self.lines: dict[tuple[str | int, ...], int] = {}
+        counts: dict[str, int] = {}
+        table: tuple[str | int, ...] = ()
+        array_key: tuple[str | int, ...] | None = None
+        item = 0
+        for number, line in enumerate(text.splitlines(), 1):
+            if header := self.HEADER.match(line):
+                name = header.group(2)
+                if header.group(1) == "[[":
+                    counts[name] = counts.get(name, -1) + 1
+                    table = (*name.split("."), counts[name])
+                else:
+                    table = tuple(name.split("."))
+                self.lines.setdefault(table, number)
+                array_key = None
+            elif key := self.KEY.match(line):
+                path = (*table, key.group(1))
+                self.lines.setdefault(path, number)
+                rest = line[key.end():].strip()
+                array_key, item = (path, 0) if rest.startswith("[") and "]" not in rest else (None, 0)
+                if rest.startswith("[") and rest.count("{"):
+                    array_key, item = path, 0
+                    for _ in re.findall(r"\{", rest):
+                        self.lines.setdefault((*path, item), number)
+                        item += 1
+            elif array_key is not None and self.ITEM.match(line):
+                self.lines.setdefault((*array_key, item), number)
+                item += 1
+
+    def locate(self, path: tuple[str | int, ...]) -> int | None:
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.lines:
+                return self.lines[path[:end]]
+        return None
+
+
+def dump_ruleset(ruleset: Ruleset) -> str:
+    """The ruleset as TOML that loads back to an equal Ruleset."""
+    doc: dict[str, Any] = {"ruleset": unstructure(ruleset.meta)}
+    doc["groups"] = unstructure(ruleset.groups)
+    doc["criteria"] = [{**unstructure(c), **unstructure(c.params)} for c in ruleset.criteria]
+    if ruleset.classification is not None:
+        doc["classification"] = unstructure(ruleset.classification)
+    doc["ranking"] = unstructure(ruleset.ranking)
+    if ruleset.gates:
+        doc["gates"] = unstructure(ruleset.gates)
+    if ruleset.awards:
+        doc["awards"] = unstructure(ruleset.awards)
+    return tomli_w.dumps({k: v for k, v in doc.items() if v != []})

@@ -1,0 +1,1 @@
+"""The built-in scorers. Each module is an ordinary plugin, registered like a sector's."""

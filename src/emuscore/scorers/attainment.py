@@ -1,0 +1,172 @@
+"""`attainment`: an actual result against its planned target.
+
+Higher is better (default): below target `max * below * A/T`; at target `max`; above
+target `max` plus a bonus of `per_percent` points per percent over, capped at `cap`
+points, or (`relative_to_best`) `cap * e/e_best` where e is the unit's relative excess
+and e_best the largest in its cluster. Lower is better (poverty rate, accidents):
+`max * below * T/A` above target, bonus per percent under it. Every branch is one
+exact fraction divided once. A negative result scores 0.
+A unit without a target is an error, or (`no_target = "cluster_best"`) is scored
+against the best actual in its cluster. A zero target is an error, or
+(`zero_target = "pass_fail"`) full points when met and nothing otherwise.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+import numpy as np
+from attrs import frozen
+
+from emuscore.exact import IntArray
+from emuscore.hookspecs import hookimpl
+from emuscore.model import Criterion
+from emuscore.problems import DataError, Problem
+from emuscore.scoring import ScoreContext, Scorer, as_int, param_scale
+from emuscore.structure import Indicator
+
+
+@frozen
+class Bonus:
+    cap: Decimal
+    per_percent: Decimal | None = None
+    relative_to_best: bool = False
+
+
+@frozen
+class AttainmentParams:
+    actual: Indicator
+    target: Indicator | None = None
+    direction: Literal["higher", "lower"] = "higher"
+    below: Decimal = Decimal(1)
+    bonus: Bonus | None = None
+    no_target: Literal["error", "cluster_best"] = "error"
+    zero_target: Literal["error", "pass_fail"] = "error"
+
+
+class Attainment(Scorer):
+    name = "attainment"
+    Params = AttainmentParams
+    description = "actual vs target, proportional below, bonus per percent over (capped)"
+
+    def check(self, criterion: Criterion) -> list[str]:
+        p: AttainmentParams = criterion.params
+        problems = []
+        if not Decimal(0) <= p.below <= 1:
+            problems.append("below must be between 0 and 1 (the share of max per unit of A/T)")
+        if p.bonus is not None:
+            if (p.bonus.per_percent is None) == (not p.bonus.relative_to_best):
+                problems.append("bonus needs either per_percent or relative_to_best = true, not both")
+            if p.bonus.cap < 0 or (p.bonus.per_percent or 0) < 0:
+                problems.append("bonus per_percent and cap must not be negative")
+        if p.target is None and p.no_target != "cluster_best":
+            problems.append("without a target indicator, set no_target = \"cluster_best\"")
+        return problems
+
+    def bounds(self, criterion: Criterion) -> tuple[Decimal, Decimal]:
+        p: AttainmentParams = criterion.params
+        return Decimal(0), criterion.max + (p.bonus.cap if p.bonus else 0)
+
+    def targets(self, ctx: ScoreContext) -> tuple[IntArray, IntArray, int]:
+        """Actual and target at one scale, with targets filled where the ruleset allows."""
+        p: AttainmentParams = ctx.params
+        act = ctx.column("actual")
+        tgt = ctx.column("target", allow_missing=p.no_target == "cluster_best") if p.target else None
+        scale = max(act.scale, tgt.scale if tgt else 0)
+        a = act.at_scale(scale)
+        if tgt is None:
+            t, missing = np.zeros_like(a), np.ones(ctx.size, bool)
+        else:
+            t, missing = tgt.at_scale(scale), tgt.missing
+        if missing.any():
+            best = _cluster_best(a, ctx.cluster, p.direction == "higher")
+            t = np.where(missing, best, t)
+        if (t < 0).any():
+            unit = ctx.unit_ids[int(np.flatnonzero(t < 0)[0])]
+            raise DataError(Problem(f"unit {unit}: target {p.target} is negative; targets must "
+                                    "be zero or more", where=f"criterion {ctx.criterion.id}"))
+        if p.zero_target == "error" and (t == 0).any():
+            unit = ctx.unit_ids[int(np.flatnonzero(t == 0)[0])]
+            raise DataError(Problem(
+                f"unit {unit}: target is 0, so attainment A/T is undefined; enter the real target "
+                "or declare zero_target = \"pass_fail\"", where=f"criterion {ctx.criterion.id}"))
+        return a, t, scale
+
+    def score(self, ctx: ScoreContext) -> IntArray:
+        p: AttainmentParams = ctx.params
+        a, t, _ = self.targets(ctx)
+        bonus = p.bonus or Bonus(cap=Decimal(0), per_percent=Decimal(0))
+        k = param_scale(ctx.criterion.max, p.below, bonus.cap, bonus.per_percent)
+        ms, below, cap = (as_int(v, k) for v in (ctx.criterion.max, p.below, bonus.cap))
+        pp = as_int(bonus.per_percent or Decimal(0), k)
+        factor = 4 * max(ms * max(below, 1), (ms + pp * 100 + cap) * 10**k)
+        a, t = ctx.fit(factor, np.maximum(a, 0), t)
+        higher = p.direction == "higher"
+        met = a >= t if higher else a <= t
+        excess = a - t if higher else t - a
+        safe_t = np.where(t == 0, 1, t)
+        # Below target, both directions: max*below*A/T (higher) or max*below*T/A (lower).
+        below_num = ms * below * (a if higher else t)
+        below_den = (safe_t if higher else np.where(a == 0, 1, a)) * 10**k
+        # At or over target: (max*T + min(per_percent*100*excess, cap*T)) / T.
+        over_num = (ms * safe_t + np.minimum(pp * 100 * np.maximum(excess, 0), cap * safe_t)) * 10**k
+        over_den = safe_t * 10**k
+        points = ctx.divide(np.where(met, over_num, below_num), np.where(met, over_den, below_den), k)
+        if bonus.relative_to_best:
+            points = np.where(met, self._relative_bonus(ctx, t, excess, ms, cap, k), points)
+        if p.zero_target == "pass_fail":
+            points = np.where(t == 0, np.where(met, ctx.units(ctx.criterion.max), 0), points)
+        return points
+
+    def _relative_bonus(self, ctx: ScoreContext, t: IntArray, excess: IntArray,
+                        ms: int, cap: int, k: int) -> IntArray:
+        """max + cap * e/e_best for every unit, e = excess/T; exact fractions, rounded once."""
+        rel = [Fraction(int(x), int(y)) if y > 0 and x > 0 else Fraction(0)
+               for x, y in zip(excess.tolist(), t.tolist(), strict=True)]
+        best: dict[int, Fraction] = {}
+        for c, e in zip(ctx.cluster.tolist(), rel, strict=True):
+            best[c] = max(best.get(c, Fraction(0)), e)
+        points = [ms + cap * (e / best[c] if best[c] else 0)
+                  for c, e in zip(ctx.cluster.tolist(), rel, strict=True)]
+        num = np.array([p.numerator for p in points], dtype=object)
+        den = np.array([p.denominator for p in points], dtype=object)
+        return ctx.divide(num, den, k)
+
+    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+        p: AttainmentParams = ctx.params
+        a, t, scale = self.targets(ctx)
+        actual, target = Decimal(int(a[unit])).scaleb(-scale), Decimal(int(t[unit])).scaleb(-scale)
+        source = "target" if p.target and not ctx.columns[p.target].missing[unit] \
+            else "best actual in the cluster"
+        steps = [f"actual {p.actual} = {actual}, {source} = {target}, {p.direction} is better"]
+        met = actual >= target if p.direction == "higher" else actual <= target
+        if target == 0 and p.zero_target == "pass_fail":
+            steps.append(f"zero target {'met' if met else 'missed'}: pass/fail")
+        elif not met:
+            ratio = f"{actual}/{target}" if p.direction == "higher" else f"{target}/{actual}"
+            steps.append(f"below target: {ctx.criterion.max} x {p.below} x {ratio}")
+        elif p.bonus and p.bonus.per_percent is not None:
+            steps.append(f"target met: {ctx.criterion.max} + min({p.bonus.per_percent} x "
+                         f"100 x |{actual} - {target}|/{target}, {p.bonus.cap})")
+        elif p.bonus:
+            steps.append(f"target met: {ctx.criterion.max} + {p.bonus.cap} x excess / best "
+                         "excess in the cluster")
+        else:
+            steps.append(f"target met: {ctx.criterion.max}")
+        return steps
+
+
+def _cluster_best(values: IntArray, cluster: IntArray, highest: bool) -> IntArray:
+    """For each unit, the highest (or lowest) value in its cluster."""
+    pick = max if highest else min
+    best: dict[int, int] = {}
+    for c, v in zip(cluster.tolist(), values.tolist(), strict=True):
+        best[c] = pick(best.get(c, v), v)
+    return np.array([best[c] for c in cluster.tolist()], dtype=values.dtype)
+
+
+@hookimpl
+def register_scorers(register):  # type: ignore[no-untyped-def]
+    register(Attainment())

@@ -1,0 +1,76 @@
+"""`bands`: a value against thresholds, first match wins (>=95% -> 2, >=90% -> 1.5 ...)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+from attrs import frozen
+
+from emuscore.exact import IntArray, to_units
+from emuscore.hookspecs import hookimpl
+from emuscore.model import Criterion
+from emuscore.scoring import ScoreContext, Scorer, param_scale
+from emuscore.structure import Indicator
+
+
+@frozen
+class Threshold:
+    points: Decimal
+    at_least: Decimal | None = None
+    at_most: Decimal | None = None
+
+
+@frozen
+class BandsParams:
+    value: Indicator
+    thresholds: tuple[Threshold, ...]
+    otherwise: Decimal = Decimal(0)
+
+
+class Bands(Scorer):
+    name = "bands"
+    Params = BandsParams
+    description = "thresholds on one value; the first threshold met gives its points"
+
+    def check(self, criterion: Criterion) -> list[str]:
+        p: BandsParams = criterion.params
+        problems = []
+        if not p.thresholds:
+            problems.append("thresholds must list at least one threshold")
+        for i, th in enumerate(p.thresholds):
+            if (th.at_least is None) == (th.at_most is None):
+                problems.append(f"thresholds[{i}] needs exactly one of at_least or at_most")
+            if not Decimal(0) <= th.points <= criterion.max:
+                problems.append(f"thresholds[{i}] gives {th.points} points, outside 0..max "
+                                f"{criterion.max}")
+        if not Decimal(0) <= p.otherwise <= criterion.max:
+            problems.append(f"otherwise gives {p.otherwise} points, outside 0..max {criterion.max}")
+        return problems
+
+    def score(self, ctx: ScoreContext) -> IntArray:
+        p: BandsParams = ctx.params
+        col = ctx.column("value")
+        scale = max(col.scale, param_scale(*(th.at_least for th in p.thresholds),
+                                           *(th.at_most for th in p.thresholds)))
+        v = col.at_scale(scale)
+        conditions = [v >= to_units(th.at_least, scale) if th.at_least is not None
+                      else v <= to_units(th.at_most or Decimal(0), scale) for th in p.thresholds]
+        choices = [ctx.units(th.points) for th in p.thresholds]
+        return np.select(conditions, choices, ctx.units(p.otherwise)).astype(np.int64)
+
+    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+        p: BandsParams = ctx.params
+        v = ctx.columns[p.value].decimal(unit)
+        assert v is not None
+        for th in p.thresholds:
+            if (th.at_least is not None and v >= th.at_least) or (
+                    th.at_most is not None and v <= th.at_most):
+                bound = f">= {th.at_least}" if th.at_least is not None else f"<= {th.at_most}"
+                return [f"{p.value} = {v} {bound}: {th.points} points"]
+        return [f"{p.value} = {v} meets no threshold: {p.otherwise} points"]
+
+
+@hookimpl
+def register_scorers(register):  # type: ignore[no-untyped-def]
+    register(Bands())

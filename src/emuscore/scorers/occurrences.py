@@ -1,0 +1,74 @@
+"""Points per occurrence, capped at the criterion's max: `per_occurrence` (model examples,
+initiatives), `deduction` (late reports: negative) and `bonus` (above the sheet's maximum,
+e.g. +15 for a Government flag received in the year)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar
+
+import numpy as np
+from attrs import frozen
+
+from emuscore.exact import IntArray
+from emuscore.hookspecs import hookimpl
+from emuscore.model import Criterion
+from emuscore.problems import DataError, Problem
+from emuscore.scoring import Role, ScoreContext, Scorer, as_int, param_scale
+from emuscore.structure import Indicator
+
+
+@frozen
+class OccurrenceParams:
+    count: Indicator
+    points: Decimal
+
+
+class PerOccurrence(Scorer):
+    name = "per_occurrence"
+    Params = OccurrenceParams
+    description = "points x count, capped at max"
+    sign = 1
+
+    def check(self, criterion: Criterion) -> list[str]:
+        if criterion.params.points <= 0:
+            return ["points must be positive (the points for each occurrence)"]
+        return []
+
+    def score(self, ctx: ScoreContext) -> IntArray:
+        p: OccurrenceParams = ctx.params
+        col = ctx.column("count")
+        if (col.values < 0).any():
+            unit = ctx.unit_ids[int(np.flatnonzero(col.values < 0)[0])]
+            raise DataError(Problem(f"unit {unit}: {p.count} is negative; a count must be 0 or "
+                                    "more", where=f"criterion {ctx.criterion.id}"))
+        k = param_scale(p.points, ctx.criterion.max)
+        points, cap = as_int(p.points, k), as_int(ctx.criterion.max, k)
+        (count,) = ctx.fit(points * 10**k, col.values)
+        raw = np.minimum(points * count, cap * 10**col.scale)
+        return self.sign * ctx.divide(raw, 1, k + col.scale)
+
+    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+        p: OccurrenceParams = ctx.params
+        sign = "-" if self.sign < 0 else ""
+        return [f"{sign}min({p.points} x {p.count} {ctx.columns[p.count].decimal(unit)}, "
+                f"{ctx.criterion.max})"]
+
+
+class Deduction(PerOccurrence):
+    name = "deduction"
+    role: ClassVar[Role] = "deduction"
+    description = "minus points x count, at most max deducted"
+    sign = -1
+
+
+class Bonus(PerOccurrence):
+    name = "bonus"
+    role: ClassVar[Role] = "bonus"
+    description = "points x count above the sheet's maximum, capped at max"
+
+
+@hookimpl
+def register_scorers(register):  # type: ignore[no-untyped-def]
+    for scorer in (PerOccurrence(), Deduction(), Bonus()):
+        register(scorer)

@@ -1,0 +1,46 @@
+"""`pass_fail`: full points when the indicator equals `pass_value` (pledge signed), else 0."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+from attrs import frozen
+
+from emuscore.exact import IntArray, to_units
+from emuscore.hookspecs import hookimpl
+from emuscore.scoring import ScoreContext, Scorer, param_scale
+from emuscore.structure import Indicator
+
+
+@frozen
+class PassFailParams:
+    value: Indicator
+    pass_value: Decimal = Decimal(1)
+
+
+class PassFail(Scorer):
+    name = "pass_fail"
+    Params = PassFailParams
+    description = "full points if the indicator equals pass_value, else 0"
+
+    def passed(self, ctx: ScoreContext) -> IntArray:
+        p: PassFailParams = ctx.params
+        col = ctx.column("value")
+        scale = max(col.scale, param_scale(p.pass_value))
+        passed: IntArray = col.at_scale(scale) == to_units(p.pass_value, scale)
+        return passed
+
+    def score(self, ctx: ScoreContext) -> IntArray:
+        return np.where(self.passed(ctx), ctx.units(ctx.criterion.max), 0).astype(np.int64)
+
+    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+        p: PassFailParams = ctx.params
+        verdict = "passed" if self.passed(ctx)[unit] else "failed"
+        return [f"{p.value} = {ctx.columns[p.value].decimal(unit)}, pass when {p.pass_value}: "
+                f"{verdict}"]
+
+
+@hookimpl
+def register_scorers(register):  # type: ignore[no-untyped-def]
+    register(PassFail())

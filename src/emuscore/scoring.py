@@ -1,0 +1,138 @@
+"""What a scorer is: the contract between the engine and every scorer plugin.
+
+A scorer has a `name` (what a ruleset's `scorer = "..."` names), a `Params` attrs
+class (the criterion's other keys, checked before any unit is scored), a `role`
+(points inside a group, a deduction, or a bonus above the maximum) and a batch
+`score` over whole columns that returns exact integers of 10**-scale points.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, ClassVar, Literal, TypeAlias
+
+import numpy as np
+from attrs import frozen
+
+from emuscore.exact import (
+    Column,
+    IntArray,
+    Rounding,
+    decimals_of,
+    div_round,
+    format_units,
+    max_abs,
+    widen,
+)
+from emuscore.model import Criterion
+from emuscore.problems import DataError, Problem
+from emuscore.structure import indicator_fields
+
+Role: TypeAlias = Literal["points", "deduction", "bonus"]
+
+
+@frozen(eq=False)
+class ScoreContext:
+    """Everything a batch scorer may read for one criterion, for all units at once."""
+
+    criterion: Criterion
+    columns: Mapping[str, Column]
+    unit_ids: tuple[str, ...]
+    cluster: IntArray
+    scale: int
+    rounding: Rounding
+
+    @property
+    def params(self) -> Any:
+        return self.criterion.params
+
+    @property
+    def size(self) -> int:
+        return len(self.unit_ids)
+
+    def column(self, param: str, allow_missing: bool = False) -> Column:
+        """The column named by parameter `param`; missing values are an error unless allowed."""
+        name = getattr(self.params, param)
+        col = self.columns[name]
+        if not allow_missing and col.missing.any():
+            missing = np.flatnonzero(col.missing)
+            shown = ", ".join(self.unit_ids[i] for i in missing[:5])
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            raise DataError(Problem(
+                f"indicator '{name}' has no value for unit {shown}{more}; "
+                "enter the value (0 if none) or drop the unit", where=f"criterion {self.criterion.id}"))
+        return col
+
+    def units(self, value: Decimal) -> int:
+        """A parameter in points as an integer of 10**-scale (raises if finer than the scale)."""
+        scaled = value.scaleb(self.scale)
+        if scaled != scaled.to_integral_value():
+            raise DataError(f"criterion {self.criterion.id}: {value} has more decimals than "
+                            f"the ruleset's scale {self.scale}")
+        return int(scaled)
+
+    def divide(self, num: IntArray, den: IntArray | int, decimals: int = 0) -> IntArray:
+        """Points num / (den * 10**decimals), rounded once to the ruleset's scale.
+
+        This is the one place a criterion's score is rounded. Callers widen their
+        arrays first (`fit`) so that num * 10**scale cannot overflow."""
+        return div_round(num * 10**self.scale, np.asarray(den) * 10**decimals, self.rounding)
+
+    def fit(self, factor: int, *arrays: IntArray) -> list[IntArray]:
+        """The arrays, as Python-int arrays if max|x| * factor * 10**scale could overflow int64."""
+        bound = max((max_abs(a) for a in arrays), default=0) * factor * 10 ** (self.scale + 1)
+        return widen(bound, *arrays)
+
+    def show(self, units: int) -> str:
+        return format_units(units, self.scale)
+
+
+def param_scale(*values: Decimal | None) -> int:
+    """Decimals needed to hold every given parameter as an exact integer."""
+    return max((decimals_of(v) for v in values if v is not None), default=0)
+
+
+def as_int(value: Decimal, decimals: int) -> int:
+    """A parameter as an exact integer of 10**-decimals."""
+    return int(value.scaleb(decimals))
+
+
+class Scorer(ABC):
+    """Base class of batch scorers. Subclasses set `name`, `Params`, and define `score`."""
+
+    name: ClassVar[str]
+    Params: ClassVar[type]
+    role: ClassVar[Role] = "points"
+    description: ClassVar[str] = ""
+
+    def inputs(self, params: Any) -> dict[str, str]:
+        """Parameter name -> indicator name, for every indicator this criterion reads."""
+        out = {}
+        for field in indicator_fields(type(params)):
+            value = getattr(params, field)
+            if value is not None:
+                out[field] = value
+        return out
+
+    def check(self, criterion: Criterion) -> list[str]:
+        """Ruleset-time problems beyond types (e.g. band points above the maximum)."""
+        return []
+
+    def bounds(self, criterion: Criterion) -> tuple[Decimal, Decimal]:
+        """The least and most points this criterion can give."""
+        if self.role == "deduction":
+            return -criterion.max, Decimal(0)
+        return Decimal(0), criterion.max
+
+    @abstractmethod
+    def score(self, ctx: ScoreContext) -> IntArray:
+        """Points for every unit, exact integers of 10**-ctx.scale, in unit order."""
+
+    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+        """Steps that led to one unit's points, with the exact numbers (for `explain`)."""
+        inputs = ", ".join(f"{ind} = {ctx.columns[ind].decimal(unit)}"
+                           for ind in self.inputs(ctx.params).values())
+        return [f"{self.name}({inputs})"]
+
