@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import datetime
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -40,6 +40,25 @@ def load_csv_data(path: Path, encoding: str = "utf-8-sig") -> Dataset:
     builder = _Builder()
     _read_units(path, builder, encoding)
     return builder.dataset(str(path))
+
+
+def dataset_from_rows(rows: Iterable[Mapping[str, object]], source: str = "<rows>") -> Dataset:
+    """A Dataset from wide rows given in code: unit_id, name, cluster_id and one key per
+    indicator (values as text, int or Decimal; None or "" = missing). For tests and the API."""
+    builder = _Builder()
+    for line, row in enumerate(rows, 1):
+        unit = str(row["unit_id"])
+        if unit in builder.row:
+            raise DataError(Problem(f"duplicate unit {unit}", source, line))
+        builder.row[unit] = len(builder.ids)
+        builder.lines[unit] = line
+        builder.ids.append(unit)
+        builder.names.append(str(row.get("name", unit)))
+        builder.clusters.append(str(row["cluster_id"]))
+        for indicator, value in row.items():
+            if indicator not in UNIT_COLUMNS and value is not None:
+                builder.set(source, line, builder.row[unit], indicator, str(value))
+    return builder.dataset(source)
 
 
 class _Builder:
