@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime
 import unicodedata
+from decimal import Decimal
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Literal
@@ -57,7 +58,8 @@ def dataset_from_rows(rows: Iterable[Mapping[str, object]], source: str = "<rows
         builder.clusters.append(str(row["cluster_id"]))
         for indicator, value in row.items():
             if indicator not in UNIT_COLUMNS and value is not None:
-                builder.set(source, line, builder.row[unit], indicator, str(value))
+                text = format(value, "f") if isinstance(value, Decimal) else str(value)
+                builder.set(source, line, builder.row[unit], indicator, text)
     return builder.dataset(source)
 
 
