@@ -10,7 +10,7 @@ import numpy as np
 from attrs import frozen
 
 from emuscore.dataset import Dataset
-from emuscore.exact import IntArray, decimals_of, format_units, to_units
+from emuscore.exact import IntArray, ceil_units, decimals_of, floor_units, format_units, to_units
 from emuscore.model import AwardRule, Criterion, Gate, Ruleset
 from emuscore.plugins import Registered, Registry, default_registry
 from emuscore.problems import DataError, PluginError, Problem
@@ -131,7 +131,8 @@ def score_criterion(ruleset: Ruleset, data: Dataset, criterion: Criterion,
     elif points.dtype.kind not in "iu":
         raise PluginError(f"{who} returned {points.dtype} values on criterion {criterion.id}; "
                           f"scores must be exact integers of 10^-{ruleset.scale} points")
-    lo, hi = (to_units(v, ruleset.scale) for v in scorer.bounds(criterion))
+    low, high = scorer.bounds(criterion)
+    lo, hi = floor_units(low, ruleset.scale), ceil_units(high, ruleset.scale)
     outside = (points < lo) | (points > hi)
     if outside.any():
         i = int(np.flatnonzero(outside)[0])
@@ -174,18 +175,14 @@ def classify(ruleset: Ruleset, scores: Scores, registry: Registry) -> tuple[str,
     for band in ruleset.classification.bands:
         ok = undecided.copy()
         if band.min_total is not None:
-            ok &= scores.total >= _ceil_units(band.min_total, ruleset.scale)
+            ok &= scores.total >= ceil_units(band.min_total, ruleset.scale)
         if band.min_each is not None:
             for c in points_criteria:
-                ok &= scores.criteria[c.id] >= _ceil_units(band.min_each * c.max, ruleset.scale)
+                ok &= scores.criteria[c.id] >= ceil_units(band.min_each * c.max, ruleset.scale)
         label[ok] = band.label
         undecided &= ~ok
     return tuple(label.tolist())
 
-
-def _ceil_units(value: Decimal, scale: int) -> int:
-    """The least whole number of 10**-scale units that is >= value (exact)."""
-    return int(value.scaleb(scale).to_integral_value(rounding="ROUND_CEILING"))
 
 
 def sort_columns(ruleset: Ruleset, data: Dataset, scores: Scores) -> list[IntArray]:
@@ -324,7 +321,7 @@ def _ineligible(rule: AwardRule, ruleset: Ruleset, data: Dataset, scores: Scores
                 why.insert(0, f"already proposed for {other}")
         if req.max_rank is not None and ranks.rank[i] > req.max_rank:
             why.append(f"rank {ranks.rank[i]} is below the rank {req.max_rank} required")
-        if req.min_total is not None and scores.total[i] < _ceil_units(req.min_total, scale):
+        if req.min_total is not None and scores.total[i] < ceil_units(req.min_total, scale):
             why.append(f"total {format_units(int(scores.total[i]), scale)} is under the "
                        f"{req.min_total} required")
         if req.classification is not None:

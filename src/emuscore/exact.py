@@ -54,6 +54,16 @@ def to_units(value: Decimal, scale: int) -> int:
     return int(scaled)
 
 
+def ceil_units(value: Decimal, scale: int) -> int:
+    """The least whole number of 10**-scale units that is >= value."""
+    return int(value.scaleb(scale).to_integral_value(rounding="ROUND_CEILING"))
+
+
+def floor_units(value: Decimal, scale: int) -> int:
+    """The greatest whole number of 10**-scale units that is <= value."""
+    return int(value.scaleb(scale).to_integral_value(rounding="ROUND_FLOOR"))
+
+
 def decimals_of(value: Decimal) -> int:
     """How many decimals a parameter needs to be an exact integer (0 for 5, 2 for 0.05)."""
     exponent = value.normalize().as_tuple().exponent
@@ -79,7 +89,9 @@ def div_round(num: IntArray, den: IntArray | int, mode: Rounding) -> IntArray:
     of the mode: half-up and up round away from zero, down toward zero, half-even
     to the even neighbour. den must be positive."""
     negative = num < 0
-    q, r = np.divmod(np.abs(num), den)
+    magnitude = np.abs(num)
+    q = magnitude // den
+    r = magnitude - q * den
     if mode == "up":
         q = q + (r > 0)
     elif mode == "half-up":

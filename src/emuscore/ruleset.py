@@ -128,6 +128,10 @@ def _check(r: Ruleset, s: Structurer, registry: Registry) -> None:
     if r.meta.scale < 0 or r.meta.scale > 6:
         s.problem(("ruleset", "scale"), "scale is the decimals of every score: 0 to 6")
     group_ids = [g.id for g in r.groups]
+    for i, g in enumerate(r.groups):
+        scaled = g.max.scaleb(r.meta.scale)
+        if g.max <= 0 or scaled != scaled.to_integral_value():
+            s.problem(("groups", i, "max"), f"max must be positive with at most {r.meta.scale} decimals")
     for i, c in enumerate(r.criteria):
         role = registry.scorers[c.scorer].scorer.role
         if c.group is not None and c.group not in group_ids:
