@@ -77,7 +77,7 @@ def test_relative_bonus_gives_the_cap_to_the_cluster_best_and_scales_the_rest(pa
     excess = [max((oracle.F(a) - oracle.F(t)) / oracle.F(t), 0) for a, t in pairs]
     best = max(excess)
     want = [oracle.rounded(2 + (e / best if best else 0)) if a >= t
-            else oracle.rounded(oracle.attainment(a, t, 2)) for (a, t), e in zip(pairs, excess)]
+            else oracle.rounded(oracle.attainment(a, t, 2)) for (a, t), e in zip(pairs, excess, strict=True)]
     assert got == want
 
 

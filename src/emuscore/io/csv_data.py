@@ -8,8 +8,8 @@ from __future__ import annotations
 import csv
 import datetime
 import unicodedata
-from decimal import Decimal
 from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
