@@ -276,13 +276,14 @@ def award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, .
         if rule.per_cluster is not None:
             for code, cluster_id in enumerate(data.cluster_ids):
                 members = np.flatnonzero(data.cluster_codes == code)
-                members = members[np.lexsort((ranks.rank[members],))]
+                members = members[np.lexsort((data.unit_order[members], ranks.rank[members]))]
                 chosen |= _pick(rule, members.tolist(), rule.per_cluster, ranks.rank, failures,
                                 data, skips, f"cluster {cluster_id}")
         else:
             pool = sorted(holders[rule.from_award or ""])
             quota = int((rule.share or Decimal(0)) * len(pool))      # int() rounds down
-            order = np.lexsort(tuple(reversed([k[pool] for k in keys])))
+            # unit_id only lists tied units in a stable order; ties still share a place
+            order = np.lexsort((data.unit_order[pool], *reversed([k[pool] for k in keys])))
             ranked = [pool[i] for i in order.tolist()]
             overall = _positions(keys, ranked)
             chosen = _pick(rule, ranked, quota, overall, failures, data, skips,
