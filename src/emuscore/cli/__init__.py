@@ -28,6 +28,6 @@ def main() -> None:
     """Score, rank and propose awards for emulation clusters, exactly and reproducibly."""
 
 
-from emuscore.cli import score, validate  # noqa: E402  (commands register themselves on main)
+from emuscore.cli import diff, replay, score, validate  # noqa: E402  (commands register themselves on main)
 
-__all__ = ["main", "score", "validate"]
+__all__ = ["diff", "main", "replay", "score", "validate"]

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 import emuscore
+from emuscore.audit.record import write_record
 from emuscore.cli import main
 from emuscore.cli.options import data_argument, encoding_option, ruleset_argument
 from emuscore.engine import Result
@@ -19,17 +20,24 @@ from emuscore.io.results import rows, write_results
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write one row per unit to FILE.csv or FILE.json.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the award proposals.")
+@click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the run record (for replay, diff, explain, ledger) to FILE.")
 @encoding_option
-def score(ruleset: str, data: str, out: Path | None, quiet: bool, encoding: str) -> None:
+def score(ruleset: str, data: str, out: Path | None, quiet: bool, record: Path | None,
+          encoding: str) -> None:
     """Score DATA with RULESET, rank each cluster and propose award recipients."""
     result = emuscore.run(emuscore.load_ruleset(ruleset), emuscore.load_data(data, encoding))
     if out is not None:
         write_results(result, out)
+    if record is not None:
+        written = write_record(result, record)
     if not quiet:
         print_clusters(result)
     print_awards(result)
     if out is not None:
         click.echo(f"wrote {out}")
+    if record is not None:
+        click.echo(f"wrote run record {record} (digest {written['digests']['record']})")
 
 
 def print_clusters(result: Result) -> None:

@@ -1,0 +1,189 @@
+"""What differs between two run records: inputs (ruleset text, units, indicator values),
+per-unit points, ranks, classes and awards, and the software that scored them."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+from emuscore.dataset import natural_key
+
+Record = Mapping[str, Any]
+
+
+def compare(a: Record, b: Record) -> dict[str, Any]:
+    """The differences from record `a` to record `b`, as plain JSON-able values.
+
+    `same` is true when the inputs and the results are equal; software differences alone
+    (another Python, a newer plugin that scores alike) are listed but do not count."""
+    out: dict[str, Any] = {
+        "digests": {"a": a["digests"]["record"], "b": b["digests"]["record"]},
+        "ruleset": _ruleset(a["ruleset"], b["ruleset"]),
+        "data": _data(a["data"], b["data"]),
+        "units": _units(a, b),
+        "awards": _awards(a["results"], b["results"]),
+        "software": _software(a["software"], b["software"]),
+    }
+    out["same"] = (not out["ruleset"]["changed"] and not any(out["data"].values())
+                   and not out["units"] and not out["awards"]["gained"]
+                   and not out["awards"]["lost"]
+                   and a["results"] == b["results"])
+    return out
+
+
+def _ruleset(a: Record, b: Record) -> dict[str, Any]:
+    lines = list(difflib.unified_diff(a["text"].splitlines(), b["text"].splitlines(),
+                                      "a/ruleset", "b/ruleset", lineterm="", n=1))
+    return {"changed": a["text"] != b["text"],
+            "a": f"{a['id']} {a['version']}", "b": f"{b['id']} {b['version']}",
+            "text_diff": lines}
+
+
+def _data(a: Record, b: Record) -> dict[str, Any]:
+    units_a = {u["id"]: u for u in a["units"]}
+    units_b = {u["id"]: u for u in b["units"]}
+    index_a = {u: i for i, u in enumerate(units_a)}
+    index_b = {u: i for i, u in enumerate(units_b)}
+    both = sorted(units_a.keys() & units_b.keys(), key=natural_key)
+    moved = [{"unit": u, "field": f, "a": units_a[u][f], "b": units_b[u][f]}
+             for u in both for f in ("name", "cluster") if units_a[u][f] != units_b[u][f]]
+    inds_a, inds_b = a["indicators"], b["indicators"]
+    values = []
+    for name in sorted(inds_a.keys() & inds_b.keys()):
+        va, vb = inds_a[name]["values"], inds_b[name]["values"]
+        for u in both:
+            x, y = va[index_a[u]], vb[index_b[u]]
+            if x != y:
+                values.append({"unit": u, "indicator": name, "a": x, "b": y})
+    values.sort(key=lambda v: (natural_key(v["unit"]), v["indicator"]))
+    return {
+        "units_added": sorted(units_b.keys() - units_a.keys(), key=natural_key),
+        "units_removed": sorted(units_a.keys() - units_b.keys(), key=natural_key),
+        "units_changed": moved,
+        "indicators_added": sorted(inds_b.keys() - inds_a.keys()),
+        "indicators_removed": sorted(inds_a.keys() - inds_b.keys()),
+        "values": values,
+    }
+
+
+def _units(a: Record, b: Record) -> list[dict[str, Any]]:
+    ra, rb = a["results"]["units"], b["results"]["units"]
+    names = {u["id"]: u for u in (*a["data"]["units"], *b["data"]["units"])}
+    out = []
+    for unit in sorted(ra.keys() | rb.keys(), key=natural_key):
+        x, y = ra.get(unit), rb.get(unit)
+        if x == y:
+            continue
+        row: dict[str, Any] = {"unit": unit, "name": names[unit]["name"],
+                               "cluster": names[unit]["cluster"]}
+        if x is None or y is None:
+            row["only_in"] = "b" if x is None else "a"
+            out.append(row)
+            continue
+        for key in ("total", "rank", "class", "tied", "decided_by", "awards", "deductions", "bonus"):
+            if x[key] != y[key]:
+                row[key] = {"a": x[key], "b": y[key]}
+        for key in ("criteria", "groups"):
+            changed = {k: {"a": x[key].get(k), "b": y[key].get(k)}
+                       for k in sorted(x[key].keys() | y[key].keys())
+                       if x[key].get(k) != y[key].get(k)}
+            if changed:
+                row[key] = changed
+        out.append(row)
+    return out
+
+
+def _awards(a: Record, b: Record) -> dict[str, list[dict[str, str]]]:
+    pa = {(p["award"], p["unit"]) for p in a["proposals"]}
+    pb = {(p["award"], p["unit"]) for p in b["proposals"]}
+
+    def listed(pairs: set[tuple[str, str]]) -> list[dict[str, str]]:
+        return [{"award": w, "unit": u} for w, u in sorted(pairs, key=lambda p: (p[0], natural_key(p[1])))]
+
+    return {"gained": listed(pb - pa), "lost": listed(pa - pb)}
+
+
+def _software(a: Record, b: Record) -> dict[str, Any]:
+    out: dict[str, Any] = {k: {"a": a[k], "b": b[k]} for k in ("emuscore", "python") if a[k] != b[k]}
+    scorers = {}
+    for name in sorted(a["scorers"].keys() | b["scorers"].keys()):
+        x, y = a["scorers"].get(name), b["scorers"].get(name)
+        used = bool((x or {}).get("used_by") or (y or {}).get("used_by"))
+        if used and _plugin(x) != _plugin(y):
+            scorers[name] = {"a": _plugin(x), "b": _plugin(y)}
+    if scorers:
+        out["scorers"] = scorers
+    return out
+
+
+def _plugin(scorer: Mapping[str, Any] | None) -> str | None:
+    return None if scorer is None else f"{scorer['plugin']} {scorer['version']}"
+
+
+def render(d: Mapping[str, Any], a_name: str = "a", b_name: str = "b") -> list[str]:
+    """The differences as lines for a terminal; `a_name`/`b_name` label the two sides."""
+    lines = []
+    rs = d["ruleset"]
+    if rs["changed"]:
+        lines.append(f"ruleset changed: {rs['a']} ({a_name}) -> {rs['b']} ({b_name})")
+        lines.extend(f"  {line}" for line in rs["text_diff"])
+    data = d["data"]
+    for key, what in (("units_added", "units added"), ("units_removed", "units removed"),
+                      ("indicators_added", "indicators added"),
+                      ("indicators_removed", "indicators removed")):
+        if data[key]:
+            lines.append(f"{what}: {', '.join(data[key])}")
+    for m in data["units_changed"]:
+        lines.append(f"unit {m['unit']}: {m['field']} {m['a']} -> {m['b']}")
+    if data["values"]:
+        lines.append(f"{len(data['values'])} indicator value(s) changed:")
+        lines.extend(f"  unit {v['unit']}  {v['indicator']}: {_show(v['a'])} -> {_show(v['b'])}"
+                     for v in data["values"])
+    if d["units"]:
+        lines.append(f"{len(d['units'])} unit(s) scored differently:")
+        lines.append(f"  {'unit':<10} {'cluster':<8} {'total':<20} {'rank':<9} {'class / awards'}")
+        for u in d["units"]:
+            lines.extend(_unit_lines(u))
+    for sign, key in (("+", "gained"), ("-", "lost")):
+        for p in d["awards"][key]:
+            lines.append(f"award {sign} {p['award']}: unit {p['unit']} ({key})")
+    return lines + software_lines(d["software"], a_name, b_name)
+
+
+def software_lines(sw: Mapping[str, Any], a_name: str = "a", b_name: str = "b") -> list[str]:
+    lines = [f"{key} {sw[key]['a']} ({a_name}) -> {sw[key]['b']} ({b_name})"
+             for key in ("emuscore", "python") if key in sw]
+    for name, s in sw.get("scorers", {}).items():
+        lines.append(f"scorer {name}: {s['a'] or 'not installed'} ({a_name}) -> "
+                     f"{s['b'] or 'not installed'} ({b_name})")
+    return lines
+
+
+def _show(value: str | None) -> str:
+    return "missing" if value is None else value
+
+
+def _change(u: Mapping[str, Any], key: str) -> str:
+    if key not in u:
+        return "="
+    return f"{_show(u[key]['a'])} -> {_show(u[key]['b'])}"
+
+
+def _unit_lines(u: Mapping[str, Any]) -> list[str]:
+    if "only_in" in u:
+        return [f"  {u['unit']:<10} {u['cluster']:<8} only in {u['only_in']}"]
+    extra = []
+    if "class" in u:
+        extra.append(f"class {u['class']['a'] or '-'} -> {u['class']['b'] or '-'}")
+    if "awards" in u:
+        extra.append(f"awards [{';'.join(u['awards']['a'])}] -> [{';'.join(u['awards']['b'])}]")
+    if "tied" in u or "decided_by" in u:
+        extra.append(f"tie-break {_change(u, 'decided_by')}")
+    lines = [f"  {u['unit']:<10} {u['cluster']:<8} {_change(u, 'total'):<20} "
+             f"{_change(u, 'rank'):<9} {'; '.join(extra)}".rstrip()]
+    for key in ("criteria", "groups"):
+        if key in u:
+            lines.append("      " + ", ".join(f"{k} {_show(v['a'])} -> {_show(v['b'])}"
+                                              for k, v in u[key].items()))
+    return lines

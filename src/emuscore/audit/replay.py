@@ -1,0 +1,53 @@
+"""Replay: score a record's embedded data with its embedded ruleset on the plugins installed
+now, and say whether the results are bit for bit the recorded ones."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import frozen
+
+from emuscore.audit import diff
+from emuscore.audit.record import UnusableRecord, build_record, run_record
+from emuscore.plugins import Registry, default_registry
+from emuscore.problems import EmuscoreError, Problem
+
+
+@frozen(eq=False)
+class Replay:
+    recorded: Mapping[str, Any]
+    replayed: Mapping[str, Any]
+    differences: Mapping[str, Any]
+
+    @property
+    def identical(self) -> bool:
+        """The replayed results are byte for byte the recorded ones."""
+        return bool(self.recorded["digests"]["results"] == self.replayed["digests"]["results"])
+
+    def lines(self) -> list[str]:
+        d = self.differences
+        if self.identical:
+            return [f"identical {self.recorded['digests']['record']}"] + [
+                f"note: {line}" for line in diff.software_lines(d["software"], "recorded", "now")]
+        return [f"different: {len(d['units'])} unit(s) scored differently, "
+                f"{len(d['awards']['gained']) + len(d['awards']['lost'])} award change(s) "
+                f"(record {self.recorded['digests']['record']})",
+                *diff.render(d, "recorded", "replayed")]
+
+
+def replay(record: Mapping[str, Any], registry: Registry | None = None) -> Replay:
+    """Re-run a checked record (see `record.load_record`); raises UnusableRecord when the
+    installed plugins cannot score it at all (a scorer missing, its parameters changed)."""
+    registry = registry or default_registry()
+    try:
+        replayed = build_record(run_record(record, registry), registry)
+    except UnusableRecord:
+        raise
+    except EmuscoreError as e:
+        scorers = record["software"]["scorers"]
+        used = sorted(f"{name} ({s['plugin']} {s['version']})" for name, s in scorers.items()
+                      if s.get("used_by"))
+        raise UnusableRecord([Problem(f"cannot replay: {p}") for p in e.problems] + [Problem(
+            "the record was scored with " + ", ".join(used) + "; install those plugins")]) from None
+    return Replay(record, replayed, diff.compare(record, replayed))
