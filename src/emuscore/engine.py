@@ -149,7 +149,13 @@ def lo_hi(ruleset: Ruleset, lo: int, hi: int) -> str:
 def score(ruleset: Ruleset, data: Dataset, registry: Registry) -> Scores:
     criteria = {c.id: score_criterion(ruleset, data, c, registry.scorers[c.scorer])
                 for c in ruleset.criteria}
-    zero: IntArray = np.zeros(data.size, np.int64)
+    return sum_scores(ruleset, criteria, registry, data.size)
+
+
+def sum_scores(ruleset: Ruleset, criteria: dict[str, IntArray], registry: Registry,
+               size: int) -> Scores:
+    """Group sums (capped), deductions, bonus and totals from every criterion's points."""
+    zero: IntArray = np.zeros(size, np.int64)
     groups = {}
     for g in ruleset.groups:
         members = [criteria[c.id] for c in ruleset.criteria if c.group == g.id]
