@@ -93,18 +93,20 @@ def _array(s: Structurer, cls: type[Any], raw: Mapping[str, Any], key: str) -> t
 
 
 def _criterion(s: Structurer, registry: Registry, table: Any, i: int) -> Criterion | None:
+    """The common keys and the scorer's own params, each checked even when the other fails."""
     path = ("criteria", i)
     common = s.table(Criterion, table, path, ignore=tuple(table) if isinstance(table, dict) else ())
-    if common is None:
+    scorer_name = table.get("scorer") if isinstance(table, dict) else None
+    if not isinstance(scorer_name, str):
         return None
-    found = registry.scorers.get(common.scorer)
+    found = registry.scorers.get(scorer_name)
     if found is None:
-        s.problem((*path, "scorer"), f"no installed plugin provides scorer '{common.scorer}'"
-                  f"{did_you_mean(common.scorer, registry.scorers)}" + _requires_hint(s))
+        s.problem((*path, "scorer"), f"no installed plugin provides scorer '{scorer_name}'"
+                  f"{did_you_mean(scorer_name, registry.scorers)}" + _requires_hint(s))
         return None
     params_table = {k: v for k, v in table.items() if k not in COMMON_CRITERION_KEYS}
     params = s.table(found.scorer.Params, params_table, path)
-    if params is None:
+    if common is None or params is None:
         return None
     criterion = attrs.evolve(common, params=params)
     for message in found.scorer.check(criterion):
