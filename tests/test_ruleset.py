@@ -131,3 +131,20 @@ def test_load_dump_load_is_identity(tables, rounding, scale):
     again = parse_ruleset(dumped)
     assert again == first
     assert dump_ruleset(again) == dumped
+
+
+def test_the_ruleset_guide_documents_every_built_in_scorer_and_parameter():
+    import attrs
+
+    from emuscore.plugins import default_registry
+    from emuscore.structure import toml_key
+
+    guide = (ROOT / "docs" / "rulesets.md").read_text(encoding="utf-8")
+    built_in = [r.scorer for r in default_registry() if r.scorer.__module__.startswith("emuscore.")]
+    assert len(built_in) == 10
+    for scorer in built_in:
+        section = guide.split(f"**`{scorer.name}`**", 1)
+        assert len(section) == 2, f"docs/rulesets.md has no section for scorer {scorer.name}"
+        text = section[1].split("\n**`", 1)[0]
+        for field in attrs.fields(scorer.Params):
+            assert f"`{toml_key(field)}" in text, f"{scorer.name}: parameter {field.name} undocumented"
