@@ -28,6 +28,13 @@ def main() -> None:
     """Score, rank and propose awards for emulation clusters, exactly and reproducibly."""
 
 
-from emuscore.cli import diff, replay, score, validate  # noqa: E402  (commands register themselves on main)
+from emuscore.cli import (  # noqa: E402  (commands register themselves on main)
+    diff,
+    explain,
+    ledger,
+    replay,
+    score,
+    validate,
+)
 
-__all__ = ["diff", "main", "replay", "score", "validate"]
+__all__ = ["diff", "explain", "ledger", "main", "replay", "score", "validate"]

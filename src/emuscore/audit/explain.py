@@ -1,0 +1,428 @@
+"""One unit's run explained: each criterion's inputs, formula and points, group sums and
+caps, classification and why, its cluster table and the tie-break that set its rank, and
+for each award it did not get, the smallest change that would have got it.
+
+"What it would have taken" is computed, never guessed. The points needed come from the
+engine's own classify -> rank -> award with the unit's points raised, found by bisection
+over whole 10**-scale points. Each input change is found by bisection over the input's
+value at the column's step, re-scoring the criterion with its scorer, and then checked by
+re-running the whole engine with the changed input: only a change that moves the award
+in that re-run is shown.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import numpy as np
+
+from emuscore.audit.record import results_part, run_record, value_text
+from emuscore.dataset import Dataset, natural_key
+from emuscore.engine import (
+    Result,
+    Scores,
+    award,
+    classify,
+    context,
+    gate_failures,
+    rank,
+    run,
+    sort_columns,
+    sum_scores,
+)
+from emuscore.exact import INT64_ROOM, Column, IntArray, format_units, to_units, units_to_decimal
+from emuscore.model import AwardRule, Criterion
+from emuscore.plugins import Registry, default_registry
+from emuscore.problems import EmuscoreError
+
+DATE_RANGE = 3660
+"""How many days a date input may move either way when searching for a change."""
+VALUE_RANGE = 1000
+"""How far a number input may move: up to this many times its size (or this many steps)."""
+
+
+def explain(record: Mapping[str, Any], unit_id: str, registry: Registry | None = None) -> list[str]:
+    """The explanation of one unit of a checked record, as lines of text."""
+    registry = registry or default_registry()
+    result = run_record(record, registry)
+    index = result.data.index()
+    if unit_id not in index:
+        close = sorted(index, key=natural_key)[:5]
+        raise EmuscoreError(f"unit {unit_id} is not in this record (units: {', '.join(close)}, ...)")
+    e = Explainer(result, index[unit_id], registry)
+    lines = []
+    if results_part(result) != record["results"]:
+        lines.append("warning: the installed plugins score this record differently from the "
+                     "record (run `emuscore replay`); this explains the re-run")
+    return lines + e.header() + e.criteria() + e.totals() + e.classification() + e.cluster() \
+        + e.awards()
+
+
+class Explainer:
+    def __init__(self, result: Result, unit: int, registry: Registry) -> None:
+        self.result, self.unit, self.registry = result, unit, registry
+        self.ruleset, self.data, self.scores = result.ruleset, result.data, result.scores
+        self.unit_id = self.data.unit_ids[unit]
+
+    def show(self, units: int) -> str:
+        return format_units(units, self.ruleset.scale)
+
+    def header(self) -> list[str]:
+        r, i = self.result, self.unit
+        tied = " (tied)" if r.ranks.tied[i] else ""
+        return [f"unit {self.unit_id}: {self.data.names[i]}, cluster {self.data.clusters[i]}",
+                f"total {self.show(int(self.scores.total[i]))}, "
+                f"class {r.classes[i] or '-'}, rank {r.ranks.rank[i]}{tied} in its cluster, "
+                f"awards: {', '.join(r.awards_of(self.unit_id)) or 'none'}", ""]
+
+    def criteria(self) -> list[str]:
+        lines = ["criteria:"]
+        for c in self.ruleset.criteria:
+            registered = self.registry.scorers[c.scorer]
+            scorer = registered.scorer
+            ctx = context(self.ruleset, self.data, c)
+            inputs = ", ".join(f"{ind} = {_value(self.data.indicators[ind], self.unit)}"
+                               for ind in scorer.inputs(c.params).values())
+            where = f"group {c.group}" if c.group else scorer.role
+            lines.append(f"  {c.id}{' (' + c.title + ')' if c.title else ''} [{where}, "
+                         f"{c.scorer} from {registered.plugin} {registered.version}]")
+            lines.append(f"    inputs: {inputs or 'none'}")
+            lines.extend(f"    {step}" for step in scorer.explain(ctx, self.unit))
+            lo, hi = scorer.bounds(c)
+            lines.append(f"    = {self.show(int(self.scores.criteria[c.id][self.unit]))} points "
+                         f"(rounded {self.ruleset.rounding} to {self.ruleset.scale} decimals; "
+                         f"range {lo}..{hi})")
+        return [*lines, ""]
+
+    def totals(self) -> list[str]:
+        i, lines = self.unit, ["totals:"]
+        for g in self.ruleset.groups:
+            raw = sum(int(self.scores.criteria[c.id][i]) for c in self.ruleset.criteria
+                      if c.group == g.id)
+            capped = int(self.scores.groups[g.id][i])
+            note = f", capped at {g.max}" if raw > capped else f" (cap {g.max})"
+            lines.append(f"  group {g.id}: {self.show(raw)}{note} -> {self.show(capped)}")
+        ungrouped = [c.id for c in self.ruleset.criteria if c.group is None]
+        if ungrouped:
+            lines.append(f"  outside groups ({', '.join(ungrouped)}): "
+                         f"{self.show(sum(int(self.scores.criteria[c][i]) for c in ungrouped))}"
+                         f" (deductions {self.show(int(self.scores.deductions[i]))}, "
+                         f"bonus {self.show(int(self.scores.bonus[i]))})")
+        lines.append(f"  total {self.show(int(self.scores.total[i]))}")
+        return [*lines, ""]
+
+    def classification(self) -> list[str]:
+        if self.ruleset.classification is None:
+            return []
+        i = self.unit
+        points = [c for c in self.ruleset.criteria
+                  if self.registry.scorers[c.scorer].scorer.role == "points"]
+        total = units_to_decimal(int(self.scores.total[i]), self.ruleset.scale)
+        lines = [f"classification: {self.result.classes[i] or 'none'}"]
+        for band in self.ruleset.classification.bands:
+            why = []
+            if band.min_total is not None:
+                why.append(f"total {total} {'>=' if total >= band.min_total else '<'} "
+                           f"{band.min_total}")
+            if band.min_each is not None:
+                under = [f"{c.id} {self._points(c)} < {band.min_each * c.max}" for c in points
+                         if self._points(c) < band.min_each * c.max]
+                why.append(f"criteria under {band.min_each} of their max: {', '.join(under)}"
+                           if under else f"every criterion at least {band.min_each} of its max")
+            met = band.label == self.result.classes[i]
+            lines.append(f"  {band.label}: {'; '.join(why) or 'no conditions'} -> "
+                         f"{'met (first band met)' if met else 'not met'}")
+            if met:
+                break
+        return [*lines, ""]
+
+    def _points(self, c: Criterion) -> Decimal:
+        return units_to_decimal(int(self.scores.criteria[c.id][self.unit]), self.ruleset.scale)
+
+    def key_text(self, entry: str, i: int) -> str:
+        name = entry.split()[0]
+        prefix, _, ref = name.partition(":")
+        if name == "unit_id":
+            return self.data.unit_ids[i]
+        if name in ("total", "deductions", "bonus"):
+            return self.show(int(getattr(self.scores, name)[i]))
+        if prefix == "group":
+            return self.show(int(self.scores.groups[ref][i]))
+        if prefix == "criterion":
+            return self.show(int(self.scores.criteria[ref][i]))
+        return _value(self.data.indicators[ref], i)
+
+    def cluster(self) -> list[str]:
+        i, data, ranks = self.unit, self.data, self.result.ranks
+        members = [int(m) for m in np.flatnonzero(data.cluster_codes == data.cluster_codes[i])]
+        keys = sort_columns(self.ruleset, data, self.scores)
+        members.sort(key=lambda m: tuple(int(k[m]) for k in keys))
+        order = self.ruleset.ranking.order
+        shown = [e for e in order if e.split()[0] != "unit_id"]
+        lines = [f"cluster {data.clusters[i]} (ranking: {', '.join(order)}):",
+                 "    rank  unit        " + "  ".join(f"{e.split()[0]:>12}" for e in shown)
+                 + "  class / awards"]
+        for m in members:
+            mark = ">" if m == i else " "
+            rank_text = f"{ranks.rank[m]}{'=' if ranks.tied[m] else ''}"
+            awards = ", ".join(self.result.awards_of(data.unit_ids[m]))
+            lines.append(f"  {mark} {rank_text:>4}  {data.unit_ids[m]:<10}  "
+                         + "  ".join(f"{self.key_text(e, m):>12}" for e in shown)
+                         + f"  {self.result.classes[m] or '-'}{' [' + awards + ']' if awards else ''}")
+        lines.append("  " + self._tie_break(members, keys))
+        return [*lines, ""]
+
+    def _tie_break(self, members: list[int], keys: list[IntArray]) -> str:
+        i, ranks, order = self.unit, self.result.ranks, self.ruleset.ranking.order
+        if len(members) == 1:
+            return "alone in its cluster: rank 1"
+        if ranks.tied[i]:
+            level = [self.data.unit_ids[m] for m in members if m != i
+                     and all(int(k[m]) == int(k[i]) for k in keys)]
+            return (f"rank {ranks.rank[i]} shared with {', '.join(level)}: equal on every "
+                    "ranking key, so the ranking does not separate them")
+        pos = members.index(i)
+        other = members[pos - 1] if pos > 0 else members[pos + 1]
+        entry = ranks.decided_by[i] or order[-1]
+        k = order.index(entry)
+        same = [f"{e.split()[0]} {self.key_text(e, i)}" for e in order[:k]]
+        side = "above" if pos > 0 else "below"
+        return (f"rank {ranks.rank[i]} set by '{entry}' against {self.data.unit_ids[other]} "
+                f"({side}): {self.key_text(entry, i)} vs {self.key_text(entry, other)}"
+                + (f", after being level on {', '.join(same)}" if same else ""))
+
+    def awards(self) -> list[str]:
+        lines = []
+        held: set[str] = set(self.result.awards_of(self.unit_id))
+        for rule in self.ruleset.awards:
+            title = f"award {rule.id}" + (f" ({rule.title})" if rule.title else "")
+            if rule.id in held:
+                reason = next(p.reason for p in self.result.proposals
+                              if p.award == rule.id and p.unit == self.unit_id)
+                lines.append(f"{title}: proposed ({reason})")
+                continue
+            skips = [s.reason for s in self.result.skips
+                     if s.award == rule.id and s.unit == self.unit_id]
+            lines.append(f"{title}: not proposed" + (f": {'; '.join(skips)}" if skips else ""))
+            lines.extend(f"  {line}" for line in WhatItTakes(self, rule, held).lines())
+        return lines
+
+
+class WhatItTakes:
+    """The smallest changes that would have got one unit one award it did not get."""
+
+    def __init__(self, e: Explainer, rule: AwardRule, held: set[str]) -> None:
+        self.e, self.rule, self.held = e, rule, held
+        data, i = e.data, e.unit
+        every_rule_per_cluster = all(r.per_cluster is not None for r in e.ruleset.awards)
+        # awards per cluster depend on the cluster alone: decide them on the cluster's units
+        if every_rule_per_cluster:
+            members = [int(m) for m in np.flatnonzero(data.cluster_codes == data.cluster_codes[i])]
+        else:
+            members = list(range(data.size))
+        self.members = np.array(members)
+        self.scope = _subset(data, members)
+        self.at = members.index(i)
+        self.criteria = {c: v[self.members] for c, v in e.scores.criteria.items()}
+
+    def gets(self, scores: Scores) -> bool:
+        """Would the unit be proposed for the award with these scores (scope units only)?"""
+        ruleset, data = self.e.ruleset, self.scope
+        classes = classify(ruleset, scores, self.e.registry)
+        proposals, _ = award(ruleset, data, scores, classes, rank(ruleset, data, scores))
+        unit = self.e.unit_id
+        return any(p.award == self.rule.id and p.unit == unit for p in proposals)
+
+    def gets_with(self, criterion: str | None, extra: int) -> bool:
+        return self.gets(self.with_points(criterion, extra))
+
+    def with_points(self, criterion: str | None, extra: int) -> Scores:
+        """Scope scores with `extra` points on one criterion (re-totalled), or on the total."""
+        criteria = dict(self.criteria)
+        if criterion is None:
+            scores = sum_scores(self.e.ruleset, criteria, self.e.registry, self.scope.size)
+            total = scores.total.copy()
+            total[self.at] += extra
+            return attrs.evolve(scores, total=total)
+        values = criteria[criterion].copy()
+        values[self.at] += extra
+        criteria[criterion] = values
+        return sum_scores(self.e.ruleset, criteria, self.e.registry, self.scope.size)
+
+    def lines(self) -> list[str]:
+        e = self.e
+        blocked = self.blocked()
+        if blocked:
+            return [blocked]
+        room = {c.id: self.room(c) for c in e.ruleset.criteria}
+        most = sum(room.values())
+        needed = least(functools.partial(self.gets_with, None), most)
+        out = [f"needs +{e.show(needed)} points on the total (all else equal)" if needed else
+               "more points on the total alone would not do it"]
+        alone, cannot = [], []
+        for c in e.ruleset.criteria:
+            q = least(functools.partial(self.gets_with, c.id), room[c.id])
+            if q is None:
+                cannot.append(c.id)
+                continue
+            changes = self.input_changes(c, q)
+            here = f"{c.id} (now {e.show(int(e.scores.criteria[c.id][e.unit]))}): +{e.show(q)} points"
+            alone.append(f"  {here}: " + (" or ".join(changes) if changes else
+                                          "no change of one of its inputs alone reaches them"))
+        if alone:
+            out.append(f"one criterion alone ({len(alone)} of {len(e.ruleset.criteria)} could do it):")
+            out.extend(alone)
+        if cannot:
+            out.append(f"no change in one criterion alone suffices for {', '.join(cannot)}"
+                       " (capped, at their best, or not enough)")
+        return out
+
+    def blocked(self) -> str | None:
+        """Why no change of points can get the award, if that is so."""
+        e, rule = self.e, self.rule
+        excluded = [a for a in rule.exclude if a in self.held]
+        if excluded:
+            return f"not open to this unit: it is proposed for {', '.join(excluded)}, which excludes it"
+        if rule.from_award and rule.from_award not in self.held:
+            return f"only holders of {rule.from_award} are considered; see that award above"
+        failures = gate_failures(e.ruleset, e.data, rule.requires.gates)[e.unit]
+        if failures:
+            return "blocked whatever the points: " + "; ".join(failures)
+        return None
+
+    def room(self, c: Criterion) -> int:
+        """How many points criterion c can still add for this unit."""
+        hi = self.e.registry.scorers[c.scorer].scorer.bounds(c)[1]
+        return max(0, to_units(hi, self.e.ruleset.scale) - int(self.e.scores.criteria[c.id][self.e.unit]))
+
+    def input_changes(self, c: Criterion, points: int) -> list[str]:
+        """Each single input change that gives c at least `points` more and, re-run through
+        the whole engine, gets the unit the award."""
+        e, i = self.e, self.e.unit
+        scorer = e.registry.scorers[c.scorer].scorer
+        goal = int(e.scores.criteria[c.id][i]) + points
+        out = []
+        for indicator in dict.fromkeys(scorer.inputs(c.params).values()):
+            col = e.data.indicators[indicator]
+            if col.missing[i]:
+                continue
+            found = []
+            for sign in (1, -1):
+                change = self.least_input(c, indicator, sign, goal)
+                if change is not None:
+                    found.append(change)
+            if found:
+                best = min(found, key=abs)
+                new = int(col.values[i]) + best
+                out.append(f"{indicator} {_text(col, new)} instead of {_value(col, i)} "
+                           f"({'+' if best > 0 else '-'}{_amount(col, abs(best))})")
+        return out
+
+    def least_input(self, c: Criterion, indicator: str, sign: int, goal: int) -> int | None:
+        """The smallest move of the input in one direction that scores c at least `goal` and
+        wins the award in a full re-run; None when there is none in range."""
+        e, i = self.e, self.e.unit
+        col = e.data.indicators[indicator]
+        step, v0 = _step(col), int(col.values[i])
+        if col.kind == "date":
+            limit = DATE_RANGE
+        elif sign < 0 and v0 >= 0:
+            limit = v0 // step          # counts, shares and amounts stop at zero
+        else:
+            limit = max(abs(v0) // step, 1) * VALUE_RANGE
+        scorer = e.registry.scorers[c.scorer].scorer
+
+        def scores_enough(k: int) -> bool:
+            data = _with_value(e.data, i, indicator, v0 + sign * k * step)
+            try:
+                return int(scorer.score(context(e.ruleset, data, c))[i]) >= goal
+            except (EmuscoreError, ArithmeticError, ValueError):
+                return False
+
+        def wins(k: int) -> bool:
+            data = _with_value(e.data, i, indicator, v0 + sign * k * step)
+            try:
+                result = run(e.ruleset, data, e.registry)
+            except (EmuscoreError, ArithmeticError, ValueError):
+                return False
+            return any(p.award == self.rule.id and p.unit == e.unit_id for p in result.proposals)
+
+        k = least(scores_enough, limit)
+        if k is None:
+            return None
+        if not wins(k):   # the input feeds more than this criterion (a gate, a cluster best)
+            more = least(lambda j: wins(k + j), limit - k)
+            if more is None:
+                return None
+            k += more
+        return sign * k * step
+
+
+def least(ok: Callable[[int], bool], limit: int) -> int | None:
+    """The smallest k in 1..limit with ok(k), for an ok that is false then true as k grows;
+    None when ok(limit) is false. Doubling, then bisection: O(log limit) calls."""
+    if limit < 1 or not ok(limit):
+        return None
+    lo, hi = 0, 1
+    while hi < limit and not ok(hi):
+        lo, hi = hi, min(2 * hi, limit)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def _subset(data: Dataset, members: list[int]) -> Dataset:
+    if len(members) == data.size:
+        return data
+    idx = np.array(members)
+    columns = {n: Column(c.values[idx], c.scale, c.missing[idx], c.kind)
+               for n, c in data.indicators.items()}
+    return Dataset(tuple(data.unit_ids[m] for m in members), tuple(data.names[m] for m in members),
+                   tuple(data.clusters[m] for m in members), columns, data.source)
+
+
+def _with_value(data: Dataset, unit: int, indicator: str, value: int) -> Dataset:
+    """The dataset with one unit's value of one indicator replaced (exact integer units)."""
+    col = data.indicators[indicator]
+    values = col.values.astype(object) if abs(value) >= INT64_ROOM else col.values.copy()
+    values[unit] = value
+    missing = col.missing.copy()
+    missing[unit] = False
+    columns = {**data.indicators, indicator: Column(values, col.scale, missing, col.kind)}
+    return attrs.evolve(data, indicators=columns)
+
+
+def _step(col: Column) -> int:
+    """The finest step the column's values use: whole numbers for a column of whole
+    numbers (counts), else 10**-scale; one day for dates."""
+    present = [int(v) for v in col.values[~col.missing].tolist()]
+    step = 1
+    while step < 10**col.scale and all(v % (step * 10) == 0 for v in present):
+        step *= 10
+    return step
+
+
+def _value(col: Column, unit: int) -> str:
+    return value_text(col, unit) or "missing"
+
+
+def _text(col: Column, value: int) -> str:
+    if col.kind == "date":
+        return datetime.date.fromordinal(value).isoformat()
+    return format_units(value, col.scale)
+
+
+def _amount(col: Column, units: int) -> str:
+    if col.kind == "date":
+        return f"{units} day{'s' if units != 1 else ''}"
+    return format_units(units, col.scale)
+

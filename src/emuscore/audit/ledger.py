@@ -1,0 +1,170 @@
+"""The ledger: published run records chained by hash in one SQLite file.
+
+Each entry holds the record's path, its record digest, the SHA-256 of the file's bytes,
+the ruleset it scored, when it was added, and `prev_hash`, the previous entry's hash;
+its own `entry_hash` is SHA-256 over all of these. Triggers refuse UPDATE and DELETE,
+but `verify` trusts nothing in the file: it recomputes every hash, follows the chain,
+re-hashes every record file, and can compare the head with a published one (removing
+the last entries leaves a valid shorter chain; only a head kept elsewhere shows it).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+
+from attrs import frozen
+
+from emuscore.audit.record import canonical, load_record, sha256
+from emuscore.problems import EmuscoreError, Problem
+
+GENESIS = "0" * 64
+"""The prev_hash of the first entry."""
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    seq INTEGER PRIMARY KEY,
+    added TEXT NOT NULL,
+    path TEXT NOT NULL,
+    record_digest TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    ruleset TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    entry_hash TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS entries_append_only_update BEFORE UPDATE ON entries
+BEGIN SELECT RAISE(ABORT, 'the emuscore ledger is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS entries_append_only_delete BEFORE DELETE ON entries
+BEGIN SELECT RAISE(ABORT, 'the emuscore ledger is append-only'); END;
+"""
+COLUMNS = "seq, added, path, record_digest, file_sha256, ruleset, prev_hash, entry_hash"
+
+
+@frozen
+class Entry:
+    seq: int
+    added: str
+    path: str
+    """The record file, relative to the ledger's folder when it lies under it."""
+    record_digest: str
+    file_sha256: str
+    ruleset: str
+    prev_hash: str
+    entry_hash: str
+
+    def expected_hash(self) -> str:
+        return entry_hash(self.seq, self.added, self.path, self.record_digest,
+                          self.file_sha256, self.ruleset, self.prev_hash)
+
+
+def entry_hash(seq: int, added: str, path: str, record_digest: str, file_sha256: str,
+               ruleset: str, prev_hash: str) -> str:
+    return sha256(canonical([prev_hash, seq, added, path, record_digest, file_sha256, ruleset]))
+
+
+def default_ledger(record: str | Path | None = None) -> Path:
+    """ledger.sqlite beside the record, or in the current folder."""
+    return (Path(record).parent if record else Path(".")) / "ledger.sqlite"
+
+
+@contextmanager
+def _connect(ledger: Path, create: bool) -> Iterator[sqlite3.Connection]:
+    if not create and not ledger.exists():
+        raise EmuscoreError(Problem("no ledger here; add a record first with "
+                                    "`emuscore ledger add RECORD`", str(ledger)))
+    try:
+        with closing(sqlite3.connect(ledger)) as db:
+            if create:
+                db.executescript(SCHEMA)
+            yield db
+    except sqlite3.DatabaseError as e:
+        raise EmuscoreError(Problem(f"not a readable ledger: {e}", str(ledger))) from None
+
+
+def entries(ledger: Path) -> list[Entry]:
+    """Every entry in the order of its sequence number (as stored; not verified)."""
+    with _connect(ledger, create=False) as db:
+        rows = db.execute(f"SELECT {COLUMNS} FROM entries ORDER BY seq").fetchall()
+    return [Entry(*row) for row in rows]
+
+
+def _stored_path(ledger: Path, record: Path) -> str:
+    absolute, base = record.resolve(), ledger.resolve().parent
+    return os.path.relpath(absolute, base) if absolute.is_relative_to(base) else str(absolute)
+
+
+def _file_of(ledger: Path, entry: Entry) -> Path:
+    path = Path(entry.path)
+    return path if path.is_absolute() else ledger.resolve().parent / path
+
+
+def add(ledger: Path, record_path: Path) -> Entry:
+    """Append a checked record (see `record.load_record`) to the ledger."""
+    record = load_record(record_path)
+    digest = record["digests"]["record"]
+    file_hash = sha256(record_path.read_bytes())
+    ruleset = f"{record['ruleset']['id']} {record['ruleset']['version']}"
+    added = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
+    with _connect(ledger, create=True) as db, db:
+        same = db.execute("SELECT seq FROM entries WHERE record_digest = ?", (digest,)).fetchone()
+        if same:
+            raise EmuscoreError(Problem(f"this record is already entry {same[0]} of the ledger",
+                                        str(record_path)))
+        last = db.execute("SELECT seq, entry_hash FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        path = _stored_path(ledger, record_path)
+        entry = Entry(seq, added, path, digest, file_hash, ruleset, prev,
+                      entry_hash(seq, added, path, digest, file_hash, ruleset, prev))
+        db.execute(f"INSERT INTO entries ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   (entry.seq, entry.added, entry.path, entry.record_digest, entry.file_sha256,
+                    entry.ruleset, entry.prev_hash, entry.entry_hash))
+    return entry
+
+
+def verify(ledger: Path, head: str | None = None) -> list[str]:
+    """Every problem found: edited, removed or reordered entries, record files changed or
+    gone, and a head that differs from the published `head`. Empty when all is well."""
+    problems = []
+    prev = GENESIS
+    listed = entries(ledger)
+    for position, entry in enumerate(listed, 1):
+        if entry.seq != position:
+            problems.append(f"entry {entry.seq} is where entry {position} should be: entries "
+                            "were removed or renumbered")
+        if entry.expected_hash() != entry.entry_hash:
+            problems.append(f"entry {entry.seq} was edited: its content no longer gives its hash")
+        if entry.prev_hash != prev:
+            problems.append(f"entry {entry.seq} does not follow the entry before it: entries were "
+                            "removed, inserted or reordered")
+        problems.extend(_check_file(ledger, entry))
+        prev = entry.entry_hash
+    if head is not None and prev != head:
+        problems.append(f"the ledger ends at {prev}, not at the published head {head}: entries "
+                        "were removed from or added to its end")
+    return problems
+
+
+def _check_file(ledger: Path, entry: Entry) -> list[str]:
+    path = _file_of(ledger, entry)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return [f"entry {entry.seq}: the record file {path} is gone"]
+    if sha256(data) != entry.file_sha256:
+        return [f"entry {entry.seq}: the record file {path} changed since it was added"]
+    try:
+        record = load_record(path)
+    except EmuscoreError as e:
+        return [f"entry {entry.seq}: {p}" for p in e.problems]
+    if record["digests"]["record"] != entry.record_digest:
+        return [f"entry {entry.seq}: the record file {path} is not the record that was added"]
+    return []
+
+
+def head_of(ledger: Path) -> str:
+    listed = entries(ledger)
+    return listed[-1].entry_hash if listed else GENESIS
