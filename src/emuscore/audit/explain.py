@@ -20,6 +20,7 @@ from typing import Any
 
 import attrs
 import numpy as np
+from attrs import frozen
 
 from emuscore.audit.record import results_part, run_record, value_text
 from emuscore.dataset import Dataset, natural_key
@@ -213,6 +214,50 @@ class Explainer:
         return lines
 
 
+@frozen
+class Change:
+    """One input of one unit set to another value: texts as the record writes them, and
+    `units`, the new value as an exact integer at the column's scale (day number for dates)."""
+
+    indicator: str
+    new: str
+    old: str
+    delta: str
+    units: int
+
+
+@frozen
+class Alone:
+    """Raising one criterion alone by `points` (10**-scale units) would get the award."""
+
+    criterion: str
+    now: int
+    points: int
+    changes: tuple[Change, ...]
+
+
+@frozen
+class Taking:
+    """What it would have taken one unit to get one award."""
+
+    award: str
+    blocked: str | None
+    """Why no change of points can do it (a gate, an exclusion), or None."""
+    points: int | None
+    """The fewest extra points on the total alone, or None when no amount would do."""
+    alone: tuple[Alone, ...]
+    cannot: tuple[str, ...]
+    """The criteria no change of which alone would do it."""
+
+
+def what_it_takes(result: Result, unit_id: str, award_id: str,
+                  registry: Registry | None = None) -> Taking:
+    """The smallest changes that would have got `unit_id` the award `award_id`."""
+    e = Explainer(result, result.data.index()[unit_id], registry or default_registry())
+    rule = next(r for r in e.ruleset.awards if r.id == award_id)
+    return WhatItTakes(e, rule, set(result.awards_of(unit_id))).compute()
+
+
 class WhatItTakes:
     """The smallest changes that would have got one unit one award it did not get."""
 
@@ -254,31 +299,39 @@ class WhatItTakes:
         criteria[criterion] = values
         return sum_scores(self.e.ruleset, criteria, self.e.registry, self.scope.size)
 
-    def lines(self) -> list[str]:
+    def compute(self) -> Taking:
         e = self.e
         blocked = self.blocked()
         if blocked:
-            return [blocked]
+            return Taking(self.rule.id, blocked, None, (), ())
         room = {c.id: self.room(c) for c in e.ruleset.criteria}
-        most = sum(room.values())
-        needed = least(functools.partial(self.gets_with, None), most)
-        out = [f"needs +{e.show(needed)} points on the total (all else equal)" if needed else
-               "more points on the total alone would not do it"]
+        needed = least(functools.partial(self.gets_with, None), sum(room.values()))
         alone, cannot = [], []
         for c in e.ruleset.criteria:
             q = least(functools.partial(self.gets_with, c.id), room[c.id])
             if q is None:
                 cannot.append(c.id)
-                continue
-            changes = self.input_changes(c, q)
-            here = f"{c.id} (now {e.show(int(e.scores.criteria[c.id][e.unit]))}): +{e.show(q)} points"
-            alone.append(f"  {here}: " + (" or ".join(changes) if changes else
-                                          "no change of one of its inputs alone reaches them"))
-        if alone:
-            out.append(f"one criterion alone ({len(alone)} of {len(e.ruleset.criteria)} could do it):")
-            out.extend(alone)
-        if cannot:
-            out.append(f"no change in one criterion alone suffices for {', '.join(cannot)}"
+            else:
+                alone.append(Alone(c.id, int(e.scores.criteria[c.id][e.unit]), q,
+                                   tuple(self.input_changes(c, q))))
+        return Taking(self.rule.id, None, needed, tuple(alone), tuple(cannot))
+
+    def lines(self) -> list[str]:
+        e, taking = self.e, self.compute()
+        if taking.blocked:
+            return [taking.blocked]
+        out = [f"needs +{e.show(taking.points)} points on the total (all else equal)"
+               if taking.points else "more points on the total alone would not do it"]
+        if taking.alone:
+            out.append(f"one criterion alone ({len(taking.alone)} of {len(e.ruleset.criteria)} "
+                       "could do it):")
+        for a in taking.alone:
+            changes = [f"{ch.indicator} {ch.new} instead of {ch.old} ({ch.delta})" for ch in a.changes]
+            out.append(f"  {a.criterion} (now {e.show(a.now)}): +{e.show(a.points)} points: "
+                       + (" or ".join(changes) if changes else
+                          "no change of one of its inputs alone reaches them"))
+        if taking.cannot:
+            out.append(f"no change in one criterion alone suffices for {', '.join(taking.cannot)}"
                        " (capped, at their best, or not enough)")
         return out
 
@@ -300,7 +353,7 @@ class WhatItTakes:
         hi = self.e.registry.scorers[c.scorer].scorer.bounds(c)[1]
         return max(0, to_units(hi, self.e.ruleset.scale) - int(self.e.scores.criteria[c.id][self.e.unit]))
 
-    def input_changes(self, c: Criterion, points: int) -> list[str]:
+    def input_changes(self, c: Criterion, points: int) -> list[Change]:
         """Each single input change that gives c at least `points` more and, re-run through
         the whole engine, gets the unit the award."""
         e, i = self.e, self.e.unit
@@ -319,8 +372,8 @@ class WhatItTakes:
             if found:
                 best = min(found, key=abs)
                 new = int(col.values[i]) + best
-                out.append(f"{indicator} {_text(col, new)} instead of {_value(col, i)} "
-                           f"({'+' if best > 0 else '-'}{_amount(col, abs(best))})")
+                out.append(Change(indicator, _text(col, new), _value(col, i),
+                                  f"{'+' if best > 0 else '-'}{_amount(col, abs(best))}", new))
         return out
 
     def least_input(self, c: Criterion, indicator: str, sign: int, goal: int) -> int | None:
@@ -353,6 +406,8 @@ class WhatItTakes:
             return any(p.award == self.rule.id and p.unit == e.unit_id for p in result.proposals)
 
         k = least(scores_enough, limit)
+        if k is None and sign < 0 and v0 >= 0:
+            k = least(scores_enough, limit - 1)     # zero itself may be refused (a zero target)
         if k is None:
             return None
         if not wins(k):   # the input feeds more than this criterion (a gate, a cluster best)
