@@ -6,15 +6,25 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import numpy as np
 from attrs import frozen
 
 from emuscore.dataset import Dataset
-from emuscore.exact import IntArray, ceil_units, decimals_of, floor_units, format_units, to_units
+from emuscore.eligibility import EligibilityGate
+from emuscore.exact import (
+    Column,
+    IntArray,
+    ceil_units,
+    decimals_of,
+    floor_units,
+    format_units,
+    to_units,
+)
 from emuscore.model import AwardRule, Criterion, Gate, Ruleset
 from emuscore.plugins import Registered, Registry, default_registry
 from emuscore.problems import DataError, PluginError, Problem
-from emuscore.scoring import ScoreContext
+from emuscore.scoring import ScoreContext, Scorer, UnitFault
 
 
 @frozen(eq=False)
@@ -76,8 +86,10 @@ def run(ruleset: Ruleset, data: Dataset, registry: Registry | None = None) -> Re
     scores = score(ruleset, data, registry)
     classes = classify(ruleset, scores, registry)
     ranks = rank(ruleset, data, scores)
-    proposals, skips = award(ruleset, data, scores, classes, ranks)
-    return Result(ruleset, data, scores, classes, ranks, proposals, skips)
+    proposals, skips = award(ruleset, data, scores, classes, ranks, registry)
+    result = Result(ruleset, data, scores, classes, ranks, proposals, skips)
+    registry.run_finished(result)
+    return result
 
 
 def check_inputs(ruleset: Ruleset, data: Dataset, registry: Registry) -> None:
@@ -93,6 +105,13 @@ def check_inputs(ruleset: Ruleset, data: Dataset, registry: Registry) -> None:
         if g.indicator not in data.indicators:
             problems.append(Problem(f"needs indicator '{g.indicator}', which {data.source} does "
                                     "not have", where=f"gate {g.id}"))
+    for name in plugin_gates(ruleset, registry):
+        gate = registry.gates[name]
+        for indicator in gate.item.indicators:
+            if indicator not in data.indicators:
+                problems.append(Problem(
+                    f"needs indicator '{indicator}', which {data.source} does not have",
+                    where=f"gate {name} (plugin {gate.plugin})"))
     for entry in ruleset.ranking.order:
         name = entry.split()[0]
         if name.startswith("indicator:") and name[10:] not in data.indicators:
@@ -107,39 +126,80 @@ def context(ruleset: Ruleset, data: Dataset, criterion: Criterion) -> ScoreConte
 
 
 def score_criterion(ruleset: Ruleset, data: Dataset, criterion: Criterion,
-                    registered: Registered) -> IntArray:
-    """One criterion's points, with the scorer's output checked against its contract."""
+                    registered: Registered[Scorer]) -> IntArray:
+    """One criterion's points, with the scorer's output checked against its contract. A
+    scorer that raises, or returns anything but one exact integer per unit within its
+    range, stops the run with its plugin, version, the criterion and the unit named."""
     scorer = registered.scorer
-    who = f"plugin {registered.plugin} {registered.version}, scorer {scorer.name}"
+    who = f"plugin {registered.plugin} {registered.version}, scorer {scorer.name}, " \
+          f"criterion {criterion.id}"
+    ctx = context(ruleset, data, criterion)
     try:
-        points = scorer.score(context(ruleset, data, criterion))
+        points = scorer.score(ctx)
     except (DataError, PluginError):
         raise
+    except UnitFault as e:
+        raise PluginError(f"{who}, unit {e.unit}: {e.message}") from e
     except Exception as e:
-        raise PluginError(f"{who} failed on criterion {criterion.id}: "
+        raise PluginError(f"{who}, {_failing_units(scorer, ctx)}: failed with "
                           f"{type(e).__name__}: {e}") from e
-    if not isinstance(points, np.ndarray) or points.shape != (data.size,):
-        shape = getattr(points, "shape", type(points).__name__)
-        raise PluginError(f"{who} returned {shape} for criterion {criterion.id}; expected an "
-                          f"array of {data.size} values, one per unit")
+    exact = f"scores must be exact integers of 10^-{ruleset.scale} points, never floats"
+    first = data.unit_ids[0]
+    if not isinstance(points, np.ndarray):
+        raise PluginError(f"{who}, unit {first}: returned a {type(points).__name__}, not a numpy "
+                          f"array of {data.size} integers, one per unit")
+    if points.shape != (data.size,):
+        n = len(points) if points.ndim == 1 else 0
+        unit = data.unit_ids[n] if n < data.size else first
+        raise PluginError(f"{who}, unit {unit}: returned an array of shape {points.shape} for "
+                          f"{data.size} units; expected one value per unit, in unit order")
     if points.dtype == object:
         bad = [i for i, v in enumerate(points.tolist()) if type(v) is not int]
         if bad:
-            raise PluginError(f"{who} returned {points[bad[0]]!r} for unit {data.unit_ids[bad[0]]} "
-                              f"on criterion {criterion.id}; scores must be exact integers of "
-                              f"10^-{ruleset.scale} points, never floats")
+            raise PluginError(f"{who}, unit {data.unit_ids[bad[0]]}: returned {points[bad[0]]!r} "
+                              f"({type(points[bad[0]]).__name__}); {exact}")
     elif points.dtype.kind not in "iu":
-        raise PluginError(f"{who} returned {points.dtype} values on criterion {criterion.id}; "
-                          f"scores must be exact integers of 10^-{ruleset.scale} points")
+        raise PluginError(f"{who}, unit {first}: returned {points[0]!r} ({points.dtype} "
+                          f"values); {exact}")
     low, high = scorer.bounds(criterion)
     lo, hi = floor_units(low, ruleset.scale), ceil_units(high, ruleset.scale)
     outside = (points < lo) | (points > hi)
     if outside.any():
         i = int(np.flatnonzero(outside)[0])
-        raise PluginError(f"{who} gave unit {data.unit_ids[i]} "
-                          f"{format_units(int(points[i]), ruleset.scale)} points on criterion "
-                          f"{criterion.id}, outside its range {lo_hi(ruleset, lo, hi)}")
+        raise PluginError(f"{who}, unit {data.unit_ids[i]}: gave "
+                          f"{format_units(int(points[i]), ruleset.scale)} points, outside the "
+                          f"criterion's range {lo_hi(ruleset, lo, hi)}")
     return points
+
+
+def _failing_units(scorer: Scorer, ctx: ScoreContext) -> str:
+    """Where a batch scorer that raised fails: halves of the table are scored again while
+    one of them still fails (only after a failure). A scorer comparing units within a
+    cluster sees smaller clusters here, so this locates the failure, it proves nothing."""
+    units = np.arange(ctx.size)
+    while len(units) > 1:
+        half = len(units) // 2
+        failing = next((part for part in (units[:half], units[half:]) if _fails(scorer, ctx, part)),
+                       None)
+        if failing is None:
+            break
+        units = failing
+    if len(units) == 1:
+        return f"unit {ctx.unit_ids[units[0]]}"
+    return (f"units {ctx.unit_ids[units[0]]} to {ctx.unit_ids[units[-1]]} "
+            "(it fails on them together, on neither half alone)")
+
+
+def _fails(scorer: Scorer, ctx: ScoreContext, units: IntArray) -> bool:
+    columns = {name: Column(c.values[units], c.scale, c.missing[units], c.kind)
+               for name, c in ctx.columns.items()}
+    subset = attrs.evolve(ctx, columns=columns, unit_ids=tuple(ctx.unit_ids[i] for i in units),
+                          cluster=ctx.cluster[units])
+    try:
+        scorer.score(subset)
+    except Exception:
+        return True
+    return False
 
 
 def lo_hi(ruleset: Ruleset, lo: int, hi: int) -> str:
@@ -247,15 +307,49 @@ def rank(ruleset: Ruleset, data: Dataset, scores: Scores) -> Ranks:
     return Ranks(rank_, tied, tuple(decided))
 
 
-def gate_failures(ruleset: Ruleset, data: Dataset, gate_ids: Sequence[str]) -> list[list[str]]:
-    """For each unit, why it fails each of the named gates (empty list = eligible)."""
+def gate_failures(ruleset: Ruleset, data: Dataset, gate_ids: Sequence[str],
+                  registry: Registry | None = None) -> list[list[str]]:
+    """For each unit, why it fails each of the named gates (empty list = eligible): the
+    ruleset's own [[gates]], then gates registered by plugins."""
     out: list[list[str]] = [[] for _ in range(data.size)]
     for gate in (g for g in ruleset.gates if g.id in gate_ids):
         for i in np.flatnonzero(~_gate_passes(gate, data)).tolist():
             value = data.indicators[gate.indicator].decimal(i)
             out[i].append(f"gate {gate.id} ({gate.title or gate.indicator}) failed: "
                           f"{gate.indicator} = {'missing' if value is None else value}")
+    registry = registry or default_registry()
+    own = {g.id for g in ruleset.gates}
+    for name in (g for g in gate_ids if g not in own):
+        for i, reason in enumerate(_plugin_gate(registry.gates[name], data)):
+            if reason is not None:
+                out[i].append(f"gate {name} failed: {reason}")
     return out
+
+
+def plugin_gates(ruleset: Ruleset, registry: Registry) -> list[str]:
+    """The plugin gates the ruleset's awards use (a [[gates]] table of the same id wins)."""
+    own = {g.id for g in ruleset.gates}
+    return sorted({g for a in ruleset.awards for g in a.requires.gates if g not in own})
+
+
+def _plugin_gate(registered: Registered[EligibilityGate], data: Dataset) -> list[str | None]:
+    """A plugin gate's verdict on every unit, its failures and broken promises named."""
+    gate = registered.item
+    who = f"plugin {registered.plugin} {registered.version}, gate {gate.name}"
+    try:
+        verdict = list(gate.check(data))
+    except (DataError, PluginError):
+        raise
+    except Exception as e:
+        raise PluginError(f"{who} failed: {type(e).__name__}: {e}") from e
+    if len(verdict) != data.size:
+        raise PluginError(f"{who} returned {len(verdict)} verdicts for {data.size} units; "
+                          "expected one per unit (None, or the reason it fails)")
+    for i, reason in enumerate(verdict):
+        if reason is not None and not isinstance(reason, str):
+            raise PluginError(f"{who}, unit {data.unit_ids[i]}: returned {reason!r}; expected "
+                              "None (eligible) or the reason as text")
+    return verdict
 
 
 def _gate_passes(gate: Gate, data: Dataset) -> IntArray:
@@ -268,7 +362,8 @@ def _gate_passes(gate: Gate, data: Dataset) -> IntArray:
 
 
 def award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, ...],
-          ranks: Ranks) -> tuple[tuple[Proposal, ...], tuple[Skip, ...]]:
+          ranks: Ranks, registry: Registry | None = None
+          ) -> tuple[tuple[Proposal, ...], tuple[Skip, ...]]:
     """Propose recipients for each award in declared order, with a reason for each
     proposal and for each unit passed over."""
     proposals: list[Proposal] = []
@@ -277,7 +372,8 @@ def award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, .
     keys = sort_columns(ruleset, data, scores)
     labels = [b.label for b in ruleset.classification.bands] if ruleset.classification else []
     for rule in ruleset.awards:
-        failures = _ineligible(rule, ruleset, data, scores, classes, ranks, labels, holders)
+        failures = _ineligible(rule, ruleset, data, scores, classes, ranks, labels, holders,
+                               registry)
         chosen: set[int] = set()
         if rule.per_cluster is not None:
             for code, cluster_id in enumerate(data.cluster_ids):
@@ -317,9 +413,9 @@ def _positions(keys: list[IntArray], members: list[int]) -> IntArray:
 
 def _ineligible(rule: AwardRule, ruleset: Ruleset, data: Dataset, scores: Scores,
                 classes: tuple[str, ...], ranks: Ranks, labels: list[str],
-                holders: dict[str, set[int]]) -> list[list[str]]:
+                holders: dict[str, set[int]], registry: Registry | None) -> list[list[str]]:
     req = rule.requires
-    failures = gate_failures(ruleset, data, req.gates)
+    failures = gate_failures(ruleset, data, req.gates, registry)
     scale = ruleset.scale
     for i in range(data.size):
         why = failures[i]

@@ -1,8 +1,15 @@
 """The plugin contract: every hook emuscore calls, with what it gets and may return.
 
 A plugin is a module or object with functions marked `@hookimpl`; a sector package
-exposes it through the `emuscore` entry-point group. Hooks hand the plugin a
-`register` callback, so one plugin may register many things.
+exposes it through the `emuscore` entry-point group. The `register_*` hooks hand the
+plugin a `register` callback, so one plugin may register many things. emuscore calls
+each plugin's implementation on its own, so every scorer, loader, writer, gate and
+command is listed under the plugin that provided it (`emuscore plugins`), and an
+exception in a hook is reported with that plugin's name and version.
+
+No hook is `firstresult`: each asks every plugin (for things to register, for
+problems, for an event), and none wants a single answer. None wraps another call; a
+plugin may still wrap any hook with `@hookimpl(wrapper=True)`, e.g. to time it.
 """
 
 from __future__ import annotations
@@ -13,6 +20,12 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
+    import click
+
+    from emuscore.eligibility import EligibilityGate
+    from emuscore.engine import Result
+    from emuscore.io.formats import Loader, Writer
+    from emuscore.model import Ruleset
     from emuscore.scoring import Scorer
 
 hookspec = pluggy.HookspecMarker("emuscore")
@@ -22,5 +35,57 @@ hookimpl = pluggy.HookimplMarker("emuscore")
 @hookspec
 def register_scorers(register: Callable[[Scorer], None]) -> None:
     """Called once when the plugin manager is built. Call ``register(scorer)`` for each
-    `emuscore.scoring.Scorer` instance the plugin provides; its ``name`` is what a
-    ruleset's ``scorer = "..."`` names. Two plugins registering one name is an error."""
+    scorer the plugin provides: an `emuscore.scoring.Scorer` instance (the batch API) or
+    a function decorated with `@emuscore.scorer` (the per-unit API). Its ``name`` is what
+    a ruleset's ``scorer = "..."`` names, its ``Params`` attrs class the criterion's other
+    keys. Two plugins registering one name is an error."""
+
+
+@hookspec
+def register_loaders(register: Callable[[Loader], None]) -> None:
+    """Called once when the plugin manager is built. Call ``register(loader)`` with an
+    `emuscore.io.formats.Loader` for each data format the plugin reads. `load_data` asks
+    the loaders in reverse order of registration (packages before the built-in CSV
+    loader) and the first whose ``accepts(path)`` is true loads the year's data."""
+
+
+@hookspec
+def register_writers(register: Callable[[Writer], None]) -> None:
+    """Called once when the plugin manager is built. Call ``register(writer)`` with an
+    `emuscore.io.formats.Writer` for each result format the plugin writes; results are
+    written by the file's suffix (``--out results.xlsx``). Two writers of one suffix is
+    an error."""
+
+
+@hookspec
+def register_gates(register: Callable[[EligibilityGate], None]) -> None:
+    """Called once when the plugin manager is built. Call ``register(gate)`` with an
+    `emuscore.eligibility.EligibilityGate` for each eligibility condition the plugin
+    provides (e.g. no member disciplined this year). An award names it in
+    ``requires.gates`` beside the ruleset's own ``[[gates]]``; a ``[[gates]]`` table with
+    the same id takes precedence."""
+
+
+@hookspec
+def validate_ruleset(ruleset: Ruleset) -> list[str]:
+    """Called after a ruleset has passed emuscore's own checks, before any unit is
+    scored. Return one sentence per problem the plugin finds (an empty list if none);
+    each is reported with the ruleset file and the plugin's name, and the ruleset is
+    rejected."""
+    return []
+
+
+@hookspec
+def register_commands(cli: click.Group) -> None:
+    """Called the first time the ``emuscore`` command meets a subcommand it does not
+    know, or lists its commands (``--help``, ``emuscore plugins``). Add click commands
+    to ``cli`` with ``@cli.command()``; replacing one of emuscore's commands is an
+    error."""
+
+
+@hookspec
+def run_finished(result: Result) -> None:
+    """Called when `emuscore.run` has scored, classified, ranked and proposed awards,
+    before anything is written. The `emuscore.engine.Result` is frozen: read it (to
+    log, notify, collect statistics), do not change it. The return value is ignored;
+    an exception stops the run with the plugin's name."""

@@ -1,7 +1,8 @@
 """The plugin manager: built-ins first, then the `emuscore` entry-point group.
 
-Set EMUSCORE_DISABLE_PLUGINS=name1,name2 to leave named plugins out, and
-EMUSCORE_TRACE_HOOKS=1 to print every hook call with its time on stderr.
+Set EMUSCORE_DISABLE_PLUGINS=name1,name2 to leave named plugins out (the names
+`emuscore plugins` shows), and EMUSCORE_TRACE_HOOKS=1 to print every hook call with
+its time on stderr.
 """
 
 from __future__ import annotations
@@ -13,14 +14,23 @@ import sys
 import time
 from collections.abc import Iterator
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+import attrs
 import pluggy
-from attrs import frozen
+from attrs import define, field, frozen
 
 from emuscore import hookspecs
-from emuscore.problems import PluginError
+from emuscore.eligibility import EligibilityGate
+from emuscore.io.formats import Loader, Writer
+from emuscore.problems import EmuscoreError, PluginError
 from emuscore.scoring import Scorer
+
+if TYPE_CHECKING:
+    import click
+
+    from emuscore.engine import Result
+    from emuscore.model import Ruleset
 
 DEFAULT_PLUGINS = (
     "emuscore.scorers.attainment",
@@ -29,7 +39,11 @@ DEFAULT_PLUGINS = (
     "emuscore.scorers.occurrences",
     "emuscore.scorers.timeliness",
     "emuscore.scorers.accuracy",
+    "emuscore.io.csv_data",
+    "emuscore.io.results",
 )
+
+T = TypeVar("T")
 
 
 def get_plugin_manager() -> pluggy.PluginManager:
@@ -64,20 +78,44 @@ def _trace(pm: pluggy.PluginManager) -> None:
 
 
 @frozen
-class Registered:
-    """A scorer and the plugin that registered it."""
+class Registered(Generic[T]):
+    """Something a plugin registered (a scorer, loader, writer, gate or command) and
+    the plugin that registered it."""
 
-    scorer: Scorer
+    item: T
     plugin: str
     version: str
 
+    @property
+    def scorer(self) -> T:
+        """The item, under the name the engine reads scorers by."""
+        return self.item
 
-def plugin_version(pm: pluggy.PluginManager, plugin: object) -> tuple[str, str]:
-    """(distribution or module name, version) of a registered plugin."""
+
+@define
+class PluginInfo:
+    """One registered plugin: where it came from and what it provides."""
+
+    name: str
+    version: str
+    origin: str
+    """"built-in", "package" (an entry point of an installed distribution) or "code"."""
+    package: str | None
+    hooks: list[str]
+    provides: dict[str, list[str]] = field(factory=dict)
+    plugin: object = field(default=None, repr=False, eq=False)
+
+
+def plugin_info(pm: pluggy.PluginManager, name: str, plugin: object) -> PluginInfo:
+    """Name, version and origin of a registered plugin."""
+    hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or [])
     for p, dist in pm.list_plugin_distinfo():
         if p is plugin:
-            return dist.project_name, dist.version
-    return pm.get_name(plugin) or repr(plugin), _own_version()
+            return PluginInfo(name, dist.version, "package", dist.project_name, hooks, plugin=plugin)
+    if name in DEFAULT_PLUGINS:
+        return PluginInfo(name, _own_version(), "built-in", "emuscore", hooks, plugin=plugin)
+    return PluginInfo(name, str(getattr(plugin, "__version__", "unversioned")), "code", None, hooks,
+                      plugin=plugin)
 
 
 def _own_version() -> str:
@@ -88,30 +126,107 @@ def _own_version() -> str:
 
 
 class Registry:
-    """What the plugins provide, collected through the `register_*` hooks."""
+    """What the plugins provide, collected through the `register_*` hooks, one plugin at
+    a time so that each thing is listed under the plugin that registered it."""
 
     def __init__(self, pm: pluggy.PluginManager) -> None:
         self.pm = pm
-        self.scorers: dict[str, Registered] = {}
-        for impl in pm.hook.register_scorers.get_hookimpls():
-            plugin, version = plugin_version(pm, impl.plugin)
-            impl.function(register=functools.partial(self._add_scorer, plugin, version))
+        self.plugins: dict[str, PluginInfo] = {}
+        self.scorers: dict[str, Registered[Scorer]] = {}
+        self.loaders: dict[str, Registered[Loader]] = {}
+        self.writers: dict[str, Registered[Writer]] = {}
+        """By file suffix, e.g. ".csv"."""
+        self.gates: dict[str, Registered[EligibilityGate]] = {}
+        self.commands: dict[str, Registered[click.Command]] = {}
+        self._command_groups: set[int] = set()
+        for name, plugin in pm.list_name_plugin():
+            if plugin is None:
+                continue
+            info = self.plugins[name] = plugin_info(pm, name, plugin)
+            self.call(info, "register_scorers", register=functools.partial(self._add_scorer, info))
+            self.call(info, "register_loaders", register=functools.partial(
+                self._add, info, "loaders", Loader, self.loaders, "name"))
+            self.call(info, "register_writers", register=functools.partial(
+                self._add, info, "writers", Writer, self.writers, "suffix"))
+            self.call(info, "register_gates", register=functools.partial(
+                self._add, info, "gates", EligibilityGate, self.gates, "name"))
 
-    def _add_scorer(self, plugin: str, version: str, scorer: Scorer) -> None:
-        if not isinstance(scorer, Scorer):
-            raise PluginError(f"plugin {plugin} {version} registered {scorer!r}, which is not "
-                              "an emuscore.scoring.Scorer")
-        if scorer.name in self.scorers:
-            other = self.scorers[scorer.name]
-            raise PluginError(f"scorer '{scorer.name}' is registered by both {other.plugin} "
-                              f"and {plugin}; uninstall one or disable it with "
-                              "EMUSCORE_DISABLE_PLUGINS")
-        self.scorers[scorer.name] = Registered(scorer, plugin, version)
+    def call(self, info: PluginInfo, hook_name: str, **kwargs: Any) -> list[Any]:
+        """One plugin's implementation of a hook (traced like any hook call); [] if it has
+        none. An exception other than an EmuscoreError is reported with the plugin's name."""
+        caller = getattr(self.pm.hook, hook_name)
+        if not any(impl.plugin is info.plugin for impl in caller.get_hookimpls()):
+            return []
+        others = [p for _, p in self.pm.list_name_plugin() if p is not None and p is not info.plugin]
+        try:
+            results: list[Any] = self.pm.subset_hook_caller(hook_name, others)(**kwargs)
+        except EmuscoreError:
+            raise
+        except Exception as e:
+            raise PluginError(f"plugin {info.name} {info.version} failed in {hook_name}: "
+                              f"{type(e).__name__}: {e}") from e
+        return results
 
-    def __iter__(self) -> Iterator[Registered]:
+    def _add_scorer(self, info: PluginInfo, scorer: Scorer) -> None:
+        if isinstance(scorer, Scorer) and not attrs.has(scorer.Params):
+            raise PluginError(f"plugin {info.name} {info.version}: scorer '{scorer.name}' declares "
+                              f"Params {scorer.Params!r}, which is not an attrs class")
+        self._add(info, "scorers", Scorer, self.scorers, "name", scorer)
+
+    def _add(self, info: PluginInfo, kind: str, cls: type[Any], table: dict[str, Registered[Any]],
+             key_field: str, item: Any) -> None:
+        if not isinstance(item, cls):
+            raise PluginError(f"plugin {info.name} {info.version} registered {item!r} as one of its "
+                              f"{kind}, which is not an {cls.__module__}.{cls.__qualname__}")
+        key = getattr(item, key_field)
+        if key in table and table[key].item is item:
+            return      # the same object again: a test registering what its installed package does
+        if key in table:
+            other = table[key]
+            raise PluginError(f"{kind[:-1]} '{key}' is registered by both {other.plugin} and "
+                              f"{info.name}; uninstall one or disable it with EMUSCORE_DISABLE_PLUGINS")
+        table[key] = Registered(item, info.name, info.version)
+        info.provides.setdefault(kind, []).append(str(getattr(item, "name", key)))
+
+    def add_commands(self, cli: click.Group) -> None:
+        """Let every plugin add its subcommands to `cli` (once per group)."""
+        if id(cli) in self._command_groups:
+            return
+        self._command_groups.add(id(cli))
+        for info in self.plugins.values():
+            before = dict(cli.commands)
+            self.call(info, "register_commands", cli=cli)
+            for name, command in list(cli.commands.items()):
+                if name in before and before[name] is not command:
+                    cli.commands[name] = before[name]
+                    raise PluginError(f"plugin {info.name} {info.version} replaces the command "
+                                      f"'{name}'; give its command another name")
+                if name not in before:
+                    self.commands[name] = Registered(command, info.name, info.version)
+                    info.provides.setdefault("commands", []).append(name)
+
+    def ruleset_problems(self, ruleset: Ruleset) -> Iterator[str]:
+        """What the plugins' `validate_ruleset` hooks find wrong, each naming its plugin."""
+        for info in self.plugins.values():
+            for problems in self.call(info, "validate_ruleset", ruleset=ruleset):
+                for problem in problems or ():
+                    yield f"{problem} (plugin {info.name} {info.version})"
+
+    def run_finished(self, result: Result) -> None:
+        for info in self.plugins.values():
+            self.call(info, "run_finished", result=result)
+
+    def __iter__(self) -> Iterator[Registered[Scorer]]:
         return iter(self.scorers.values())
 
 
-@functools.cache
+_default: Registry | None = None
+
+
 def default_registry() -> Registry:
-    return Registry(get_plugin_manager())
+    """The registry of every installed plugin, built on first use (so that `import
+    emuscore` loads no plugin). `emuscore.testing` swaps it for one test."""
+    global _default
+    if _default is None:
+        _default = Registry(get_plugin_manager())
+    return _default

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +65,12 @@ def _build(raw: dict[str, Any], s: Structurer, registry: Registry) -> Ruleset | 
         if key not in SECTIONS:
             s.problem((key,), f"unknown section '{key}'{did_you_mean(key, SECTIONS)}")
     meta = s.table(Meta, raw.get("ruleset"), ("ruleset",))
+    unmet = unmet_requirements(meta.requires if meta else ())
+    for j, message in unmet:
+        s.problem(("ruleset", "requires", j), message)
+    hint = _requires_hint(meta.requires if meta else (), [m for _, m in unmet])
     groups = _array(s, Group, raw, "groups")
-    criteria = tuple(c for c in (_criterion(s, registry, table, i)
+    criteria = tuple(c for c in (_criterion(s, registry, table, i, hint)
                                  for i, table in enumerate(_list(s, raw, "criteria"))) if c)
     ranking = s.table(Ranking, raw.get("ranking"), ("ranking",))
     classification = (s.table(Classification, raw["classification"], ("classification",))
@@ -76,6 +81,9 @@ def _build(raw: dict[str, Any], s: Structurer, registry: Registry) -> Ruleset | 
         return None
     ruleset = Ruleset(meta, groups, criteria, ranking, classification, gates, awards)
     _check(ruleset, s, registry)
+    if not s.problems:
+        for message in registry.ruleset_problems(ruleset):
+            s.problem(("ruleset",), message)
     return ruleset
 
 
@@ -92,7 +100,7 @@ def _array(s: Structurer, cls: type[Any], raw: Mapping[str, Any], key: str) -> t
     return tuple(item for item in items if item is not None)
 
 
-def _criterion(s: Structurer, registry: Registry, table: Any, i: int) -> Criterion | None:
+def _criterion(s: Structurer, registry: Registry, table: Any, i: int, hint: str) -> Criterion | None:
     """The common keys and the scorer's own params, each checked even when the other fails."""
     path = ("criteria", i)
     common = s.table(Criterion, table, path, ignore=tuple(table) if isinstance(table, dict) else ())
@@ -102,7 +110,7 @@ def _criterion(s: Structurer, registry: Registry, table: Any, i: int) -> Criteri
     found = registry.scorers.get(scorer_name)
     if found is None:
         s.problem((*path, "scorer"), f"no installed plugin provides scorer '{scorer_name}'"
-                  f"{did_you_mean(scorer_name, registry.scorers)}" + _requires_hint(s))
+                  f"{did_you_mean(scorer_name, registry.scorers)}{hint}")
         return None
     params_table = {k: v for k, v in table.items() if k not in COMMON_CRITERION_KEYS}
     params = s.table(found.scorer.Params, params_table, path)
@@ -114,8 +122,41 @@ def _criterion(s: Structurer, registry: Registry, table: Any, i: int) -> Criteri
     return criterion
 
 
-def _requires_hint(s: Structurer) -> str:
-    return "; if a sector plugin provides it, install the packages this ruleset `requires`"
+def _requires_hint(requires: Sequence[str], unmet: list[str]) -> str:
+    """What to install when a scorer is missing, from the ruleset's `requires`."""
+    if unmet:
+        return "; " + "; ".join(unmet)
+    if requires:
+        return (f"; the packages this ruleset requires ({', '.join(requires)}) are installed and "
+                "none provides it")
+    return ("; if a sector plugin provides it, install that package and list it in the "
+            "[ruleset] table's requires")
+
+
+def unmet_requirements(requires: Sequence[str]) -> list[tuple[int, str]]:
+    """(index, what to do) for each of a ruleset's `requires` that the installed
+    distributions do not meet, e.g. "emuscore-education>=1.0"."""
+    if not requires:
+        return []
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    out = []
+    for i, text in enumerate(requires):
+        try:
+            req = Requirement(text)
+        except InvalidRequirement as e:
+            out.append((i, f"'{text}' is not a package requirement like "
+                           f"\"emuscore-education>=1.0\": {e}"))
+            continue
+        try:
+            version = metadata.version(req.name)
+        except metadata.PackageNotFoundError:
+            out.append((i, f"requires {text}, which is not installed: pip install '{text}'"))
+            continue
+        if not req.specifier.contains(version, prereleases=True):
+            out.append((i, f"requires {text}, but {req.name} {version} is installed: "
+                           f"pip install --upgrade '{text}'"))
+    return out
 
 
 def _check(r: Ruleset, s: Structurer, registry: Registry) -> None:
@@ -147,7 +188,7 @@ def _check(r: Ruleset, s: Structurer, registry: Registry) -> None:
             s.problem(("criteria", i, "max"), f"max {c.max} has more decimals than scale {r.meta.scale}")
     _check_ranking(r, s)
     _check_classification(r, s)
-    _check_awards(r, s)
+    _check_awards(r, s, registry)
 
 
 def sort_key_problem(entry: str, r: Ruleset) -> str | None:
@@ -202,9 +243,9 @@ def _check_classification(r: Ruleset, s: Structurer) -> None:
                   "(no min_total, no min_each), e.g. { label = \"not completed\" }")
 
 
-def _check_awards(r: Ruleset, s: Structurer) -> None:
+def _check_awards(r: Ruleset, s: Structurer, registry: Registry) -> None:
     labels = [b.label for b in r.classification.bands] if r.classification else []
-    gates = [g.id for g in r.gates]
+    gates = [g.id for g in r.gates] + list(registry.gates)
     earlier: list[str] = []
     for i, a in enumerate(r.awards):
         path = ("awards", i)
@@ -233,7 +274,7 @@ def _check_awards(r: Ruleset, s: Structurer) -> None:
         for j, gate in enumerate(req.gates):
             if gate not in gates:
                 s.problem((*path, "requires", "gates", j), f"no gate '{gate}'{did_you_mean(gate, gates)}"
-                          " (declare it under [[gates]])")
+                          " (declare it under [[gates]], or install the plugin that provides it)")
         earlier.append(a.id)
     for i, g in enumerate(r.gates):
         if sum(x is not None for x in (g.at_most, g.at_least, g.equals)) != 1:

@@ -136,3 +136,13 @@ class Scorer(ABC):
                            for ind in self.inputs(ctx.params).values())
         return [f"{self.name}({inputs})"]
 
+
+
+class UnitFault(Exception):
+    """Raised by a scorer that knows which unit broke it (the per-unit API does); the
+    engine reports it with the plugin, its version and the criterion."""
+
+    def __init__(self, unit: str, message: str) -> None:
+        super().__init__(f"unit {unit}: {message}")
+        self.unit = unit
+        self.message = message

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import datetime
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -17,6 +17,8 @@ import numpy as np
 
 from emuscore.dataset import Dataset
 from emuscore.exact import INT64_ROOM, Column, NotANumber, parse_decimal
+from emuscore.hookspecs import hookimpl
+from emuscore.io.formats import Loader
 from emuscore.problems import DataError, Problem
 
 UNIT_COLUMNS = ("unit_id", "name", "cluster_id")
@@ -185,3 +187,13 @@ def _read_measures(path: Path, b: _Builder, encoding: str) -> None:
 
 def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+def _reads(path: Path) -> bool:
+    return path.is_dir() or path.suffix.lower() in (".csv", ".txt")
+
+
+@hookimpl
+def register_loaders(register: Callable[[Loader], None]) -> None:
+    register(Loader("csv", _reads, load_csv_data,
+                    "a folder with units.csv (and measures.csv), or one wide .csv file"))

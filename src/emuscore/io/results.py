@@ -7,11 +7,15 @@ import io
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from emuscore.engine import Result
 from emuscore.exact import NotANumber, format_units, parse_decimal
+from emuscore.hookspecs import hookimpl
+from emuscore.io.formats import Writer, writer_for
+from emuscore.plugins import Registry
 from emuscore.problems import EmuscoreError
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -63,27 +67,27 @@ def to_json(result: Result) -> str:
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
 
-WRITERS = {".csv": to_csv, ".json": to_json}
+@hookimpl
+def register_writers(register: Callable[[Writer], None]) -> None:
+    register(Writer("csv", ".csv", to_csv, "one row per unit, safe to open in a spreadsheet"))
+    register(Writer("json", ".json", to_json, "units, proposals and skips"))
 
 
-def write_results(result: Result, path: Path) -> None:
-    """Write by the file's suffix; the file appears complete or not at all."""
-    writer = WRITERS.get(path.suffix.lower())
-    if writer is None:
-        raise EmuscoreError(f"{path}: unknown output format '{path.suffix}'; use "
-                            f"{' or '.join(WRITERS)}")
-    write_atomically(path, writer(result))
+def write_results(result: Result, path: Path, registry: Registry | None = None) -> None:
+    """Write with the registered writer for the file's suffix; the file appears complete
+    or not at all."""
+    write_atomically(path, writer_for(path, registry)(result))
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str | bytes) -> None:
     """Write to a temporary file beside `path`, then rename it into place."""
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise EmuscoreError(f"{path}: the folder {directory} does not exist")
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8") if isinstance(text, str) else text)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

@@ -1,0 +1,156 @@
+"""The per-unit scorer API: a plain function on `Decimal` values, for authors who
+would rather not think in columns::
+
+    @frozen
+    class PassRateParams:
+        passed: Indicator
+        candidates: Indicator
+
+    @emuscore.scorer(name="pass_rate", params=PassRateParams)
+    def pass_rate(params, values, max):
+        return max * values["passed"] / values["candidates"]
+
+The engine calls the function once per unit with the criterion's parameters, the
+unit's indicator values by parameter name (a `Decimal`, or None when missing) and
+the criterion's `max`. It may return a `Decimal`, an `int` or a `Fraction`; never a
+float. The engine rounds that value once, exactly, to the ruleset's scale with the
+ruleset's rounding mode, the same rounding the batch scorers use.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, cast
+
+import attrs
+import numpy as np
+
+from emuscore.exact import INT64_ROOM, IntArray, format_units, max_abs
+from emuscore.problems import DataError
+from emuscore.scoring import Role, ScoreContext, Scorer, UnitFault
+from emuscore.structure import indicator_fields
+
+Values = Mapping[str, Decimal | None]
+UnitFunction = Callable[[Any, Values, Decimal], Decimal | int | Fraction]
+ExplainFunction = Callable[[Any, Values, Decimal], list[str]]
+
+# Sixty digits, and a float mixed into Decimal arithmetic is an error instead of a
+# silent conversion. Divide last (max * a / t, not a / t * max): one division to
+# sixty digits cannot move a value across a rounding boundary of the scale.
+AUTHOR_CONTEXT = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_EVEN, traps=[
+    decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.FloatOperation])
+
+
+class UnitScorer(Scorer):
+    """A scorer made by `@emuscore.scorer` from a per-unit function. Calling it calls the
+    function, so it can be tested like one."""
+
+    def __init__(self, function: UnitFunction, explain: ExplainFunction | None) -> None:
+        self.function = function
+        self.explainer = explain
+        self.__wrapped__ = function
+
+    def __call__(self, params: Any, values: Values, max: Decimal) -> Decimal | int | Fraction:
+        return self.function(params, values, max)
+
+    def __repr__(self) -> str:
+        return f"<per-unit scorer {self.name!r} ({self.function.__module__}.{self.function.__qualname__})>"
+
+    def unit_values(self, ctx: ScoreContext, unit: int) -> dict[str, Decimal | None]:
+        """The unit's indicator values by parameter name."""
+        return {field: ctx.columns[indicator].decimal(unit)
+                for field, indicator in self.inputs(ctx.params).items()}
+
+    def exact(self, ctx: ScoreContext, unit: int) -> Fraction:
+        """The function's value for one unit, before rounding, checked to be exact."""
+        values = self.unit_values(ctx, unit)
+        unit_id = ctx.unit_ids[unit]
+        try:
+            with decimal.localcontext(AUTHOR_CONTEXT):
+                value = self.function(ctx.params, values, ctx.criterion.max)
+        except DataError:
+            raise
+        except decimal.FloatOperation as e:
+            raise UnitFault(unit_id, "a float was mixed into Decimal arithmetic "
+                            f"({type(e).__name__}); use Decimal('0.5'), never 0.5") from e
+        except Exception as e:
+            raise UnitFault(unit_id, f"{type(e).__name__}: {e}") from e
+        if isinstance(value, float):
+            raise UnitFault(unit_id, f"returned the float {value!r}; return a Decimal, int or "
+                            "Fraction, so that no binary rounding touches the score")
+        if isinstance(value, bool) or not isinstance(value, Decimal | int | Fraction):
+            raise UnitFault(unit_id, f"returned {value!r} ({type(value).__name__}); return a "
+                            "Decimal, int or Fraction")
+        if isinstance(value, Decimal) and not value.is_finite():
+            raise UnitFault(unit_id, f"returned {value}; return a finite number")
+        return Fraction(value)
+
+    def score(self, ctx: ScoreContext) -> IntArray:
+        exact = [self.exact(ctx, i) for i in range(ctx.size)]
+        num = np.array([f.numerator for f in exact], dtype=object)
+        den = np.array([f.denominator for f in exact], dtype=object)
+        points = ctx.divide(num, den)
+        if max_abs(points) < INT64_ROOM:
+            return points.astype(np.int64)
+        return points
+
+    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+        values = self.unit_values(ctx, unit)
+        if self.explainer is not None:
+            with decimal.localcontext(AUTHOR_CONTEXT):
+                steps = list(self.explainer(ctx.params, values, ctx.criterion.max))
+        else:
+            shown = ", ".join(f"{k} = {v}" for k, v in values.items())
+            steps = [f"{self.name}({shown})"]
+        exact = self.exact(ctx, unit)
+        points = int(self.score_one(ctx, exact))
+        steps.append(f"= {_shown(exact)} -> {format_units(points, ctx.scale)} points "
+                     f"({ctx.rounding} to {ctx.scale} decimals)")
+        return steps
+
+    def score_one(self, ctx: ScoreContext, exact: Fraction) -> int:
+        num = np.array([exact.numerator], dtype=object)
+        return int(ctx.divide(num, np.array([exact.denominator], dtype=object))[0])
+
+
+def _shown(value: Fraction) -> str:
+    """A Fraction as a decimal when it is one (0.505), else as n/d."""
+    den = value.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    if den != 1:
+        return f"{value.numerator}/{value.denominator}"
+    places = max(twos, fives)
+    return format_units(value.numerator * 10**places // value.denominator, places)
+
+
+def scorer(*, name: str, params: type, role: Role = "points", description: str = "",
+           explain: ExplainFunction | None = None) -> Callable[[UnitFunction], UnitScorer]:
+    """Make a per-unit function into a scorer to `register` in `register_scorers`.
+
+    `name` is what a ruleset's `scorer = "..."` names; `params` is an attrs class
+    whose fields are the criterion's other keys (type `Indicator` for those naming
+    data columns; they are checked, with file and line, before any unit is scored);
+    `role` is "points", "deduction" or "bonus"; `explain(params, values, max)` may
+    return the steps shown by `emuscore explain` (the rounding step is added)."""
+    if not attrs.has(params):
+        raise TypeError(f"@emuscore.scorer(name={name!r}): params must be an attrs class "
+                        "(decorate it with @attrs.frozen)")
+    indicator_fields(params)   # fails now, not at load time, on a field type it cannot read
+
+    def decorate(function: UnitFunction) -> UnitScorer:
+        doc = (function.__doc__ or "").strip().splitlines()
+        cls = type(f"UnitScorer_{name}", (UnitScorer,), {
+            "name": name, "Params": params, "role": role,
+            "description": description or (doc[0] if doc else "")})
+        return cast(UnitScorer, cls(function, explain))
+
+    return decorate

@@ -1,0 +1,152 @@
+"""A pytest plugin for scorer authors, installed with emuscore: the `emuscore_plugins`
+fixture registers scorers (or whole plugins) for one test and removes them after, and
+scores a criterion or runs a ruleset on a tiny table in a line::
+
+    def test_pass_rate(emuscore_plugins):
+        emuscore_plugins.register(pass_rate)
+        points = emuscore_plugins.points(
+            'scorer = "pass_rate"\\nmax = 2\\npassed = "passed"\\ncandidates = "sat"',
+            "unit_id,passed,sat\\nA,45,50\\nB,50,50")
+        assert points == {"A": Decimal("1.80"), "B": Decimal("2.00")}
+
+While the test runs, everything that asks for the installed plugins (`emuscore.run`,
+`load_ruleset`, the CLI through `CliRunner`) sees the registered ones too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tomllib
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from emuscore.dataset import Dataset
+    from emuscore.engine import Result
+    from emuscore.model import Ruleset
+    from emuscore.plugins import Registry
+
+Table = str | Iterable[Mapping[str, object]]
+"""CSV text with a header, or rows as dicts: unit_id and indicator columns; name and
+cluster_id may be left out (name = unit_id, one cluster "1")."""
+
+CRITERION = "c"
+GROUP = "all"
+
+
+class PluginSandbox:
+    """The installed plugins plus those registered for this test."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self._monkeypatch = monkeypatch
+        self._extra: list[object] = []
+        self.registry = self._build()
+
+    def register(self, *things: object) -> Registry:
+        """Register scorers (batch `Scorer` instances or `@emuscore.scorer` functions),
+        loaders, writers, eligibility gates, or whole plugin modules/objects with
+        `@hookimpl` functions, until the end of the test."""
+        self._extra.extend(things)
+        self.registry = self._build()
+        return self.registry
+
+    def _build(self) -> Registry:
+        from emuscore import plugins
+
+        pm = plugins.get_plugin_manager()
+        for n, thing in enumerate(self._extra):
+            pm.register(_as_plugin(thing), name=f"test-plugin-{n}")
+        registry = plugins.Registry(pm)
+        self._monkeypatch.setattr(plugins, "_default", registry)
+        return registry
+
+    def ruleset(self, text: str) -> Ruleset:
+        """A whole ruleset from TOML text, validated as `load_ruleset` would."""
+        from emuscore.ruleset import parse_ruleset
+
+        return parse_ruleset(text, "<test ruleset>", self.registry)
+
+    def criterion_ruleset(self, criterion: str | Mapping[str, Any], scale: int = 2,
+                          rounding: str = "half-up") -> Ruleset:
+        """A ruleset of one criterion (id "c"), given as the keys of its [[criteria]] table;
+        id, group and title may be left out."""
+        import tomli_w
+
+        table = dict(tomllib.loads(criterion, parse_float=Decimal) if isinstance(criterion, str)
+                     else criterion)
+        table.setdefault("id", CRITERION)
+        found = self.registry.scorers.get(str(table.get("scorer")))
+        if found is not None and found.scorer.role == "points":
+            table.setdefault("group", GROUP)
+        document = {
+            "ruleset": {"id": "test", "title": "test", "version": "0", "scale": scale,
+                        "rounding": rounding},
+            "groups": [{"id": GROUP, "max": 10**9}],
+            "criteria": [table],
+            "ranking": {"order": ["total desc", "unit_id asc"]},
+        }
+        return self.ruleset(tomli_w.dumps(document))
+
+    def data(self, table: Table) -> Dataset:
+        from emuscore.io.csv_data import dataset_from_rows
+
+        if isinstance(table, str):
+            table = list(csv.DictReader(io.StringIO(table.strip())))
+        return dataset_from_rows(({"name": row["unit_id"], "cluster_id": "1", **row} for row in table),
+                                 "<test table>")
+
+    def run(self, ruleset: str, table: Table) -> Result:
+        """Run a whole ruleset (TOML text) on the table."""
+        from emuscore.engine import run
+
+        return run(self.ruleset(ruleset), self.data(table), self.registry)
+
+    def points(self, criterion: str | Mapping[str, Any], table: Table, scale: int = 2,
+               rounding: str = "half-up") -> dict[str, Decimal]:
+        """Each unit's points on one criterion, exact, as Decimals at the scale."""
+        from emuscore.engine import run
+        from emuscore.exact import units_to_decimal
+
+        result = run(self.criterion_ruleset(criterion, scale, rounding), self.data(table),
+                     self.registry)
+        points = result.scores.criteria[result.ruleset.criteria[0].id]
+        return {unit: units_to_decimal(int(points[i]), scale)
+                for i, unit in enumerate(result.data.unit_ids)}
+
+    def explain(self, criterion: str | Mapping[str, Any], table: Table, unit: str) -> list[str]:
+        """The scorer's one-unit explanation for `unit`."""
+        from emuscore.engine import context
+
+        ruleset = self.criterion_ruleset(criterion)
+        data = self.data(table)
+        c = ruleset.criteria[0]
+        return self.registry.scorers[c.scorer].scorer.explain(context(ruleset, data, c),
+                                                             data.index()[unit])
+
+
+def _as_plugin(thing: object) -> object:
+    """A scorer, loader, writer or gate wrapped in a plugin that registers it; a plugin as is."""
+    from emuscore.eligibility import EligibilityGate
+    from emuscore.hookspecs import hookimpl
+    from emuscore.io.formats import Loader, Writer
+    from emuscore.scoring import Scorer
+
+    hook = {Scorer: "register_scorers", Loader: "register_loaders", Writer: "register_writers",
+            EligibilityGate: "register_gates"}
+    for cls, name in hook.items():
+        if isinstance(thing, cls):
+            def register(register: Any) -> None:
+                register(thing)
+            register.__name__ = name
+            return type("TestPlugin", (), {name: staticmethod(hookimpl(register))})()
+    return thing
+
+
+@pytest.fixture
+def emuscore_plugins(monkeypatch: pytest.MonkeyPatch) -> PluginSandbox:
+    """The installed emuscore plugins, plus any this test registers (removed after it)."""
+    return PluginSandbox(monkeypatch)
