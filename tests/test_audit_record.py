@@ -1,0 +1,252 @@
+"""Run records: canonical bytes, the data round trip, replay identity, tamper detection."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import rows, ruleset
+from emuscore import run
+from emuscore.audit.record import (
+    UnusableRecord,
+    build_record,
+    canonical,
+    dataset_of,
+    digests,
+    load_record,
+    parse_record,
+    record_bytes,
+    write_record,
+)
+from emuscore.audit.replay import replay
+
+SHEET = '''
+[[criteria]]
+id = "growth"
+group = "g"
+scorer = "attainment"
+max = 3
+actual = "a"
+target = "t"
+bonus = { per_percent = 0.05, cap = 0.5 }
+
+[[criteria]]
+id = "quality"
+group = "g"
+scorer = "bands"
+max = 2
+value = "v"
+thresholds = [{ at_least = 95, points = 2 }, { at_least = 80, points = 1 }]
+
+[[criteria]]
+id = "late"
+scorer = "deduction"
+max = 2
+count = "late"
+points = 0.5
+'''
+AWARDS = '''
+[[gates]]
+id = "clean"
+indicator = "violations"
+at_most = 0
+
+[[awards]]
+id = "flag"
+title = "Cờ thi đua"
+per_cluster = 1
+requires = { min_total = 3, gates = ["clean"] }
+'''
+
+
+def small_result():
+    rs = ruleset(SHEET, rest=AWARDS)
+    data = rows([
+        {"a": "7,25", "t": "7", "v": "96", "late": 1, "violations": 0},
+        {"a": "6.5", "t": "7", "v": "81.5", "late": 0, "violations": 0},
+        {"a": "8", "t": "7.00", "v": "70", "late": 3, "violations": 1},
+        {"a": "2", "t": "7", "v": "99", "late": 0, "violations": 0},
+    ], clusters=["k1", "k1", "k2", "k2"])
+    return run(rs, data)
+
+
+def redigest(record):
+    record["digests"] = digests(record)
+    return record
+
+
+def test_two_runs_on_the_same_inputs_give_byte_identical_records():
+    assert record_bytes(build_record(small_result())) == record_bytes(build_record(small_result()))
+
+
+def test_record_is_canonical_json_with_no_floats_and_utf8_text():
+    raw = record_bytes(build_record(small_result()))
+    assert raw.startswith(b"{\"data\":{") and raw.endswith(b"}\n")
+    assert "Cờ thi đua".encode() in raw                    # not \\u escapes
+    parsed = json.loads(raw, parse_float=lambda s: pytest.fail(f"float {s} in the record"))
+    assert canonical(parsed) + b"\n" == raw
+
+
+def test_canonical_refuses_floats():
+    with pytest.raises(TypeError):
+        canonical({"x": [1, 0.5]})
+
+
+def test_values_are_exact_decimal_text_at_the_column_scale():
+    record = build_record(small_result())
+    a = record["data"]["indicators"]["a"]
+    assert a == {"kind": "number", "scale": 2, "values": ["7.25", "6.50", "8.00", "2.00"]}
+    assert record["results"]["units"]["u1"]["criteria"]["growth"] == "3.18"
+    assert record["results"]["units"]["u1"]["decided_by"] == "total desc"
+
+
+def test_dataset_from_the_record_has_the_same_columns():
+    result = small_result()
+    again = dataset_of(build_record(result))
+    assert again.unit_ids == result.data.unit_ids and again.clusters == result.data.clusters
+    assert again.names == result.data.names
+    assert again.indicators.keys() == result.data.indicators.keys()
+    for name, col in result.data.indicators.items():
+        other = again.indicators[name]
+        assert (other.scale, other.kind, other.values.dtype) == (col.scale, col.kind, col.values.dtype)
+        assert np.array_equal(other.values, col.values) and np.array_equal(other.missing, col.missing)
+
+
+def test_dates_and_huge_values_survive_the_record():
+    rs = ruleset('''
+[[criteria]]
+id = "on_time"
+group = "g"
+scorer = "award_on_time"
+max = 2
+submitted = "sent"
+deadline = "due"
+per_day_late = 0.5
+
+[[criteria]]
+id = "export"
+group = "g"
+scorer = "attainment"
+max = 3
+actual = "vnd"
+target = "vnd_plan"
+''')
+    data = rows([{"sent": "2024-03-15", "due": "2024-03-14", "vnd": "51900000000000.5",
+                  "vnd_plan": "40000000000000"},
+                 {"sent": "2024-03-01", "due": "2024-03-14", "vnd": "12", "vnd_plan": "10"}])
+    result = run(rs, data)
+    record = build_record(result)
+    assert record["data"]["indicators"]["sent"]["values"] == ["2024-03-15", "2024-03-01"]
+    assert record["data"]["indicators"]["vnd"]["values"] == ["51900000000000.5", "12.0"]
+    assert replay(parse_record(record_bytes(record).decode())).identical
+
+
+# --- replay identity over generated rulesets and data ---------------------------------
+
+SCORERS = {
+    "attainment": ('actual = "a"\ntarget = "t"\nbonus = {{ per_percent = {pp}, cap = {cap} }}', "points"),
+    "bands": ('value = "v"\nthresholds = [{{ at_least = {hi}, points = {mx} }}, '
+              '{{ at_least = {lo}, points = {half} }}]', "points"),
+    "pass_fail": ('value = "b"', "points"),
+    "per_occurrence": ('count = "n"\npoints = {each}', "points"),
+    "deduction": ('count = "n"\npoints = {each}', "deduction"),
+    "bonus": ('count = "b"\npoints = {each}', "bonus"),
+}
+
+criteria_st = st.lists(st.tuples(
+    st.sampled_from(sorted(SCORERS)), st.sampled_from(["1", "2", "3", "2.5"]),
+    st.sampled_from(["0.05", "0.1"]), st.sampled_from(["0.5", "1"]),
+    st.sampled_from(["0.25", "0.5", "1"])), min_size=1, max_size=6)
+value_st = st.fixed_dictionaries({
+    "a": st.decimals(0, 300, places=2), "t": st.decimals(1, 300, places=2),
+    "v": st.decimals(0, 100, places=1), "b": st.integers(0, 1), "n": st.integers(0, 6)})
+
+
+def generated_ruleset(criteria, scale, rounding):
+    tables = []
+    for k, (kind, mx, pp, cap, each) in enumerate(criteria):
+        params, role = SCORERS[kind]
+        group = 'group = "g"\n' if role == "points" else ""
+        half = Decimal(mx) / 2
+        tables.append(f'[[criteria]]\nid = "c{k}"\n{group}scorer = "{kind}"\nmax = {mx}\n'
+                      + params.format(pp=pp, cap=cap, hi=90, lo=60, mx=mx, half=half, each=each) + "\n")
+    return ruleset("\n".join(tables), scale=scale, rounding=rounding, rest=AWARDS.replace(
+        'indicator = "violations"', 'indicator = "n"').replace("at_most = 0", "at_most = 4"))
+
+
+@given(criteria_st, st.lists(st.tuples(value_st, st.sampled_from(["k1", "k2", "k3"])),
+                             min_size=1, max_size=15),
+       st.sampled_from([2, 3]), st.sampled_from(["half-up", "half-even", "down", "up"]))
+@settings(max_examples=60, deadline=None)
+def test_replay_of_any_record_is_identical(criteria, units, scale, rounding):
+    rs = generated_ruleset(criteria, scale, rounding)
+    data = rows([v for v, _ in units], clusters=[c for _, c in units])
+    record = build_record(run(rs, data))
+    text = record_bytes(record).decode()
+    outcome = replay(parse_record(text))
+    assert outcome.identical
+    assert outcome.lines() == [f"identical {record['digests']['record']}"]
+    assert record_bytes(outcome.replayed) == text.encode()
+
+
+# --- tampering ------------------------------------------------------------------------
+
+def tampered(edit):
+    record = json.loads(record_bytes(build_record(small_result())))
+    edit(record)
+    return json.dumps(record, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(("part", "edit"), [
+    ("ruleset", lambda r: r["ruleset"].update(text=r["ruleset"]["text"].replace("max = 3", "max = 4"))),
+    ("data", lambda r: r["data"]["indicators"]["a"]["values"].__setitem__(1, "7.10")),
+    ("results", lambda r: r["results"]["units"]["u2"]["criteria"].update(growth="3.00")),
+    ("results", lambda r: r["results"]["units"]["u2"].update(rank=1)),
+    ("software", lambda r: r["software"].update(python="2.7.18")),
+])
+def test_a_record_edited_in_any_part_is_unusable_and_the_part_is_named(part, edit):
+    with pytest.raises(UnusableRecord, match=f"the {part} part"):
+        parse_record(tampered(edit), "run.json")
+
+
+def test_editing_the_whole_digest_is_detected():
+    def edit(r):
+        r["digests"]["record"] = "0" * 64
+    with pytest.raises(UnusableRecord, match=r"digests\.record"):
+        parse_record(tampered(edit))
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("{", "not JSON"), ("[]", "format"), ('{"format": "emuscore-record/1"}', "missing"),
+    ('{"format": "emuscore-record/1", "x": 0.5}', "float"),
+])
+def test_unreadable_or_foreign_files_are_unusable(text, why):
+    with pytest.raises(UnusableRecord, match=why):
+        parse_record(text)
+
+
+def test_a_tampered_record_redigested_replays_as_different():
+    """Someone who edits a score and recomputes the digests is caught by replay."""
+    record = json.loads(record_bytes(build_record(small_result())))
+    record["results"]["units"]["u2"]["total"] = "9.99"
+    record["results"]["units"]["u2"]["rank"] = 1
+    outcome = replay(parse_record(json.dumps(redigest(record))))
+    assert not outcome.identical
+    text = "\n".join(outcome.lines())
+    assert text.startswith("different: 1 unit(s)")
+    assert "u2" in text and "9.99 -> " in text and "1 -> 2" in text
+
+
+def test_record_file_is_written_atomically_and_identically(tmp_path: Path):
+    result = small_result()
+    first = write_record(result, tmp_path / "run.json")
+    assert load_record(tmp_path / "run.json") == first
+    assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
+    with pytest.raises(Exception, match="does not exist"):
+        write_record(result, tmp_path / "missing" / "run.json")

@@ -1,0 +1,146 @@
+"""`replay` and `diff` on the command line and through the API: exit codes, plugin versions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import sheet
+from emuscore.audit.record import (
+    UnusableRecord,
+    build_record,
+    digests,
+    load_record,
+    parse_record,
+    record_bytes,
+)
+from emuscore.audit.replay import replay
+from emuscore.cli import main
+from emuscore.plugins import Registered, Registry, get_plugin_manager
+from emuscore.scorers.attainment import Attainment
+from test_audit_record import AWARDS, SHEET, small_result
+
+UNITS = "unit_id,name,cluster_id\n1,Huyện Cao Lộc,k1\n2,Huyện Lộc Bình,k1\n3,Thành phố Lạng Sơn,k2\n"
+MEASURES = ("unit_id,indicator,value\n1,a,\"7,25\"\n1,t,7\n1,v,96\n1,late,0\n1,violations,0\n"
+            "2,a,6.9\n2,t,7\n2,v,96\n2,late,0\n2,violations,0\n"
+            "3,a,5\n3,t,7\n3,v,50\n3,late,0\n3,violations,0\n")
+
+
+def scored(tmp_path: Path, measures: str = MEASURES, name: str = "run.json") -> Path:
+    (tmp_path / "rs.toml").write_text(sheet(SHEET, rest=AWARDS), encoding="utf-8")
+    data = tmp_path / name.replace(".json", "")
+    data.mkdir()
+    (data / "units.csv").write_text(UNITS, encoding="utf-8")
+    (data / "measures.csv").write_text(measures, encoding="utf-8")
+    out = CliRunner().invoke(main, ["score", str(tmp_path / "rs.toml"), str(data), "-q",
+                                    "--record", str(tmp_path / name)])
+    assert out.exit_code == 0, out.output
+    assert f"wrote run record {tmp_path / name}" in out.output
+    return tmp_path / name
+
+
+def test_replay_prints_identical_and_the_digest_and_exits_0(tmp_path):
+    record = scored(tmp_path)
+    out = CliRunner().invoke(main, ["replay", str(record)])
+    assert out.exit_code == 0
+    assert out.output == f"identical {load_record(record)['digests']['record']}\n"
+
+
+def test_replay_of_an_edited_record_exits_2_naming_the_part(tmp_path):
+    record = scored(tmp_path)
+    text = record.read_text(encoding="utf-8").replace('"7.25"', '"7.35"')
+    record.write_text(text, encoding="utf-8")
+    out = CliRunner().invoke(main, ["replay", str(record)])
+    assert out.exit_code == 2
+    assert "edited after it was written: the data part" in out.output
+
+
+@pytest.mark.parametrize("content", [b"", b"\xff\xfe", b'{"a": 1}'])
+def test_replay_of_something_else_exits_2(tmp_path, content):
+    (tmp_path / "x.json").write_bytes(content)
+    out = CliRunner().invoke(main, ["replay", str(tmp_path / "x.json")])
+    assert out.exit_code == 2 and out.output.startswith("unusable: ")
+    assert CliRunner().invoke(main, ["replay", str(tmp_path / "nothing.json")]).exit_code == 2
+
+
+def with_software(record, scorer, **changes):
+    record = json.loads(record_bytes(record))
+    record["software"]["scorers"][scorer].update(changes)
+    record["digests"] = digests(record)
+    return parse_record(json.dumps(record))
+
+
+def test_replay_reports_a_plugin_version_that_differs_from_the_record():
+    """As if the record were made by an older emuscore: same results, version noted."""
+    old = with_software(build_record(small_result()), "attainment", version="0.0.9")
+    outcome = replay(old)
+    assert outcome.identical
+    assert outcome.lines()[1] == ("note: scorer attainment: emuscore.scorers.attainment 0.0.9 "
+                                  "(recorded) -> emuscore.scorers.attainment 0.1.0 (now)")
+
+
+class HalfAttainment(Attainment):
+    """A sector plugin's newer attainment that gives half the points."""
+
+    def score(self, ctx):  # type: ignore[no-untyped-def]
+        return super().score(ctx) // 2
+
+
+def test_replay_with_a_plugin_that_scores_differently_shows_units_criteria_and_versions():
+    registry = Registry(get_plugin_manager())
+    registry.scorers["attainment"] = Registered(HalfAttainment(), "emuscore-sector", "2.0")
+    outcome = replay(build_record(small_result()), registry)
+    assert not outcome.identical
+    lines = outcome.lines()
+    assert lines[0].startswith("different: 4 unit(s) scored differently")
+    text = "\n".join(lines)
+    assert "growth 3.18 -> 1.59" in text
+    assert ("scorer attainment: emuscore.scorers.attainment 0.1.0 (recorded) -> "
+            "emuscore-sector 2.0 (replayed)") in text
+
+
+def test_replay_without_a_scorer_the_record_needs_is_unusable(tmp_path):
+    registry = Registry(get_plugin_manager())
+    del registry.scorers["bands"]
+    with pytest.raises(UnusableRecord, match="cannot replay") as caught:
+        replay(build_record(small_result()), registry)
+    assert "bands (emuscore.scorers.bands 0.1.0)" in str(caught.value)
+
+
+def test_diff_of_same_inputs_exits_0(tmp_path):
+    a, b = scored(tmp_path, name="a.json"), scored(tmp_path, name="b.json")
+    out = CliRunner().invoke(main, ["diff", str(a), str(b)])
+    assert out.exit_code == 0 and out.output.startswith("same inputs and results")
+
+
+def test_diff_after_an_objection_lists_the_value_the_scores_the_rank_and_the_award(tmp_path):
+    a = scored(tmp_path, name="a.json")
+    b = scored(tmp_path, MEASURES.replace("2,a,6.9", "2,a,7.5"), name="b.json")
+    out = CliRunner().invoke(main, ["diff", str(a), str(b)])
+    assert out.exit_code == 1
+    assert "unit 2  a: 6.90 -> 7.50" in out.output
+    assert "award + flag: unit 2 (gained)" in out.output
+    assert "award - flag: unit 1 (lost)" in out.output
+    as_json = CliRunner().invoke(main, ["diff", str(a), str(b), "--json"])
+    d = json.loads(as_json.output)
+    assert d["same"] is False and d["ruleset"]["changed"] is False
+    assert d["data"]["values"] == [{"unit": "2", "indicator": "a", "a": "6.90", "b": "7.50"}]
+    unit2 = next(u for u in d["units"] if u["unit"] == "2")
+    assert unit2["rank"] == {"a": 2, "b": 1} and unit2["awards"] == {"a": [], "b": ["flag"]}
+    assert unit2["criteria"]["growth"] == {"a": "2.96", "b": "3.36"}
+
+
+def test_diff_shows_a_ruleset_revision(tmp_path):
+    a = scored(tmp_path, name="a.json")
+    rs = tmp_path / "rs.toml"
+    rs.write_text(rs.read_text(encoding="utf-8").replace("min_total = 3", "min_total = 4"),
+                  encoding="utf-8")
+    out = CliRunner().invoke(main, ["score", str(rs), str(tmp_path / "a"), "-q", "--record",
+                                    str(tmp_path / "b.json")])
+    assert out.exit_code == 0
+    out = CliRunner().invoke(main, ["diff", str(a), str(tmp_path / "b.json")])
+    assert out.exit_code == 1
+    assert "ruleset changed" in out.output and "+requires = { min_total = 4" in out.output
