@@ -1,0 +1,154 @@
+"""The ledger: append-only, hash-chained; verify catches an edited, removed or reordered entry
+and an edited record file, trusting nothing in the SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from emuscore.audit import ledger
+from emuscore.cli import main
+from emuscore.problems import EmuscoreError
+from test_audit_replay import MEASURES, scored
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> tuple[Path, list[Path]]:
+    """A ledger with three records (the second and third after objections)."""
+    records = [scored(tmp_path, MEASURES.replace("2,a,6.9", f"2,a,{a}"), name=f"run{k}.json")
+               for k, a in enumerate(("6.9", "7.1", "7.5"), 1)]
+    for record in records:
+        out = CliRunner().invoke(main, ["ledger", "add", str(record)])
+        assert out.exit_code == 0, out.output
+    return tmp_path / "ledger.sqlite", records
+
+
+def sql(path: Path, *statements: str) -> None:
+    """What a forger with the sqlite3 shell does: drop the triggers, then edit."""
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("DROP TRIGGER entries_append_only_update")
+        db.execute("DROP TRIGGER entries_append_only_delete")
+        for s in statements:
+            db.execute(s)
+
+
+def problems(path: Path, head: str | None = None) -> str:
+    return "\n".join(ledger.verify(path, head))
+
+
+def test_a_clean_ledger_verifies_and_logs_its_entries(published):
+    path, _ = published
+    out = CliRunner().invoke(main, ["ledger", "verify", "--ledger", str(path)])
+    assert out.exit_code == 0
+    assert out.output == f"ok: 3 entries, head {ledger.head_of(path)}\n"
+    log = CliRunner().invoke(main, ["ledger", "log", "--ledger", str(path)]).output.splitlines()
+    assert [line.split()[-1] for line in log[:3]] == ["run1.json", "run2.json", "run3.json"]
+    assert log[3] == f"head {ledger.head_of(path)}"
+    entries = ledger.entries(path)
+    assert entries[0].prev_hash == ledger.GENESIS
+    assert [e.prev_hash for e in entries[1:]] == [e.entry_hash for e in entries[:-1]]
+
+
+def test_the_triggers_refuse_update_and_delete(published):
+    path, _ = published
+    with closing(sqlite3.connect(path)) as db:
+        for statement in ("UPDATE entries SET ruleset = 'x'", "DELETE FROM entries WHERE seq = 2"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                db.execute(statement)
+
+
+def test_adding_the_same_record_twice_is_refused(published):
+    path, records = published
+    with pytest.raises(EmuscoreError, match="already entry 2"):
+        ledger.add(path, records[1])
+
+
+def test_an_edited_entry_is_detected(published):
+    path, _ = published
+    sql(path, "UPDATE entries SET ruleset = 't 2' WHERE seq = 2")
+    assert "entry 2 was edited" in problems(path)
+
+
+def test_an_entry_pointed_at_another_record_is_detected(published):
+    path, _ = published
+    sql(path, "UPDATE entries SET path = 'run3.json' WHERE seq = 2")
+    found = problems(path)
+    assert "entry 2 was edited" in found
+
+
+def test_a_removed_entry_is_detected(published):
+    path, _ = published
+    sql(path, "DELETE FROM entries WHERE seq = 2")
+    found = problems(path)
+    assert "entry 3 is where entry 2 should be" in found
+    assert "entry 3 does not follow the entry before it" in found
+
+
+def test_reordered_entries_are_detected(published):
+    path, _ = published
+    sql(path, "UPDATE entries SET seq = 99 WHERE seq = 2", "UPDATE entries SET seq = 2 WHERE seq = 3",
+        "UPDATE entries SET seq = 3 WHERE seq = 99")
+    found = problems(path)
+    assert "entry 2 was edited" in found and "entry 3 was edited" in found
+    assert "does not follow the entry before it" in found
+
+
+def test_a_rehashed_forgery_still_breaks_the_chain(published):
+    """A forger who recomputes the edited entry's own hash breaks the next entry's link."""
+    path, _ = published
+    e = ledger.entries(path)[1]
+    forged = ledger.entry_hash(e.seq, e.added, e.path, e.record_digest, e.file_sha256, "t 9",
+                               e.prev_hash)
+    sql(path, f"UPDATE entries SET ruleset = 't 9', entry_hash = '{forged}' WHERE seq = 2")
+    found = problems(path)
+    assert "entry 2 was edited" not in found
+    assert "entry 3 does not follow the entry before it" in found
+
+
+def test_removing_the_last_entry_shows_only_against_the_published_head(published):
+    path, _ = published
+    head = ledger.head_of(path)
+    sql(path, "DELETE FROM entries WHERE seq = 3")
+    assert problems(path) == ""
+    assert f"not at the published head {head}" in problems(path, head)
+    out = CliRunner().invoke(main, ["ledger", "verify", "--ledger", str(path), "--head", head])
+    assert out.exit_code == 1 and "published head" in out.output
+
+
+def test_an_edited_record_file_is_detected(published):
+    path, records = published
+    text = records[0].read_text(encoding="utf-8")
+    records[0].write_text(text.replace('"6.90"', '"6.95"'), encoding="utf-8")
+    found = problems(path)
+    assert f"entry 1: the record file {records[0]} changed since it was added" in found
+
+
+def test_a_record_file_swapped_for_another_is_detected(published):
+    path, records = published
+    records[0].write_bytes(records[1].read_bytes())
+    assert "entry 1: the record file" in problems(path)
+
+
+def test_a_missing_record_file_is_detected(published):
+    path, records = published
+    records[2].unlink()
+    assert f"entry 3: the record file {records[2]} is gone" in problems(path)
+    out = CliRunner().invoke(main, ["ledger", "verify", "--ledger", str(path)])
+    assert out.exit_code == 1
+
+
+def test_an_edited_record_cannot_be_added(tmp_path):
+    record = scored(tmp_path)
+    record.write_text(record.read_text(encoding="utf-8").replace('"7.25"', '"8.25"'), encoding="utf-8")
+    out = CliRunner().invoke(main, ["ledger", "add", str(record)])
+    assert out.exit_code == 1 and "edited after it was written" in out.output
+    assert not (tmp_path / "ledger.sqlite").exists()
+
+
+def test_log_without_a_ledger_says_how_to_start_one(tmp_path):
+    out = CliRunner().invoke(main, ["ledger", "log", "--ledger", str(tmp_path / "none.sqlite")])
+    assert out.exit_code == 1 and "emuscore ledger add RECORD" in out.output
