@@ -93,7 +93,12 @@ class Explainer:
             lines.append(f"  {c.id}{' (' + c.title + ')' if c.title else ''} [{where}, "
                          f"{c.scorer} from {registered.plugin} {registered.version}]")
             lines.append(f"    inputs: {inputs or 'none'}")
-            lines.extend(f"    {step}" for step in scorer.explain(ctx, self.unit))
+            try:
+                steps = scorer.explain(ctx, self.unit)
+            except Exception as e:   # a plugin's explanation must not hide the rest
+                steps = [f"(plugin {registered.plugin} {registered.version} could not explain: "
+                         f"{type(e).__name__}: {e})"]
+            lines.extend(f"    {step}" for step in steps)
             lo, hi = scorer.bounds(c)
             lines.append(f"    = {self.show(int(self.scores.criteria[c.id][self.unit]))} points "
                          f"(rounded {self.ruleset.rounding} to {self.ruleset.scale} decimals; "

@@ -146,16 +146,31 @@ class Attainment(Scorer):
             steps.append(f"zero target {'met' if met else 'missed'}: pass/fail")
         elif not met:
             ratio = f"{actual}/{target}" if p.direction == "higher" else f"{target}/{actual}"
-            steps.append(f"below target: {ctx.criterion.max} x {p.below} x {ratio}")
+            num, den = (actual, target) if p.direction == "higher" else (target, actual)
+            exact = Fraction(ctx.criterion.max * p.below * num) / Fraction(den) if den else Fraction(0)
+            steps.append(f"below target: {ctx.criterion.max} x {p.below} x {ratio} = "
+                         f"{_exact(exact)}")
         elif p.bonus and p.bonus.per_percent is not None:
+            bonus = min(Fraction(p.bonus.per_percent * 100 * abs(actual - target)) / Fraction(target),
+                        Fraction(p.bonus.cap)) if target else Fraction(0)
             steps.append(f"target met: {ctx.criterion.max} + min({p.bonus.per_percent} x "
-                         f"100 x |{actual} - {target}|/{target}, {p.bonus.cap})")
+                         f"100 x |{actual} - {target}|/{target}, {p.bonus.cap}) = "
+                         f"{_exact(Fraction(ctx.criterion.max) + bonus)}")
         elif p.bonus:
             steps.append(f"target met: {ctx.criterion.max} + {p.bonus.cap} x excess / best "
                          "excess in the cluster")
         else:
             steps.append(f"target met: {ctx.criterion.max}")
         return steps
+
+
+def _exact(value: Fraction) -> str:
+    """A fraction as decimal text: exact when it terminates within 12 places, else 12 and '…'."""
+    scaled = value * 10**12
+    digits = Decimal(scaled.numerator // scaled.denominator if scaled >= 0
+                     else -(-scaled.numerator // scaled.denominator)).scaleb(-12)
+    text = format(digits.normalize(), "f")
+    return text if scaled.denominator == 1 else f"{text}…"
 
 
 def _cluster_best(values: IntArray, cluster: IntArray, highest: bool) -> IntArray:

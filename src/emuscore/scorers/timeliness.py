@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -45,6 +46,16 @@ def _ratio(ctx: ScoreContext, num: IntArray, den: IntArray, factor: Decimal,
     points = ctx.divide(np.minimum(ms * num * 10**k, ms * safe * f), safe * f, k)
     full = ctx.units(ctx.criterion.max) if empty == "full" else 0
     return np.where(zero, full, points)
+
+
+def _shown(ctx: ScoreContext, indicator: str, unit: int) -> str:
+    """One unit's value for an explanation: a date as 2024-03-15, a number as written."""
+    col = ctx.columns[indicator]
+    if col.missing[unit]:
+        return "missing"
+    if col.kind == "date":
+        return datetime.date.fromordinal(int(col.values[unit])).isoformat()
+    return str(col.decimal(unit))
 
 
 def _same_scale(a: Column, b: Column) -> tuple[IntArray, IntArray]:
@@ -99,6 +110,23 @@ class AwardOnTime(Scorer):
         return ctx.divide(as_int(ctx.criterion.max, k) - lost, 1, k)
 
 
+    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+        p: OnTimeParams = ctx.params
+        mx = ctx.criterion.max
+        if p.dossiers is not None and p.on_time is not None:
+            on_time, dossiers = _shown(ctx, p.on_time, unit), _shown(ctx, p.dossiers, unit)
+            if ctx.columns[p.dossiers].decimal(unit) == 0:
+                return [f"{p.dossiers} = 0: no dossiers, scored as no_dossiers = \"{p.no_dossiers}\""]
+            return [f"{p.on_time} = {on_time} on time of {p.dossiers} = {dossiers}: "
+                    f"{mx} x {on_time}/{dossiers}"]
+        assert p.submitted is not None and p.deadline is not None
+        submitted, deadline = ctx.columns[p.submitted], ctx.columns[p.deadline]
+        late = max(int(submitted.values[unit]) - int(deadline.values[unit]), 0)
+        return [f"{p.submitted} = {_shown(ctx, p.submitted, unit)}, {p.deadline} = "
+                f"{_shown(ctx, p.deadline, unit)}: {late} day(s) late",
+                f"{mx} - min({p.per_day_late} x {late}, {mx})"]
+
+
 @frozen
 class ProcessingParams:
     norm: Decimal
@@ -124,12 +152,20 @@ class AwardProcessingDays(Scorer):
         p: ProcessingParams = ctx.params
         if p.days is not None:
             col = ctx.column("days")
-            return col.values, col.scale
-        achieved, decided = ctx.column("achieved"), ctx.column("decided")
-        if achieved.kind != "date" or decided.kind != "date":
-            raise DataError(Problem(f"{p.achieved} and {p.decided} must be dates like 2024-03-15",
+            days, scale, what = col.values, col.scale, f"{p.days} is negative"
+        else:
+            achieved, decided = ctx.column("achieved"), ctx.column("decided")
+            if achieved.kind != "date" or decided.kind != "date":
+                raise DataError(Problem(f"{p.achieved} and {p.decided} must be dates like "
+                                        "2024-03-15", where=f"criterion {ctx.criterion.id}"))
+            days, scale = decided.values - achieved.values, 0
+            what = f"{p.decided} is before {p.achieved}"
+        # a negative duration is a typing slip, never "within the norm"
+        if (days < 0).any():
+            unit = ctx.unit_ids[int(np.flatnonzero(days < 0)[0])]
+            raise DataError(Problem(f"unit {unit}: {what}; correct the data",
                                     where=f"criterion {ctx.criterion.id}"))
-        return decided.values - achieved.values, 0
+        return days, scale
 
     def score(self, ctx: ScoreContext) -> IntArray:
         p: ProcessingParams = ctx.params
@@ -138,6 +174,18 @@ class AwardProcessingDays(Scorer):
         days = days * 10 ** param_scale(p.norm)
         # within the norm: full; beyond it: max * norm / days (the ratio norm/days < 1)
         return _ratio(ctx, norm, np.maximum(days, norm), Decimal(1), "full", "")
+
+
+    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+        p: ProcessingParams = ctx.params
+        days, scale = self.days(ctx)
+        n = Decimal(int(days[unit])).scaleb(-scale)
+        source = (f"{p.days} = {n}" if p.days is not None else
+                  f"{p.achieved} = {_shown(ctx, p.achieved or '', unit)} to {p.decided} = "
+                  f"{_shown(ctx, p.decided or '', unit)}: {n}")
+        if n <= p.norm:
+            return [f"{source} days, within the norm of {p.norm}: full {ctx.criterion.max}"]
+        return [f"{source} days, beyond the norm of {p.norm}: {ctx.criterion.max} x {p.norm}/{n}"]
 
 
 @frozen
@@ -161,7 +209,19 @@ class AwardGrassrootsShare(Scorer):
     def score(self, ctx: ScoreContext) -> IntArray:
         p: GrassrootsParams = ctx.params
         grassroots, awards = _same_scale(ctx.column("grassroots"), ctx.column("awards"))
+        if (grassroots > awards).any():
+            unit = ctx.unit_ids[int(np.flatnonzero(grassroots > awards)[0])]
+            raise DataError(Problem(f"unit {unit}: {p.grassroots} exceeds {p.awards}",
+                                    where=f"criterion {ctx.criterion.id}"))
         return _ratio(ctx, grassroots, awards, p.target, p.no_awards, "no_awards")
+
+    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+        p: GrassrootsParams = ctx.params
+        g, a = _shown(ctx, p.grassroots, unit), _shown(ctx, p.awards, unit)
+        if ctx.columns[p.awards].decimal(unit) == 0:
+            return [f"{p.awards} = 0: no awards, scored as no_awards = \"{p.no_awards}\""]
+        return [f"{p.grassroots} = {g} of {p.awards} = {a}, target share {p.target}: "
+                f"{ctx.criterion.max} x min(({g}/{a}) / {p.target}, 1)"]
 
 
 @hookimpl
