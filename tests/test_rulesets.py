@@ -62,8 +62,11 @@ def missing_plugins(toml: Path) -> tuple[str, ...]:
     unmet = [message for _, message in unmet_requirements(requires)]
     known = default_registry().scorers
     scorers = {c.get("scorer") for c in raw.get("criteria", []) if isinstance(c, dict)}
-    unknown = sorted(f"scorer '{s}'" for s in scorers if isinstance(s, str) and s not in known)
-    return (*unmet, *unknown)
+    unknown = sorted(s for s in scorers if isinstance(s, str) and s not in known)
+    if unknown:
+        unmet.append(f"no installed plugin provides scorer(s) {', '.join(unknown)} (its requires: "
+                     f"{', '.join(requires) or 'none declared'})")
+    return tuple(unmet)
 
 
 def discover() -> list[Bundled]:
@@ -75,8 +78,8 @@ BUNDLED = discover()
 LOADABLE = [b for b in BUNDLED if not b.missing]
 SCORABLE = [b for b in LOADABLE if b.data is not None]
 for _left_out in (b for b in BUNDLED if b.missing):
-    warnings.warn(f"rulesets/{_left_out.toml.name} is not loaded or scored by these tests: this "
-                  f"environment lacks {'; '.join(_left_out.missing)}", stacklevel=1)
+    warnings.warn(f"rulesets/{_left_out.toml.name} is not loaded or scored by these tests: "
+                  f"{'; '.join(_left_out.missing)}", stacklevel=1)
 
 
 def invoke(*args: object) -> tuple[int, str]:
