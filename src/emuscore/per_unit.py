@@ -29,6 +29,7 @@ import attrs
 import numpy as np
 
 from emuscore.exact import INT64_ROOM, IntArray, format_units, max_abs
+from emuscore.model import Criterion
 from emuscore.problems import DataError
 from emuscore.scoring import Role, ScoreContext, Scorer, UnitFault
 from emuscore.structure import indicator_fields
@@ -36,6 +37,7 @@ from emuscore.structure import indicator_fields
 Values = Mapping[str, Decimal | None]
 UnitFunction = Callable[[Any, Values, Decimal], Decimal | int | Fraction]
 ExplainFunction = Callable[[Any, Values, Decimal], list[str]]
+BoundsFunction = Callable[[Any, Decimal], tuple[Decimal, Decimal]]
 
 # Sixty digits, and a float mixed into Decimal arithmetic is an error instead of a
 # silent conversion. Divide last (max * a / t, not a / t * max): one division to
@@ -48,9 +50,11 @@ class UnitScorer(Scorer):
     """A scorer made by `@emuscore.scorer` from a per-unit function. Calling it calls the
     function, so it can be tested like one."""
 
-    def __init__(self, function: UnitFunction, explain: ExplainFunction | None) -> None:
+    def __init__(self, function: UnitFunction, explain: ExplainFunction | None,
+                 bounds: BoundsFunction | None) -> None:
         self.function = function
         self.explainer = explain
+        self.bounder = bounds
         self.__wrapped__ = function
 
     def __call__(self, params: Any, values: Values, max: Decimal) -> Decimal | int | Fraction:
@@ -58,6 +62,11 @@ class UnitScorer(Scorer):
 
     def __repr__(self) -> str:
         return f"<per-unit scorer {self.name!r} ({self.function.__module__}.{self.function.__qualname__})>"
+
+    def bounds(self, criterion: Criterion) -> tuple[Decimal, Decimal]:
+        if self.bounder is None:
+            return super().bounds(criterion)
+        return self.bounder(criterion.params, criterion.max)
 
     def unit_values(self, ctx: ScoreContext, unit: int) -> dict[str, Decimal | None]:
         """The unit's indicator values by parameter name."""
@@ -71,8 +80,10 @@ class UnitScorer(Scorer):
         try:
             with decimal.localcontext(AUTHOR_CONTEXT):
                 value = self.function(ctx.params, values, ctx.criterion.max)
-        except DataError:
-            raise
+        except DataError as e:
+            raise DataError([attrs.evolve(p, message=f"unit {unit_id}: {p.message}",
+                                          where=p.where or f"criterion {ctx.criterion.id}")
+                             for p in e.problems]) from None
         except decimal.FloatOperation as e:
             raise UnitFault(unit_id, "a float was mixed into Decimal arithmetic "
                             f"({type(e).__name__}); use Decimal('0.5'), never 0.5") from e
@@ -117,7 +128,8 @@ class UnitScorer(Scorer):
 
 
 def _shown(value: Fraction) -> str:
-    """A Fraction as a decimal when it is one (0.505), else as n/d."""
+    """A Fraction as a decimal when it is a short one (0.505), the first 12 decimals and
+    "..." when it is a long one (a Decimal division's 60 digits), else as n/d."""
     den = value.denominator
     twos = fives = 0
     while den % 2 == 0:
@@ -129,18 +141,25 @@ def _shown(value: Fraction) -> str:
     if den != 1:
         return f"{value.numerator}/{value.denominator}"
     places = max(twos, fives)
+    if places > 12:
+        return format_units(value.numerator * 10**12 // value.denominator, 12) + "..."
     return format_units(value.numerator * 10**places // value.denominator, places)
 
 
 def scorer(*, name: str, params: type, role: Role = "points", description: str = "",
-           explain: ExplainFunction | None = None) -> Callable[[UnitFunction], UnitScorer]:
+           explain: ExplainFunction | None = None,
+           bounds: BoundsFunction | None = None) -> Callable[[UnitFunction], UnitScorer]:
     """Make a per-unit function into a scorer to `register` in `register_scorers`.
 
     `name` is what a ruleset's `scorer = "..."` names; `params` is an attrs class
     whose fields are the criterion's other keys (type `Indicator` for those naming
     data columns; they are checked, with file and line, before any unit is scored);
     `role` is "points", "deduction" or "bonus"; `explain(params, values, max)` may
-    return the steps shown by `emuscore explain` (the rounding step is added)."""
+    return the steps shown by `emuscore explain` (the rounding step is added);
+    `bounds(params, max)` gives the least and most points when they are not 0 and max
+    (-max and 0 for a deduction), e.g. with a bonus over target. Raise `DataError`
+    for a problem in a unit's data (a missing value, no candidates); the engine names
+    the unit and the criterion."""
     if not attrs.has(params):
         raise TypeError(f"@emuscore.scorer(name={name!r}): params must be an attrs class "
                         "(decorate it with @attrs.frozen)")
@@ -151,6 +170,6 @@ def scorer(*, name: str, params: type, role: Role = "points", description: str =
         cls = type(f"UnitScorer_{name}", (UnitScorer,), {
             "name": name, "Params": params, "role": role,
             "description": description or (doc[0] if doc else "")})
-        return cast(UnitScorer, cls(function, explain))
+        return cast(UnitScorer, cls(function, explain, bounds))
 
     return decorate
