@@ -52,10 +52,26 @@ def test_every_problem_is_reported_at_once(tmp_path):
 
 
 def test_an_unknown_scorer_says_which_plugins_the_ruleset_requires(tmp_path):
-    text = sheet(GOOD.replace('"attainment"', '"pass_rate"'))
+    text = sheet(GOOD.replace('"attainment"', '"graduaton_index"'))
     (message,) = problems(text, tmp_path)
-    assert "no installed plugin provides scorer 'pass_rate'" in message
+    assert "no installed plugin provides scorer 'graduaton_index'" in message
     assert "requires" in message
+
+
+def test_a_required_plugin_that_is_not_installed_is_named_with_the_install_command(tmp_path):
+    text = sheet(GOOD.replace('"attainment"', '"medal_count"')).replace(
+        'rounding = "half-up"', 'rounding = "half-up"\nrequires = ["emuscore-sports>=1.0"]')
+    found = problems(text, tmp_path)
+    assert any("emuscore-sports>=1.0" in p and "pip install" in p for p in found)
+
+
+def test_a_broken_criterion_does_not_hide_problems_elsewhere(tmp_path):
+    text = sheet(GOOD.replace("max = 3", "max = \"three\"")).replace(
+        'order = ["total desc", "unit_id asc"]', 'order = ["total dsc", "criterion:grdp desc"]')
+    found = problems(text, tmp_path)
+    assert any("criteria[0] (grdp).max" in p for p in found)
+    assert any("ranking.order[0]: 'total dsc' must be a field and a direction" in p for p in found)
+    assert not any("criterion:grdp" in p or "no criterion" in p for p in found)
 
 
 def test_a_near_miss_scorer_name_gets_a_suggestion(tmp_path):

@@ -437,18 +437,22 @@ def _ineligible(rule: AwardRule, ruleset: Ruleset, data: Dataset, scores: Scores
 
 def _pick(rule: AwardRule, members: list[int], slots: int, place: IntArray,
           failures: list[list[str]], data: Dataset, skips: list[Skip], scope: str) -> set[int]:
-    """Take eligible members best first; a tie that straddles the last slot is reported,
-    never settled by input order."""
+    """Take eligible members best first, place by place, until the slots are filled.
+
+    Ineligible units met on the way are skipped with their reasons (units below the last
+    recipient were not passed over, so they get no skip). Units sharing a place that
+    would overflow the remaining slots are all reported, never settled by input order."""
     chosen: set[int] = set()
-    eligible = []
-    for i in members:
-        if failures[i]:
-            skips.append(Skip(rule.id, data.unit_ids[i], "; ".join(failures[i])))
-        else:
-            eligible.append(i)
     at = 0
-    while at < len(eligible) and len(chosen) < slots:
-        tie = [i for i in eligible[at:] if place[i] == place[eligible[at]]]
+    while at < len(members) and len(chosen) < slots:
+        end = at
+        while end < len(members) and place[members[end]] == place[members[at]]:
+            end += 1
+        block = members[at:end]
+        for i in block:
+            if failures[i]:
+                skips.append(Skip(rule.id, data.unit_ids[i], "; ".join(failures[i])))
+        tie = [i for i in block if not failures[i]]
         if len(chosen) + len(tie) > slots:
             names = ", ".join(data.unit_ids[i] for i in tie)
             for i in tie:
@@ -457,7 +461,7 @@ def _pick(rule: AwardRule, members: list[int], slots: int, place: IntArray,
                                   "ranking order does not separate them, so the council decides"))
             break
         chosen.update(tie)
-        at += len(tie)
+        at = end
     return chosen
 
 

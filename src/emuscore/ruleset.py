@@ -77,9 +77,16 @@ def _build(raw: dict[str, Any], s: Structurer, registry: Registry) -> Ruleset | 
                       if "classification" in raw else None)
     gates = _array(s, Gate, raw, "gates")
     awards = _array(s, AwardRule, raw, "awards")
-    if meta is None or ranking is None or len(criteria) != len(raw.get("criteria", [])):
+    if meta is None or ranking is None:
         return None
     ruleset = Ruleset(meta, groups, criteria, ranking, classification, gates, awards)
+    if len(criteria) != len(raw.get("criteria", [])):
+        # a criterion has problems already; still check what does not depend on it
+        named = [t.get("id") for t in raw.get("criteria", []) if isinstance(t, dict)]
+        _check_ranking(ruleset, s, [str(x) for x in named])
+        _check_classification(ruleset, s)
+        _check_awards(ruleset, s, registry)
+        return None
     _check(ruleset, s, registry)
     if not s.problems:
         for message in registry.ruleset_problems(ruleset):
@@ -191,7 +198,7 @@ def _check(r: Ruleset, s: Structurer, registry: Registry) -> None:
     _check_awards(r, s, registry)
 
 
-def sort_key_problem(entry: str, r: Ruleset) -> str | None:
+def sort_key_problem(entry: str, r: Ruleset, criterion_ids: Sequence[str] | None = None) -> str | None:
     """Why a ranking entry like "group:targets desc" is not usable, or None."""
     parts = entry.split()
     if len(parts) != 2 or parts[1] not in ("asc", "desc"):
@@ -205,17 +212,19 @@ def sort_key_problem(entry: str, r: Ruleset) -> str | None:
         return None
     if prefix not in SORT_PREFIXES:
         return f"unknown prefix '{prefix}'{did_you_mean(prefix, SORT_PREFIXES)}"
-    ids = {"group": [g.id for g in r.groups], "criterion": [c.id for c in r.criteria]}.get(prefix)
+    if criterion_ids is None:
+        criterion_ids = [c.id for c in r.criteria]
+    ids = {"group": [g.id for g in r.groups], "criterion": list(criterion_ids)}.get(prefix)
     if ids is not None and ref not in ids:
         return f"no {prefix} '{ref}'{did_you_mean(ref, ids)}"
     return None
 
 
-def _check_ranking(r: Ruleset, s: Structurer) -> None:
+def _check_ranking(r: Ruleset, s: Structurer, criterion_ids: Sequence[str] | None = None) -> None:
     if not r.ranking.order:
         s.problem(("ranking", "order"), "declare at least one ranking field, e.g. \"total desc\"")
     for i, entry in enumerate(r.ranking.order):
-        message = sort_key_problem(entry, r)
+        message = sort_key_problem(entry, r, criterion_ids)
         if message:
             s.problem(("ranking", "order", i), message)
 
