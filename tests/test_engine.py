@@ -219,3 +219,11 @@ def test_the_deciding_tie_break_is_reported_per_unit():
     result = run(rs, rows([base, {**base, "late": 2, "flagged": 1}, base]))
     assert result.ranks.decided_by == ("unit_id asc", "deductions desc", "unit_id asc")
     assert list(result.ranks.rank) == [1, 3, 2]
+
+
+def test_units_below_the_last_recipient_were_not_passed_over_so_get_no_skip():
+    rs = build()
+    good = {"a": "10", "t": "10", "v": "95", "late": 0, "flagged": 0, "violations": 0}
+    result = run(rs, rows([good, {**good, "a": "5", "violations": 1}]))
+    assert result.awards_of("u1") == ["flag"]
+    assert [s for s in result.skips if s.award == "flag"] == []
