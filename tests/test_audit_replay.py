@@ -144,3 +144,16 @@ def test_diff_shows_a_ruleset_revision(tmp_path):
     out = CliRunner().invoke(main, ["diff", str(a), str(tmp_path / "b.json")])
     assert out.exit_code == 1
     assert "ruleset changed" in out.output and "+requires = { min_total = 4" in out.output
+
+
+def test_replay_shows_a_changed_reason_for_passing_a_unit_over():
+    record = json.loads(record_bytes(build_record(small_result())))
+    skip = record["results"]["skips"][0]
+    skip["reason"] = "rank 9 is below the rank 1 required"
+    record["digests"] = digests(record)
+    outcome = replay(parse_record(json.dumps(record)))
+    assert not outcome.identical
+    text = "\n".join(outcome.lines())
+    assert "2 reason(s) for passing units over changed" in text
+    assert (f"passed over for {skip['award']} only in recorded: unit {skip['unit']}: "
+            "rank 9 is below the rank 1 required") in text

@@ -13,16 +13,18 @@ Record = Mapping[str, Any]
 
 
 def compare(a: Record, b: Record) -> dict[str, Any]:
-    """The differences from record `a` to record `b`, as plain JSON-able values.
+    """The differences from record `a` to record `b` (both checked, see
+    `record.load_record`, or built here), as plain JSON-able values.
 
     `same` is true when the inputs and the results are equal; software differences alone
     (another Python, a newer plugin that scores alike) are listed but do not count."""
     out: dict[str, Any] = {
         "digests": {"a": a["digests"]["record"], "b": b["digests"]["record"]},
         "ruleset": _ruleset(a["ruleset"], b["ruleset"]),
-        "data": _data(a["data"], b["data"]),
-        "units": _units(a, b),
+        "data": _data(a["data"], b["data"], same=a["digests"]["data"] == b["digests"]["data"]),
+        "units": [] if a["digests"]["results"] == b["digests"]["results"] else _units(a, b),
         "awards": _awards(a["results"], b["results"]),
+        "skips": _skips(a["results"], b["results"]),
         "software": _software(a["software"], b["software"]),
     }
     out["same"] = (not out["ruleset"]["changed"] and not any(out["data"].values())
@@ -40,7 +42,9 @@ def _ruleset(a: Record, b: Record) -> dict[str, Any]:
             "text_diff": lines}
 
 
-def _data(a: Record, b: Record) -> dict[str, Any]:
+def _data(a: Record, b: Record, same: bool) -> dict[str, Any]:
+    if same:                # equal digests: skip a value-by-value walk of a large table
+        a = b = {"units": [], "indicators": {}}
     units_a = {u["id"]: u for u in a["units"]}
     units_b = {u["id"]: u for u in b["units"]}
     index_a = {u: i for i, u in enumerate(units_a)}
@@ -104,6 +108,20 @@ def _awards(a: Record, b: Record) -> dict[str, list[dict[str, str]]]:
     return {"gained": listed(pb - pa), "lost": listed(pa - pb)}
 
 
+def _skips(a: Record, b: Record) -> dict[str, list[dict[str, str]]]:
+    """Reasons for passing a unit over that only one side gives."""
+    def keyed(skips: list[dict[str, str]]) -> set[tuple[str, str, str]]:
+        return {(s["award"], s["unit"], s["reason"]) for s in skips}
+
+    sa, sb = keyed(a["skips"]), keyed(b["skips"])
+
+    def listed(skips: set[tuple[str, str, str]]) -> list[dict[str, str]]:
+        return [{"award": w, "unit": u, "reason": r}
+                for w, u, r in sorted(skips, key=lambda s: (s[0], natural_key(s[1]), s[2]))]
+
+    return {"only_in_a": listed(sa - sb), "only_in_b": listed(sb - sa)}
+
+
 def _software(a: Record, b: Record) -> dict[str, Any]:
     out: dict[str, Any] = {k: {"a": a[k], "b": b[k]} for k in ("emuscore", "python") if a[k] != b[k]}
     scorers = {}
@@ -148,6 +166,10 @@ def render(d: Mapping[str, Any], a_name: str = "a", b_name: str = "b") -> list[s
     for sign, key in (("+", "gained"), ("-", "lost")):
         for p in d["awards"][key]:
             lines.append(f"award {sign} {p['award']}: unit {p['unit']} ({key})")
+    for key, side in (("only_in_a", a_name), ("only_in_b", b_name)):
+        for skip in d["skips"][key]:
+            lines.append(f"passed over for {skip['award']} only in {side}: unit {skip['unit']}: "
+                         f"{skip['reason']}")
     return lines + software_lines(d["software"], a_name, b_name)
 
 

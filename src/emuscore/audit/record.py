@@ -16,11 +16,12 @@ the same bytes, and a SHA-256 of a part is a fingerprint of its content. Parts:
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import platform
+import re
 from collections.abc import Mapping
-from decimal import Decimal
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal, NoReturn
@@ -29,7 +30,7 @@ import numpy as np
 
 from emuscore.dataset import Dataset
 from emuscore.engine import Result, run
-from emuscore.exact import INT64_ROOM, Column, NotANumber, format_units, parse_decimal
+from emuscore.exact import INT64_ROOM, Column, IntArray, format_units
 from emuscore.io.results import write_atomically
 from emuscore.model import Ruleset
 from emuscore.plugins import Registry, default_registry
@@ -53,24 +54,42 @@ def canonical(value: Any) -> bytes:
 
 
 def _refuse_floats(value: Any) -> None:
-    if isinstance(value, float):
+    kind = type(value)
+    if kind is float:
         raise TypeError(f"a run record holds no floats ({value!r}); use decimal text")
-    if isinstance(value, dict):
-        for v in value.values():
-            _refuse_floats(v)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            _refuse_floats(v)
+    if kind is dict:
+        children = list(value.values())
+    elif kind is list or kind is tuple:
+        children = list(value)
+    else:
+        return
+    kinds = set(map(type, children))     # one C-level pass over a long list of texts
+    if float in kinds:
+        raise TypeError("a run record holds no floats; use decimal text")
+    if kinds & {dict, list, tuple}:
+        for child in children:
+            if type(child) in (dict, list, tuple):
+                _refuse_floats(child)
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _encoded(record: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, bytes]:
+    return {k: canonical(record[k]) for k in keys}
+
+
+def _join(encoded: Mapping[str, bytes]) -> bytes:
+    """canonical() of the object whose members are already encoded (same bytes, one pass)."""
+    return b"{" + b",".join(canonical(k) + b":" + encoded[k] for k in sorted(encoded)) + b"}"
+
+
 def digests(record: Mapping[str, Any]) -> dict[str, str]:
     """What `record["digests"]` must be for the record's content."""
-    out = {part: sha256(canonical(record[part])) for part in PARTS}
-    out["record"] = sha256(canonical({k: record[k] for k in ("format", *PARTS)}))
+    encoded = _encoded(record, ("format", *PARTS))
+    out = {part: sha256(encoded[part]) for part in PARTS}
+    out["record"] = sha256(_join(encoded))
     return out
 
 
@@ -91,7 +110,7 @@ def build_record(result: Result, registry: Registry | None = None) -> dict[str, 
 
 def record_bytes(record: Mapping[str, Any]) -> bytes:
     """The file's bytes: the canonical JSON and one newline."""
-    return canonical(record) + b"\n"
+    return _join(_encoded(record, tuple(record))) + b"\n"
 
 
 def write_record(result: Result, path: Path, registry: Registry | None = None) -> dict[str, Any]:
@@ -111,31 +130,50 @@ def value_text(column: Column, unit: int) -> str | None:
     return format_units(int(column.values[unit]), column.scale)
 
 
+def texts(values: IntArray, scale: int) -> list[str]:
+    """format_units over a whole array (the same text, without a call per value)."""
+    if scale == 0:
+        return [str(v) for v in values.tolist()]
+    magnitude = np.abs(values)
+    unit = 10**scale
+    return [f"{'-' if n else ''}{w}.{f:0{scale}d}" for n, w, f in zip(
+        (values < 0).tolist(), (magnitude // unit).tolist(), (magnitude % unit).tolist(), strict=True)]
+
+
+def column_texts(col: Column) -> list[str | None]:
+    """Every unit's value as `value_text` gives it."""
+    if col.kind == "date":
+        shown = [datetime.date.fromordinal(v).isoformat() if not m else ""
+                 for v, m in zip(col.values.tolist(), col.missing.tolist(), strict=True)]
+    else:
+        shown = texts(col.values, col.scale)
+    return [None if m else t for t, m in zip(shown, col.missing.tolist(), strict=True)]
+
+
 def data_part(data: Dataset) -> dict[str, Any]:
     return {
         "units": [{"id": u, "name": n, "cluster": c}
                   for u, n, c in zip(data.unit_ids, data.names, data.clusters, strict=True)],
         "indicators": {
-            name: {"kind": col.kind, "scale": col.scale,
-                   "values": [value_text(col, i) for i in range(data.size)]}
+            name: {"kind": col.kind, "scale": col.scale, "values": column_texts(col)}
             for name, col in data.indicators.items()},
     }
 
 
 def results_part(result: Result) -> dict[str, Any]:
     scale, scores = result.ruleset.scale, result.scores
-
-    def points(values: Any, i: int) -> str:
-        return format_units(int(values[i]), scale)
-
+    criteria = {c: texts(v, scale) for c, v in scores.criteria.items()}
+    groups = {g: texts(v, scale) for g, v in scores.groups.items()}
+    deductions, bonus, total = (texts(v, scale) for v in
+                                (scores.deductions, scores.bonus, scores.total))
     units = {}
     for i, unit in enumerate(result.data.unit_ids):
         units[unit] = {
-            "criteria": {c: points(v, i) for c, v in scores.criteria.items()},
-            "groups": {g: points(v, i) for g, v in scores.groups.items()},
-            "deductions": points(scores.deductions, i),
-            "bonus": points(scores.bonus, i),
-            "total": points(scores.total, i),
+            "criteria": {c: v[i] for c, v in criteria.items()},
+            "groups": {g: v[i] for g, v in groups.items()},
+            "deductions": deductions[i],
+            "bonus": bonus[i],
+            "total": total[i],
             "class": result.classes[i],
             "rank": int(result.ranks.rank[i]),
             "tied": bool(result.ranks.tied[i]),
@@ -237,36 +275,39 @@ def dataset_of(record: Mapping[str, Any]) -> Dataset:
 
 def _column(name: str, spec: Mapping[str, Any], size: int) -> Column:
     kind: Literal["number", "date"] = "date" if spec["kind"] == "date" else "number"
-    scale, texts = int(spec["scale"]), spec["values"]
-    if len(texts) != size:
-        raise UnusableRecord(f"the record's indicator '{name}' has {len(texts)} values for "
+    scale, shown = int(spec["scale"]), spec["values"]
+    if len(shown) != size:
+        raise UnusableRecord(f"the record's indicator '{name}' has {len(shown)} values for "
                              f"{size} units")
-    values, missing = [0] * size, np.ones(size, bool)
-    for i, text in enumerate(texts):
-        if text is None:
-            continue
-        missing[i] = False
-        try:
-            if kind == "date":
-                values[i] = datetime.date.fromisoformat(text).toordinal()
-            else:
-                mantissa, decimals = parse_decimal(text)
-                if decimals > scale:
-                    raise NotANumber(text)
-                values[i] = mantissa * 10 ** (scale - decimals)
-        except (NotANumber, ValueError):
-            raise UnusableRecord(f"the record's indicator '{name}' has '{text}', which is not a "
-                                 f"{kind} at scale {scale}") from None
+    missing = np.array([t is None for t in shown], bool)
+    present = [t for t in shown if t is not None]
+    if not all(type(t) is str for t in present) or not _pattern(kind, scale).fullmatch(
+            "".join(t + "\n" for t in present)):
+        bad = next(t for t in present if type(t) is not str
+                   or not _pattern(kind, scale).fullmatch(f"{t}\n"))
+        raise UnusableRecord(f"the record's indicator '{name}' has {bad!r}, which is not a "
+                             f"{kind} at scale {scale}")
+    try:
+        parsed = ([datetime.date.fromisoformat(t).toordinal() for t in present] if kind == "date"
+                  else [int(t.replace(".", "")) for t in present])
+    except ValueError:
+        raise UnusableRecord(f"the record's indicator '{name}' has an impossible date") from None
+    values = [0] * size
+    for i, v in zip(np.flatnonzero(~missing).tolist(), parsed, strict=True):
+        values[i] = v
     big = max(map(abs, values), default=0) >= INT64_ROOM
     return Column(np.array(values, dtype=object if big else np.int64), scale, missing, kind)
+
+
+@functools.cache
+def _pattern(kind: str, scale: int) -> re.Pattern[str]:
+    """Every present value of a column, each followed by a newline, exactly as written."""
+    if kind == "date":
+        return re.compile(r"(?:\d{4}-\d\d-\d\d\n)*")
+    return re.compile(r"(?:-?\d+" + (rf"\.\d{{{scale}}}" if scale else "") + r"\n)*")
 
 
 def run_record(record: Mapping[str, Any], registry: Registry | None = None) -> Result:
     """Score the record's data with its ruleset again, on the plugins installed now."""
     registry = registry or default_registry()
     return run(ruleset_of(record, registry), dataset_of(record), registry)
-
-
-def decimal_of(text: str) -> Decimal:
-    """A points or value text from a record as a Decimal."""
-    return Decimal(text)

@@ -31,7 +31,9 @@ class Replay:
             return [f"identical {self.recorded['digests']['record']}"] + [
                 f"note: {line}" for line in diff.software_lines(d["software"], "recorded", "now")]
         return [f"different: {len(d['units'])} unit(s) scored differently, "
-                f"{len(d['awards']['gained']) + len(d['awards']['lost'])} award change(s) "
+                f"{len(d['awards']['gained']) + len(d['awards']['lost'])} award change(s), "
+                f"{len(d['skips']['only_in_a']) + len(d['skips']['only_in_b'])} reason(s) for "
+                "passing units over changed "
                 f"(record {self.recorded['digests']['record']})",
                 *diff.render(d, "recorded", "replayed")]
 
