@@ -8,8 +8,8 @@ command is listed under the plugin that provided it (`emuscore plugins`), and an
 exception in a hook is reported with that plugin's name and version.
 
 No hook is `firstresult`: each asks every plugin (for things to register, for
-problems, for an event), and none wants a single answer. None wraps another call; a
-plugin may still wrap any hook with `@hookimpl(wrapper=True)`, e.g. to time it.
+problems, for an event), and none wants a single answer; and none is a wrapper, since
+emuscore calls each plugin on its own and there is no other plugin's call to wrap.
 """
 
 from __future__ import annotations

@@ -87,6 +87,8 @@ class UnitScorer(Scorer):
         except decimal.FloatOperation as e:
             raise UnitFault(unit_id, "a float was mixed into Decimal arithmetic "
                             f"({type(e).__name__}); use Decimal('0.5'), never 0.5") from e
+        except decimal.DecimalException as e:
+            raise UnitFault(unit_id, f"{type(e).__name__} in Decimal arithmetic") from e
         except Exception as e:
             raise UnitFault(unit_id, f"{type(e).__name__}: {e}") from e
         if isinstance(value, float):

@@ -197,13 +197,16 @@ class Registry:
             before = dict(cli.commands)
             self.call(info, "register_commands", cli=cli)
             for name, command in list(cli.commands.items()):
-                if name in before and before[name] is not command:
+                if before.get(name) is command:
+                    continue
+                other = self.commands.get(name)
+                if name in before and (_builtin(before[name]) or (other and other.plugin != info.name)):
                     cli.commands[name] = before[name]
+                    owner = f"plugin {other.plugin}" if other else "emuscore"
                     raise PluginError(f"plugin {info.name} {info.version} replaces the command "
-                                      f"'{name}'; give its command another name")
-                if name not in before:
-                    self.commands[name] = Registered(command, info.name, info.version)
-                    info.provides.setdefault("commands", []).append(name)
+                                      f"'{name}' of {owner}; give its command another name")
+                self.commands[name] = Registered(command, info.name, info.version)
+                info.provides.setdefault("commands", []).append(name)
 
     def ruleset_problems(self, ruleset: Ruleset) -> Iterator[str]:
         """What the plugins' `validate_ruleset` hooks find wrong, each naming its plugin."""
@@ -218,6 +221,11 @@ class Registry:
 
     def __iter__(self) -> Iterator[Registered[Scorer]]:
         return iter(self.scorers.values())
+
+
+def _builtin(command: click.Command) -> bool:
+    """Whether a command is one of emuscore's own (defined in emuscore.cli)."""
+    return str(getattr(command.callback, "__module__", "")).startswith("emuscore.cli")
 
 
 _default: Registry | None = None

@@ -42,15 +42,19 @@ class PluginSandbox:
     """The installed plugins plus those registered for this test."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from emuscore.cli import main
+
         self._monkeypatch = monkeypatch
         self._extra: list[object] = []
+        # commands that plugins add during the test go when the test ends
+        monkeypatch.setattr(main, "commands", dict(main.commands))
         self.registry = self._build()
 
     def register(self, *things: object) -> Registry:
         """Register scorers (batch `Scorer` instances or `@emuscore.scorer` functions),
         loaders, writers, eligibility gates, or whole plugin modules/objects with
         `@hookimpl` functions, until the end of the test."""
-        self._extra.extend(things)
+        self._extra.extend(t for t in things if not any(t is e for e in self._extra))
         self.registry = self._build()
         return self.registry
 
@@ -58,8 +62,8 @@ class PluginSandbox:
         from emuscore import plugins
 
         pm = plugins.get_plugin_manager()
-        for n, thing in enumerate(self._extra):
-            pm.register(_as_plugin(thing), name=f"test-plugin-{n}")
+        for thing in self._extra:
+            pm.register(_as_plugin(thing), name=f"test:{_name(thing)}")
         registry = plugins.Registry(pm)
         self._monkeypatch.setattr(plugins, "_default", registry)
         return registry
@@ -126,6 +130,12 @@ class PluginSandbox:
         c = ruleset.criteria[0]
         return self.registry.scorers[c.scorer].scorer.explain(context(ruleset, data, c),
                                                              data.index()[unit])
+
+
+def _name(thing: object) -> str:
+    """A plugin's name in messages: the scorer's (loader's...) name, or the module's or class's."""
+    name = getattr(thing, "name", None) or getattr(thing, "__name__", None)
+    return str(name or type(thing).__name__)
 
 
 def _as_plugin(thing: object) -> object:
