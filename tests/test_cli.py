@@ -43,7 +43,7 @@ def test_score_writes_one_row_per_unit_with_every_criterion(tmp_path, peers):
         table = list(csv.DictReader(f))
     assert len(table) == 60
     assert {"unit_id", "name", "cluster_id", "total", "classification", "cluster_rank",
-            "awards", "att_1", "band_10", "ded_5"} <= set(table[0])
+            "awards", "decided_by", "att_1", "band_10", "ded_5"} <= set(table[0])
     flagged = [r for r in table if "flag" in r["awards"].split(";")]
     assert all(r["cluster_rank"] == "1" for r in flagged)
 

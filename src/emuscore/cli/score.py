@@ -52,9 +52,12 @@ def print_clusters(result: Result) -> None:
             click.echo(f"  {'rank':>4}  {'unit':<{width}}  {'name':<{name_width}}  {'total':>8}  "
                        "class / awards")
         rank = row["cluster_rank"] + ("=" if row["tied"] else "")
+        tie_break = row["decided_by"] not in ("", result.ruleset.ranking.order[0])
         click.echo(f"  {rank:>4}  {row['unit_id']:<{width}}  {row['name'][:name_width]:<{name_width}}"
                    f"  {row['total']:>8}  {row['classification']}"
-                   + (f"  [{row['awards']}]" if row["awards"] else ""))
+                   + (f"  [{row['awards']}]" if row["awards"] else "")
+                   + (f"  (tie-break: {row['decided_by']})" if tie_break else "")
+                   + ("  (tied: the ranking order does not separate it)" if row["tied"] else ""))
 
 
 def print_awards(result: Result) -> None:

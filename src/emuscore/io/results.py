@@ -37,6 +37,7 @@ def rows(result: Result) -> list[dict[str, str]]:
             "classification": result.classes[i],
             "cluster_rank": str(result.ranks.rank[i]),
             "tied": "yes" if result.ranks.tied[i] else "",
+            "decided_by": result.ranks.decided_by[i] or "",
             "awards": ";".join(result.awards_of(result.data.unit_ids[i])),
         }
         for g in r.groups:
