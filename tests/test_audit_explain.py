@@ -76,7 +76,7 @@ def test_explain_shows_inputs_formulas_caps_class_table_tie_break_and_what_it_ta
     assert "award flag (Cờ thi đua): not proposed" in text
     assert "needs +0.90 points on the total (all else equal)" in text
     # growth can add at most 0.71 (3.5 with the bonus): not enough alone; the band can
-    assert "quality (now 1.00): +0.90 points: v 95.0 instead of 81.5 (+13.5)" in text
+    assert "quality (now 1.00): +0.90 points: v 95.0 instead of 81.5 (+13.5 -> 2.00)" in text
     assert "no change in one criterion alone suffices for growth, late" in text
 
 

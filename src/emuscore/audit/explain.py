@@ -229,6 +229,8 @@ class Change:
     old: str
     delta: str
     units: int
+    points: str
+    """The criterion's points with the change."""
 
 
 @frozen
@@ -331,7 +333,8 @@ class WhatItTakes:
             out.append(f"one criterion alone ({len(taking.alone)} of {len(e.ruleset.criteria)} "
                        "could do it):")
         for a in taking.alone:
-            changes = [f"{ch.indicator} {ch.new} instead of {ch.old} ({ch.delta})" for ch in a.changes]
+            changes = [f"{ch.indicator} {ch.new} instead of {ch.old} ({ch.delta} -> {ch.points})"
+                       for ch in a.changes]
             out.append(f"  {a.criterion} (now {e.show(a.now)}): +{e.show(a.points)} points: "
                        + (" or ".join(changes) if changes else
                           "no change of one of its inputs alone reaches them"))
@@ -377,8 +380,10 @@ class WhatItTakes:
             if found:
                 best = min(found, key=abs)
                 new = int(col.values[i]) + best
+                then = scorer.score(context(e.ruleset, _with_value(e.data, i, indicator, new), c))
                 out.append(Change(indicator, _text(col, new), _value(col, i),
-                                  f"{'+' if best > 0 else '-'}{_amount(col, abs(best))}", new))
+                                  f"{'+' if best > 0 else '-'}{_amount(col, abs(best))}", new,
+                                  e.show(int(then[i]))))
         return out
 
     def least_input(self, c: Criterion, indicator: str, sign: int, goal: int) -> int | None:
