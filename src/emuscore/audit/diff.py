@@ -160,9 +160,11 @@ def render(d: Mapping[str, Any], a_name: str = "a", b_name: str = "b") -> list[s
                      for v in data["values"])
     if d["units"]:
         lines.append(f"{len(d['units'])} unit(s) scored differently:")
-        lines.append(f"  {'unit':<10} {'cluster':<8} {'total':<20} {'rank':<9} {'class / awards'}")
+        uw = max(len("unit"), *(len(u["unit"]) for u in d["units"]))
+        cw = max(len("cluster"), *(len(u["cluster"]) for u in d["units"]))
+        lines.append(f"  {'unit':<{uw}}  {'cluster':<{cw}}  {'total':<16}  {'rank':<7}  class / awards")
         for u in d["units"]:
-            lines.extend(_unit_lines(u))
+            lines.extend(_unit_lines(u, uw, cw))
     for sign, key in (("+", "gained"), ("-", "lost")):
         for p in d["awards"][key]:
             lines.append(f"award {sign} {p['award']}: unit {p['unit']} ({key})")
@@ -192,9 +194,10 @@ def _change(u: Mapping[str, Any], key: str) -> str:
     return f"{_show(u[key]['a'])} -> {_show(u[key]['b'])}"
 
 
-def _unit_lines(u: Mapping[str, Any]) -> list[str]:
+def _unit_lines(u: Mapping[str, Any], uw: int, cw: int) -> list[str]:
+    head = f"  {u['unit']:<{uw}}  {u['cluster']:<{cw}}  "
     if "only_in" in u:
-        return [f"  {u['unit']:<10} {u['cluster']:<8} only in {u['only_in']}"]
+        return [f"{head}only in {u['only_in']}"]
     extra = []
     if "class" in u:
         extra.append(f"class {u['class']['a'] or '-'} -> {u['class']['b'] or '-'}")
@@ -202,10 +205,9 @@ def _unit_lines(u: Mapping[str, Any]) -> list[str]:
         extra.append(f"awards [{';'.join(u['awards']['a'])}] -> [{';'.join(u['awards']['b'])}]")
     if "tied" in u or "decided_by" in u:
         extra.append(f"tie-break {_change(u, 'decided_by')}")
-    lines = [f"  {u['unit']:<10} {u['cluster']:<8} {_change(u, 'total'):<20} "
-             f"{_change(u, 'rank'):<9} {'; '.join(extra)}".rstrip()]
+    lines = [f"{head}{_change(u, 'total'):<16}  {_change(u, 'rank'):<7}  {'; '.join(extra)}".rstrip()]
     for key in ("criteria", "groups"):
         if key in u:
-            lines.append("      " + ", ".join(f"{k} {_show(v['a'])} -> {_show(v['b'])}"
-                                              for k, v in u[key].items()))
+            lines.append(" " * (uw + 4) + ", ".join(f"{k} {_show(v['a'])} -> {_show(v['b'])}"
+                                                    for k, v in u[key].items()))
     return lines
