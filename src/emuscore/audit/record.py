@@ -239,9 +239,10 @@ def parse_record(text: str, source: str = "<record>") -> dict[str, Any]:
     recorded, computed = record["digests"], digests(record)
     edited = [p for p in PARTS if recorded.get(p) != computed[p]]
     if edited:
-        fail("edited after it was written: the " + ", ".join(
-            f"{p} part (digest recorded {str(recorded.get(p))[:12]}…, content gives "
-            f"{computed[p][:12]}…)" for p in edited) + " no longer match; get the published copy")
+        fail("edited after it was written: " + "; ".join(
+            f"the {p} part no longer gives its recorded digest (recorded "
+            f"{str(recorded.get(p))[:12]}…, now {computed[p][:12]}…)" for p in edited)
+             + "; get the published copy")
     if recorded.get("record") != computed["record"]:
         fail("edited after it was written: digests.record does not match the content; get the "
              "published copy")
