@@ -129,3 +129,18 @@ def test_suggestions_for_share_and_excluding_awards_also_win_in_a_rerun(units):
                     changed[i][change.indicator] = change.new
                     again = run(rs, rows(changed, clusters))
                     assert unit in [p.unit for p in again.proposals if p.award == award]
+
+
+def test_a_class_short_on_two_criteria_is_named_when_no_single_change_suffices():
+    classed = AWARDS.replace("requires = { min_total = 3, gates = [\"clean\"] }",
+                             "requires = { classification = \"excellent\" }") + '''
+[classification]
+bands = [{ label = "excellent", min_each = 0.9 }, { label = "other" }]
+'''
+    data = rows([{"a": "6", "t": "7", "v": "81", "late": 0, "violations": 0},
+                 {"a": "7", "t": "7", "v": "99", "late": 0, "violations": 0}])
+    result = run(ruleset(SHEET, rest=classed), data)
+    taking = what_it_takes(result, "u1", "flag")
+    assert taking.points is None and not taking.alone
+    text = "\n".join(explain(build_record(result), "u1"))
+    assert "class 'excellent' still needs: growth 2.57 < 2.7, quality 1.00 < 1.8" in text

@@ -341,7 +341,23 @@ class WhatItTakes:
         if taking.cannot:
             out.append(f"no change in one criterion alone suffices for {', '.join(taking.cannot)}"
                        " (capped, at their best, or not enough)")
-        return out
+        return out + self.class_shortfall()
+
+    def class_shortfall(self) -> list[str]:
+        """What the class the award requires still lacks, criterion by criterion."""
+        e, label = self.e, self.rule.requires.classification
+        if label is None or e.ruleset.classification is None or e.result.classes[e.unit] == label:
+            return []
+        band = next(b for b in e.ruleset.classification.bands if b.label == label)
+        total = units_to_decimal(int(e.scores.total[e.unit]), e.ruleset.scale)
+        short = []
+        if band.min_total is not None and total < band.min_total:
+            short.append(f"total {total} < {band.min_total}")
+        if band.min_each is not None:
+            short += [f"{c.id} {e._points(c)} < {band.min_each * c.max}" for c in e.ruleset.criteria
+                      if e.registry.scorers[c.scorer].scorer.role == "points"
+                      and e._points(c) < band.min_each * c.max]
+        return [f"class '{label}' still needs: {', '.join(short)}"] if short else []
 
     def blocked(self) -> str | None:
         """Why no change of points can get the award, if that is so."""
