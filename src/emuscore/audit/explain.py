@@ -169,16 +169,17 @@ class Explainer:
         keys = sort_columns(self.ruleset, data, self.scores)
         members.sort(key=lambda m: tuple(int(k[m]) for k in keys))
         order = self.ruleset.ranking.order
-        shown = [e for e in order if e.split()[0] != "unit_id"]
+        shown = {e: max(8, len(e.split()[0])) for e in order if e.split()[0] != "unit_id"}
+        uw = max(4, *(len(data.unit_ids[m]) for m in members))
         lines = [f"cluster {data.clusters[i]} (ranking: {', '.join(order)}):",
-                 "    rank  unit        " + "  ".join(f"{e.split()[0]:>12}" for e in shown)
+                 f"    rank  {'unit':<{uw}}  " + "  ".join(f"{e.split()[0]:>{w}}" for e, w in shown.items())
                  + "  class / awards"]
         for m in members:
             mark = ">" if m == i else " "
             rank_text = f"{ranks.rank[m]}{'=' if ranks.tied[m] else ''}"
             awards = ", ".join(self.result.awards_of(data.unit_ids[m]))
-            lines.append(f"  {mark} {rank_text:>4}  {data.unit_ids[m]:<10}  "
-                         + "  ".join(f"{self.key_text(e, m):>12}" for e in shown)
+            lines.append(f"  {mark} {rank_text:>4}  {data.unit_ids[m]:<{uw}}  "
+                         + "  ".join(f"{self.key_text(e, m):>{w}}" for e, w in shown.items())
                          + f"  {self.result.classes[m] or '-'}{' [' + awards + ']' if awards else ''}")
         lines.append("  " + self._tie_break(members, keys))
         return [*lines, ""]
