@@ -13,7 +13,6 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from importlib import metadata
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
@@ -119,6 +118,8 @@ def plugin_info(pm: pluggy.PluginManager, name: str, plugin: object) -> PluginIn
 
 
 def _own_version() -> str:
+    from importlib import metadata  # here, not at the top: it costs ~30 ms of start-up
+
     try:
         return metadata.version("emuscore")
     except metadata.PackageNotFoundError:

@@ -6,7 +6,6 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -145,6 +144,8 @@ def unmet_requirements(requires: Sequence[str]) -> list[tuple[int, str]]:
     distributions do not meet, e.g. "emuscore-education>=1.0"."""
     if not requires:
         return []
+    from importlib import metadata
+
     from packaging.requirements import InvalidRequirement, Requirement
 
     out = []
