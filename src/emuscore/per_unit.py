@@ -68,18 +68,21 @@ class UnitScorer(Scorer):
             return super().bounds(criterion)
         return self.bounder(criterion.params, criterion.max)
 
-    def unit_values(self, ctx: ScoreContext, unit: int) -> dict[str, Decimal | None]:
-        """The unit's indicator values by parameter name."""
-        return {field: ctx.columns[indicator].decimal(unit)
-                for field, indicator in self.inputs(ctx.params).items()}
+    def unit_values(self, ctx: ScoreContext, units: range | None = None) -> list[dict[str, Decimal | None]]:
+        """The units' indicator values by parameter name (all units, in order, by default)."""
+        columns = []
+        for field, indicator in self.inputs(ctx.params).items():
+            col = ctx.columns[indicator]
+            columns.append((field, col.values.tolist(), col.missing.tolist(), col.scale))
+        return [{field: None if missing[i] else Decimal(values[i]).scaleb(-scale)
+                 for field, values, missing, scale in columns} for i in units or range(ctx.size)]
 
-    def exact(self, ctx: ScoreContext, unit: int) -> Fraction:
-        """The function's value for one unit, before rounding, checked to be exact."""
-        values = self.unit_values(ctx, unit)
+    def exact(self, ctx: ScoreContext, unit: int, values: Values) -> tuple[int, int]:
+        """The function's value for one unit as an exact (numerator, denominator), checked.
+        Call it inside `decimal.localcontext(AUTHOR_CONTEXT)`."""
         unit_id = ctx.unit_ids[unit]
         try:
-            with decimal.localcontext(AUTHOR_CONTEXT):
-                value = self.function(ctx.params, values, ctx.criterion.max)
+            value = self.function(ctx.params, values, ctx.criterion.max)
         except DataError as e:
             raise DataError([attrs.evolve(p, message=f"unit {unit_id}: {p.message}",
                                           where=p.where or f"criterion {ctx.criterion.id}")
@@ -91,42 +94,38 @@ class UnitScorer(Scorer):
             raise UnitFault(unit_id, f"{type(e).__name__} in Decimal arithmetic") from e
         except Exception as e:
             raise UnitFault(unit_id, f"{type(e).__name__}: {e}") from e
+        if isinstance(value, Decimal) and value.is_finite():
+            return value.as_integer_ratio()
+        if isinstance(value, int | Fraction) and not isinstance(value, bool):
+            return value.numerator, value.denominator
         if isinstance(value, float):
             raise UnitFault(unit_id, f"returned the float {value!r}; return a Decimal, int or "
                             "Fraction, so that no binary rounding touches the score")
-        if isinstance(value, bool) or not isinstance(value, Decimal | int | Fraction):
-            raise UnitFault(unit_id, f"returned {value!r} ({type(value).__name__}); return a "
-                            "Decimal, int or Fraction")
-        if isinstance(value, Decimal) and not value.is_finite():
-            raise UnitFault(unit_id, f"returned {value}; return a finite number")
-        return Fraction(value)
+        raise UnitFault(unit_id, f"returned {value!r} ({type(value).__name__}); return a finite "
+                        "Decimal, an int or a Fraction")
 
     def score(self, ctx: ScoreContext) -> IntArray:
-        exact = [self.exact(ctx, i) for i in range(ctx.size)]
-        num = np.array([f.numerator for f in exact], dtype=object)
-        den = np.array([f.denominator for f in exact], dtype=object)
+        with decimal.localcontext(AUTHOR_CONTEXT):
+            exact = [self.exact(ctx, i, values) for i, values in enumerate(self.unit_values(ctx))]
+        num = np.array([n for n, _ in exact], dtype=object)
+        den = np.array([d for _, d in exact], dtype=object)
         points = ctx.divide(num, den)
         if max_abs(points) < INT64_ROOM:
             return points.astype(np.int64)
         return points
 
     def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
-        values = self.unit_values(ctx, unit)
-        if self.explainer is not None:
-            with decimal.localcontext(AUTHOR_CONTEXT):
+        (values,) = self.unit_values(ctx, range(unit, unit + 1))
+        with decimal.localcontext(AUTHOR_CONTEXT):
+            if self.explainer is not None:
                 steps = list(self.explainer(ctx.params, values, ctx.criterion.max))
-        else:
-            shown = ", ".join(f"{k} = {v}" for k, v in values.items())
-            steps = [f"{self.name}({shown})"]
-        exact = self.exact(ctx, unit)
-        points = int(self.score_one(ctx, exact))
-        steps.append(f"= {_shown(exact)} -> {format_units(points, ctx.scale)} points "
+            else:
+                steps = [f"{self.name}({', '.join(f'{k} = {v}' for k, v in values.items())})"]
+            num, den = self.exact(ctx, unit, values)
+        points = int(ctx.divide(np.array([num], dtype=object), np.array([den], dtype=object))[0])
+        steps.append(f"= {_shown(Fraction(num, den))} -> {format_units(points, ctx.scale)} points "
                      f"({ctx.rounding} to {ctx.scale} decimals)")
         return steps
-
-    def score_one(self, ctx: ScoreContext, exact: Fraction) -> int:
-        num = np.array([exact.numerator], dtype=object)
-        return int(ctx.divide(num, np.array([exact.denominator], dtype=object))[0])
 
 
 def _shown(value: Fraction) -> str:
