@@ -107,12 +107,12 @@ def test_params_must_be_an_attrs_class() -> None:
         emuscore.scorer(name="plain", params=Plain)
 
 
-def test_the_default_explanation_shows_inputs_exact_value_and_rounding(
+def test_the_default_explanation_shows_the_inputs_and_the_exact_value(
         emuscore_plugins: PluginSandbox) -> None:
     emuscore_plugins.register(thirds)
     assert emuscore_plugins.explain({"scorer": "thirds", "max": 10, "actual": "a", "target": "a"},
                                     "unit_id,a\nA,1.5", "A") == [
-        "thirds(actual = 1.5, target = 1.5)", "= 0.5 -> 0.50 points (half-up to 2 decimals)"]
+        "thirds(actual = 1.5, target = 1.5)", "= 0.5 before rounding"]
 
 
 def test_a_deduction_and_custom_bounds(emuscore_plugins: PluginSandbox) -> None:

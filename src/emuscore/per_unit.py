@@ -122,9 +122,7 @@ class UnitScorer(Scorer):
             else:
                 steps = [f"{self.name}({', '.join(f'{k} = {v}' for k, v in values.items())})"]
             num, den = self.exact(ctx, unit, values)
-        points = int(ctx.divide(np.array([num], dtype=object), np.array([den], dtype=object))[0])
-        steps.append(f"= {_shown(Fraction(num, den))} -> {format_units(points, ctx.scale)} points "
-                     f"({ctx.rounding} to {ctx.scale} decimals)")
+        steps.append(f"= {_shown(Fraction(num, den))} before rounding")
         return steps
 
 
@@ -156,7 +154,7 @@ def scorer(*, name: str, params: type, role: Role = "points", description: str =
     whose fields are the criterion's other keys (type `Indicator` for those naming
     data columns; they are checked, with file and line, before any unit is scored);
     `role` is "points", "deduction" or "bonus"; `explain(params, values, max)` may
-    return the steps shown by `emuscore explain` (the rounding step is added);
+    return the steps shown by `emuscore explain` (the exact value before rounding is added);
     `bounds(params, max)` gives the least and most points when they are not 0 and max
     (-max and 0 for a deduction), e.g. with a bonus over target. Raise `DataError`
     for a problem in a unit's data (a missing value, no candidates); the engine names
