@@ -144,3 +144,18 @@ bands = [{ label = "excellent", min_each = 0.9 }, { label = "other" }]
     assert taking.points is None and not taking.alone
     text = "\n".join(explain(build_record(result), "u1"))
     assert "class 'excellent' still needs: growth 2.57 < 2.7, quality 1.00 < 1.8" in text
+
+
+def test_a_plugin_whose_explanation_fails_is_named_and_the_rest_still_shown():
+    from emuscore.plugins import Registered, Registry, get_plugin_manager
+    from emuscore.scorers.bands import Bands
+
+    class Mute(Bands):
+        def explain(self, ctx, unit):  # type: ignore[no-untyped-def]
+            raise RuntimeError("no words")
+
+    registry = Registry(get_plugin_manager())
+    registry.scorers["bands"] = Registered(Mute(), "emuscore-mute", "1.0")
+    text = "\n".join(explain(build_record(small_result()), "u2", registry))
+    assert "(plugin emuscore-mute 1.0 could not explain: RuntimeError: no words)" in text
+    assert "= 1.00 points" in text and "award flag" in text

@@ -165,7 +165,10 @@ criteria_st = st.lists(st.tuples(
     st.sampled_from(["0.25", "0.5", "1"])), min_size=1, max_size=6)
 value_st = st.fixed_dictionaries({
     "a": st.decimals(0, 300, places=2), "t": st.decimals(1, 300, places=2),
-    "v": st.decimals(0, 100, places=1), "b": st.integers(0, 1), "n": st.integers(0, 6)})
+    "v": st.decimals(0, 100, places=1), "b": st.integers(0, 1), "n": st.integers(0, 6),
+    # read by no criterion: missing values, dates, huge and negative numbers must survive too
+    "day": st.none() | st.dates().map(str),
+    "spare": st.none() | st.decimals(-10**20, 10**20, places=3) | st.integers(-5, 5)})
 
 
 def generated_ruleset(criteria, scale, rounding):
@@ -189,6 +192,12 @@ def test_replay_of_any_record_is_identical(criteria, units, scale, rounding):
     data = rows([v for v, _ in units], clusters=[c for _, c in units])
     record = build_record(run(rs, data))
     text = record_bytes(record).decode()
+    again = dataset_of(parse_record(text))
+    for name, col in data.indicators.items():
+        other = again.indicators[name]
+        assert (other.scale, other.kind, other.values.dtype) == (col.scale, col.kind, col.values.dtype)
+        assert other.values.tolist() == col.values.tolist()
+        assert other.missing.tolist() == col.missing.tolist()
     outcome = replay(parse_record(text))
     assert outcome.identical
     assert outcome.lines() == [f"identical {record['digests']['record']}"]

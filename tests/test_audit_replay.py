@@ -157,3 +157,12 @@ def test_replay_shows_a_changed_reason_for_passing_a_unit_over():
     assert "2 reason(s) for passing units over changed" in text
     assert (f"passed over for {skip['award']} only in recorded: unit {skip['unit']}: "
             "rank 9 is below the rank 1 required") in text
+
+
+def test_score_record_into_a_missing_folder_is_one_line_and_writes_nothing(tmp_path):
+    scored(tmp_path)
+    out = CliRunner().invoke(main, ["score", str(tmp_path / "rs.toml"), str(tmp_path / "run"), "-q",
+                                    "--record", str(tmp_path / "nowhere" / "run.json")])
+    assert out.exit_code == 1
+    assert out.output.strip().splitlines()[-1].startswith("error: ")
+    assert "does not exist" in out.output and "Traceback" not in out.output
