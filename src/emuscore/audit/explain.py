@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import unicodedata
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -39,7 +40,7 @@ from emuscore.engine import (
 from emuscore.exact import INT64_ROOM, Column, IntArray, format_units, to_units, units_to_decimal
 from emuscore.model import AwardRule, Criterion
 from emuscore.plugins import Registry, default_registry
-from emuscore.problems import EmuscoreError
+from emuscore.problems import EmuscoreError, did_you_mean
 
 DATE_RANGE = 3660
 """How many days a date input may move either way when searching for a change."""
@@ -52,9 +53,11 @@ def explain(record: Mapping[str, Any], unit_id: str, registry: Registry | None =
     registry = registry or default_registry()
     result = run_record(record, registry)
     index = result.data.index()
+    unit_id = unicodedata.normalize("NFC", unit_id.strip())    # ids are stored in NFC
     if unit_id not in index:
-        close = sorted(index, key=natural_key)[:5]
-        raise EmuscoreError(f"unit {unit_id} is not in this record (units: {', '.join(close)}, ...)")
+        first = ", ".join(sorted(index, key=natural_key)[:3])
+        raise EmuscoreError(f"unit {unit_id} is not in this record{did_you_mean(unit_id, index)} "
+                            f"(its units run {first}, ...)")
     e = Explainer(result, index[unit_id], registry)
     lines = []
     if results_part(result) != record["results"]:
