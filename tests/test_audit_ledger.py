@@ -152,3 +152,18 @@ def test_an_edited_record_cannot_be_added(tmp_path):
 def test_log_without_a_ledger_says_how_to_start_one(tmp_path):
     out = CliRunner().invoke(main, ["ledger", "log", "--ledger", str(tmp_path / "none.sqlite")])
     assert out.exit_code == 1 and "emuscore ledger add RECORD" in out.output
+
+
+def test_records_added_at_once_each_get_their_own_entry(tmp_path):
+    import threading
+    records = [scored(tmp_path, MEASURES.replace("2,a,6.9", f"2,a,{a}"), name=f"r{k}.json")
+               for k, a in enumerate(("6.1", "6.2", "6.3", "6.4"))]
+    path = tmp_path / "ledger.sqlite"
+    ledger.add(path, records[0])
+    threads = [threading.Thread(target=ledger.add, args=(path, r)) for r in records[1:]]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [e.seq for e in ledger.entries(path)] == [1, 2, 3, 4]
+    assert ledger.verify(path) == []

@@ -77,7 +77,7 @@ def _connect(ledger: Path, create: bool) -> Iterator[sqlite3.Connection]:
         raise EmuscoreError(Problem("no ledger here; add a record first with "
                                     "`emuscore ledger add RECORD`", str(ledger)))
     try:
-        with closing(sqlite3.connect(ledger)) as db:
+        with closing(sqlite3.connect(ledger, isolation_level=None)) as db:
             if create:
                 db.executescript(SCHEMA)
             yield db
@@ -109,7 +109,8 @@ def add(ledger: Path, record_path: Path) -> Entry:
     file_hash = sha256(record_path.read_bytes())
     ruleset = f"{record['ruleset']['id']} {record['ruleset']['version']}"
     added = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
-    with _connect(ledger, create=True) as db, db:
+    with _connect(ledger, create=True) as db:
+        db.execute("BEGIN IMMEDIATE")    # one writer at a time: no two entries get one seq
         same = db.execute("SELECT seq FROM entries WHERE record_digest = ?", (digest,)).fetchone()
         if same:
             raise EmuscoreError(Problem(f"this record is already entry {same[0]} of the ledger",
@@ -122,6 +123,7 @@ def add(ledger: Path, record_path: Path) -> Entry:
         db.execute(f"INSERT INTO entries ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    (entry.seq, entry.added, entry.path, entry.record_digest, entry.file_sha256,
                     entry.ruleset, entry.prev_hash, entry.entry_hash))
+        db.execute("COMMIT")
     return entry
 
 
