@@ -421,9 +421,10 @@ class WhatItTakes:
         scorer = e.registry.scorers[c.scorer].scorer
 
         def scores_enough(k: int) -> bool:
-            data = _with_value(e.data, i, indicator, v0 + sign * k * step)
+            # the scope's units suffice to search; `wins` then checks on the whole dataset
+            data = _with_value(self.scope, self.at, indicator, v0 + sign * k * step)
             try:
-                return int(scorer.score(context(e.ruleset, data, c))[i]) >= goal
+                return int(scorer.score(context(e.ruleset, data, c))[self.at]) >= goal
             except (EmuscoreError, ArithmeticError, ValueError):
                 return False
 
