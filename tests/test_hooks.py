@@ -186,6 +186,17 @@ def test_hook_register_gates(emuscore_plugins: PluginSandbox) -> None:
     assert [(s.unit, s.reason) for s in result.skips] == [("u2", "gate odd_only failed: u2 is even")]
 
 
+def test_a_rulesets_own_gate_of_the_same_id_takes_precedence(emuscore_plugins: PluginSandbox) -> None:
+    def never(data: Dataset) -> list[str | None]:
+        raise AssertionError("the plugin gate must not be asked")
+
+    emuscore_plugins.register(Twice(), half, EligibilityGate("odd_only", never))
+    own = '[[gates]]\nid = "odd_only"\nindicator = "v"\nat_most = 3\n'
+    result = emuscore_plugins.run(RULESET + own + AWARD, "unit_id,v\nu1,1\nu2,4\nu3,3")
+    assert [(p.award, p.unit) for p in result.proposals] == [("flag", "u3")]
+    assert [s.unit for s in result.skips] == ["u2"]
+
+
 def test_an_award_naming_a_gate_nobody_provides_is_a_ruleset_error(
         emuscore_plugins: PluginSandbox) -> None:
     emuscore_plugins.register(Twice(), half)
