@@ -135,9 +135,12 @@ def texts(values: IntArray, scale: int) -> list[str]:
     if scale == 0:
         return [str(v) for v in values.tolist()]
     magnitude = np.abs(values)
-    unit = 10**scale
-    return [f"{'-' if n else ''}{w}.{f:0{scale}d}" for n, w, f in zip(
-        (values < 0).tolist(), (magnitude // unit).tolist(), (magnitude % unit).tolist(), strict=True)]
+    unit, pattern = 10**scale, f"%d.%0{scale}d"
+    out = [pattern % wf for wf in zip((magnitude // unit).tolist(), (magnitude % unit).tolist(),
+                                      strict=True)]
+    for i in np.flatnonzero(values < 0).tolist():
+        out[i] = "-" + out[i]
+    return out
 
 
 def column_texts(col: Column) -> list[str | None]:
