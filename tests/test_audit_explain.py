@@ -159,3 +159,13 @@ def test_a_plugin_whose_explanation_fails_is_named_and_the_rest_still_shown():
     text = "\n".join(explain(build_record(small_result()), "u2", registry))
     assert "(plugin emuscore-mute 1.0 could not explain: RuntimeError: no words)" in text
     assert "= 1.00 points" in text and "award flag" in text
+
+
+def test_explain_warns_when_the_installed_plugins_no_longer_reproduce_the_record():
+    from emuscore.plugins import Registered, Registry, get_plugin_manager
+    from test_audit_replay import HalfAttainment
+
+    registry = Registry(get_plugin_manager())
+    registry.scorers["attainment"] = Registered(HalfAttainment(), "emuscore-sector", "2.0")
+    lines = explain(build_record(small_result()), "u2", registry)
+    assert lines[0].startswith("warning: the installed plugins score this record differently")

@@ -68,6 +68,8 @@ def explain(record: Mapping[str, Any], unit_id: str, registry: Registry | None =
 
 
 class Explainer:
+    """The sections of one unit's explanation, each as lines of text."""
+
     def __init__(self, result: Result, unit: int, registry: Registry) -> None:
         self.result, self.unit, self.registry = result, unit, registry
         self.ruleset, self.data, self.scores = result.ruleset, result.data, result.scores
@@ -139,8 +141,8 @@ class Explainer:
                 why.append(f"total {total} {'>=' if total >= band.min_total else '<'} "
                            f"{band.min_total}")
             if band.min_each is not None:
-                under = [f"{c.id} {self._points(c)} < {band.min_each * c.max}" for c in points
-                         if self._points(c) < band.min_each * c.max]
+                under = [f"{c.id} {self.points_of(c)} < {band.min_each * c.max}" for c in points
+                         if self.points_of(c) < band.min_each * c.max]
                 why.append(f"criteria under {band.min_each} of their max: {', '.join(under)}"
                            if under else f"every criterion at least {band.min_each} of its max")
             met = band.label == self.result.classes[i]
@@ -150,7 +152,7 @@ class Explainer:
                 break
         return [*lines, ""]
 
-    def _points(self, c: Criterion) -> Decimal:
+    def points_of(self, c: Criterion) -> Decimal:
         return units_to_decimal(int(self.scores.criteria[c.id][self.unit]), self.ruleset.scale)
 
     def key_text(self, entry: str, i: int) -> str:
@@ -358,9 +360,9 @@ class WhatItTakes:
         if band.min_total is not None and total < band.min_total:
             short.append(f"total {total} < {band.min_total}")
         if band.min_each is not None:
-            short += [f"{c.id} {e._points(c)} < {band.min_each * c.max}" for c in e.ruleset.criteria
+            short += [f"{c.id} {e.points_of(c)} < {band.min_each * c.max}" for c in e.ruleset.criteria
                       if e.registry.scorers[c.scorer].scorer.role == "points"
-                      and e._points(c) < band.min_each * c.max]
+                      and e.points_of(c) < band.min_each * c.max]
         return [f"class '{label}' still needs: {', '.join(short)}"] if short else []
 
     def blocked(self) -> str | None:
