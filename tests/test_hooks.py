@@ -159,6 +159,19 @@ def test_hook_register_writers(emuscore_plugins: PluginSandbox, tmp_path: Path) 
     assert list(emuscore_plugins.registry.writers) == [".csv", ".json", ".tsv"]
 
 
+def test_hook_register_writers_failure_is_named_and_writes_nothing(emuscore_plugins: PluginSandbox,
+                                                                    tmp_path: Path) -> None:
+    def broken(result: emuscore.Result) -> str:
+        raise ValueError("no template")
+
+    emuscore_plugins.register(Twice(), half, Writer("broken", ".tsv", broken))
+    result = emuscore_plugins.run(RULESET, TABLE)
+    with pytest.raises(emuscore.PluginError, match=r"plugin test:broken unversioned, writer broken "
+                       r"failed on .*out.tsv: ValueError: no template"):
+        write_results(result, tmp_path / "out.tsv")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_an_unknown_output_suffix_lists_the_installed_writers(emuscore_plugins: PluginSandbox,
                                                               tmp_path: Path) -> None:
     emuscore_plugins.register(Twice(), half)

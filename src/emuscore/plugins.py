@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
@@ -89,6 +90,18 @@ class Registered(Generic[T]):
     def scorer(self) -> T:
         """The item, under the name the engine reads scorers by."""
         return self.item
+
+    @contextmanager
+    def blame(self, what: str) -> Iterator[None]:
+        """Reports an exception other than an EmuscoreError raised inside the block as this
+        plugin's failure, e.g. what = "loader xlsx failed on year.xlsx"."""
+        try:
+            yield
+        except EmuscoreError:
+            raise
+        except Exception as e:
+            raise PluginError(f"plugin {self.plugin} {self.version}, {what}: "
+                              f"{type(e).__name__}: {e}") from e
 
 
 @define

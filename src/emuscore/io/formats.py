@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from attrs import frozen
 
-from emuscore.problems import DataError, EmuscoreError, PluginError, Problem
+from emuscore.problems import DataError, EmuscoreError, Problem
 
 if TYPE_CHECKING:
     from emuscore.dataset import Dataset
@@ -52,13 +52,8 @@ def load_data(path: Path, encoding: str, registry: Registry | None = None) -> Da
     registry = registry or default_registry()
     for found in reversed(list(registry.loaders.values())):
         if found.item.accepts(path):
-            try:
+            with found.blame(f"loader {found.item.name} failed on {path}"):
                 return found.item.load(path, encoding)
-            except EmuscoreError:
-                raise
-            except Exception as e:
-                raise PluginError(f"plugin {found.plugin} {found.version}, loader {found.item.name} "
-                                  f"failed on {path}: {type(e).__name__}: {e}") from e
     if not path.exists():
         raise DataError(Problem("no such data file or folder", str(path)))
     known = "; ".join(f"{r.item.name}: {r.item.description}" for r in registry.loaders.values())
@@ -76,12 +71,7 @@ def writer_for(path: Path, registry: Registry | None = None) -> Callable[[Result
                             f"{' or '.join(registry.writers)}")
 
     def write(result: Result) -> str | bytes:
-        try:
+        with found.blame(f"writer {found.item.name} failed on {path}"):
             return found.item.write(result)
-        except EmuscoreError:
-            raise
-        except Exception as e:
-            raise PluginError(f"plugin {found.plugin} {found.version}, writer {found.item.name} "
-                              f"failed on {path}: {type(e).__name__}: {e}") from e
 
     return write
