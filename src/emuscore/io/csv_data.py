@@ -18,6 +18,7 @@ import numpy as np
 from emuscore.dataset import Dataset
 from emuscore.exact import INT64_ROOM, Column, NotANumber, parse_decimal
 from emuscore.hookspecs import hookimpl
+from emuscore.io.fast_csv import NotSimple, load_fast
 from emuscore.io.formats import Loader
 from emuscore.problems import DataError, Problem
 
@@ -27,6 +28,10 @@ MEASURE_COLUMNS = ("unit_id", "indicator", "value")
 
 def load_csv_data(path: Path, encoding: str = "utf-8-sig") -> Dataset:
     """A folder (units.csv [+ measures.csv]) or one wide CSV file."""
+    try:
+        return load_fast(path, encoding)
+    except NotSimple:
+        pass        # anything unusual, and every error, is read line by line below
     if path.is_dir():
         units_file = path / "units.csv"
         if not units_file.exists():

@@ -1,0 +1,497 @@
+"""A columnar CSV reader into exact fixed-point: numpy over the files' bytes, no Python
+per cell.
+
+It builds the very Dataset that the line-by-line reader in `csv_data` builds (same
+columns, values, scales, missing masks and kinds), but only for files it can read with
+certainty: UTF-8 (with or without a BOM), one record per line (LF or CRLF), fields that
+are plain or wholly quoted without escaped quotes, values that are decimals (point or
+comma, any number of decimals up to 18 digits) or ISO dates (2024-03-15), and measures
+whose unit ids are written exactly as in units.csv. On anything else, including every
+error in the data, it raises `NotSimple`, and the caller reads the files again with the
+exact reader, which names the file and line of the problem.
+
+measures.csv is read in blocks of whole lines, so memory holds one block of text plus
+one int64 per unit and indicator (a 1M-unit, 60-indicator year is about 0.6 GB).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import unicodedata
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+import numpy as np
+from attrs import frozen
+
+from emuscore.dataset import Dataset
+from emuscore.exact import INT64_ROOM, Column, IntArray, max_abs
+
+UNIT_COLUMNS = ("unit_id", "name", "cluster_id")
+MEASURE_COLUMNS = ("unit_id", "indicator", "value")
+BLOCK = 1 << 19                     # bytes of measures.csv parsed at a time (fits a cache)
+WORKERS = 2                         # blocks parsed at once
+MAX_DIGITS = 17                     # longer numbers go to the exact reader
+POW10 = 10 ** np.arange(MAX_DIGITS + 2, dtype=np.int64)
+DAYS_BEFORE_MONTH = np.array([0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334], np.int64)
+DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], np.int64)
+# the first k bytes of a big-endian word
+WORD_MASK = np.array([(2**64 - 1) ^ (2 ** (64 - 8 * k) - 1) for k in range(9)], np.uint64)
+POINT, OTHER, NOTHING = 10, 11, 12
+CHAR_KIND = np.full(256, OTHER, np.uint8)     # what each byte is inside a number
+CHAR_KIND[48:58] = np.arange(10)
+CHAR_KIND[[ord("."), ord(",")]] = POINT
+COMMA, NEWLINE, QUOTE, CR, SPACE, TAB = 44, 10, 34, 13, 32, 9
+
+
+class NotSimple(Exception):
+    """The files need the exact line-by-line reader (an anomaly, an error, or a form
+    this reader does not handle)."""
+
+
+def load_fast(path: Path, encoding: str) -> Dataset:
+    """The Dataset `csv_data.load_csv_data` would build, or `NotSimple`."""
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise NotSimple from None
+    if codec not in ("utf-8", "utf-8-sig"):
+        raise NotSimple
+    bom = codec == "utf-8-sig"
+    units_file = path / "units.csv" if path.is_dir() else path
+    if not units_file.is_file():
+        raise NotSimple
+    ids, names, clusters, wide = _read_units(units_file, bom)
+    cells = _Cells(len(ids))
+    for col, (indicator, texts) in enumerate(wide):
+        cells.add_wide(indicator, col, texts)
+    measures = path / "measures.csv"
+    if path.is_dir() and measures.exists():
+        _read_measures(measures, bom, ids, cells)
+    lines = {unit: line for line, unit in enumerate(ids, 2)}
+    return Dataset(tuple(ids), tuple(names), tuple(clusters), cells.columns(), str(path), lines)
+
+
+def _header(text: str) -> list[str]:
+    header = next(csv.reader([text]), [])
+    return [unicodedata.normalize("NFC", h).strip() for h in header]
+
+
+def _check_header(header: list[str], required: tuple[str, ...]) -> None:
+    if any(c not in header for c in required) or len(set(header)) != len(header):
+        raise NotSimple
+
+
+def _read_units(path: Path, bom: bool) -> tuple[list[str], list[str], list[str],
+                                                 list[tuple[str, list[str]]]]:
+    """unit ids, names, clusters (stripped, NFC) and the text of each indicator column."""
+    raw = path.read_bytes()
+    if bom and raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    if b"\0" in raw:
+        raise NotSimple
+    try:
+        # NFC of the whole text equals NFC of each field: ',', '"' and line ends never
+        # compose with their neighbours.
+        text = unicodedata.normalize("NFC", raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise NotSimple from None
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        raise NotSimple from None
+    physical = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if text and text[-1] not in "\r\n":
+        physical += 1
+    if not records or len(records) != physical:       # a quoted line break: lines shift
+        raise NotSimple
+    header = [h.strip() for h in records[0]]
+    _check_header(header, UNIT_COLUMNS)
+    data = records[1:]
+    while data and not data[-1]:                      # blank lines at the end of the file
+        data.pop()
+    if not data or any(len(r) != len(header) for r in data):
+        raise NotSimple
+    iu, iname, ic = (header.index(c) for c in UNIT_COLUMNS)
+    ids = [r[iu].strip() for r in data]
+    clusters = [r[ic].strip() for r in data]
+    if not all(ids) or not all(clusters) or len(set(ids)) != len(ids):
+        raise NotSimple
+    names = [r[iname].strip() for r in data]
+    wide = [(h, [r[j] for r in data]) for j, h in enumerate(header) if h not in UNIT_COLUMNS]
+    return ids, names, clusters, wide
+
+
+def _read_measures(path: Path, bom: bool, ids: list[str], cells: _Cells) -> None:
+    units = _UnitKeys(ids)
+    indicators: dict[bytes, int] = {}
+    with path.open("rb") as f:
+        first = f.readline()
+        if bom and first.startswith(codecs.BOM_UTF8):
+            first = first[len(codecs.BOM_UTF8):]
+        try:
+            header = _header(first.decode("utf-8").rstrip("\r\n"))
+        except UnicodeDecodeError:
+            raise NotSimple from None
+        _check_header(header, MEASURE_COLUMNS)
+        fields = [header.index(c) for c in MEASURE_COLUMNS]
+        row0 = 0
+        # blocks are parsed two at a time (numpy lets go of the GIL), stored in file order
+        with ThreadPoolExecutor(WORKERS) as pool:
+            pending: deque[Future[_Block]] = deque()
+            for raw in _whole_lines(f):
+                pending.append(pool.submit(_parse_block, raw, len(header), fields, units))
+                if len(pending) > WORKERS:
+                    row0 += pending.popleft().result().store(indicators, cells, row0)
+            while pending:
+                row0 += pending.popleft().result().store(indicators, cells, row0)
+
+
+def _whole_lines(f: BinaryIO) -> Iterator[bytes]:
+    rest = b""
+    while chunk := f.read(BLOCK):
+        block = rest + chunk
+        cut = block.rfind(b"\n") + 1
+        rest = block[cut:]
+        if cut:
+            yield block[:cut]
+    if rest:
+        yield rest + b"\n"
+
+
+@frozen
+class _Block:
+    """One block of measures.csv, parsed: the unit row, indicator key and value of each
+    record that has a value, and how many records the block held."""
+
+    records: int
+    rows: IntArray
+    indicator_keys: IntArray
+    present: IntArray
+    mantissa: IntArray
+    decimals: IntArray
+    is_date: IntArray
+
+    def store(self, known: dict[bytes, int], cells: _Cells, row0: int) -> int:
+        codes = _indicator_codes(self.indicator_keys[self.present], known, cells)
+        cells.first_seen(codes, row0 + np.flatnonzero(self.present))
+        cells.put(codes, self.rows[self.present], self.mantissa[self.present],
+                  self.decimals[self.present], self.is_date[self.present])
+        return self.records
+
+
+def _parse_block(raw: bytes, nfields: int, fields: list[int], units: _UnitKeys) -> _Block:
+    if raw.find(b"\0") >= 0:
+        raise NotSimple
+    buf = np.frombuffer(raw, np.uint8)
+    if raw.find(b"\r") >= 0:
+        cr = np.flatnonzero(buf == CR)
+        if (buf[cr + 1] != NEWLINE).any():           # a lone CR ends a line for csv
+            raise NotSimple
+        buf = buf[buf != CR]
+    quoted = raw.find(b'"') >= 0
+    try:
+        sep, quotes = _separators(buf, nfields, quoted)
+    except NotSimple:                                 # blank lines are skipped
+        newline = buf == NEWLINE
+        buf = buf[~(newline & np.r_[True, newline[:-1]])]
+        if not len(buf):
+            return _Block(0, *(np.zeros(0, t) for t in (np.int64, np.uint64, bool, np.int64,
+                                                         np.int64, bool)))
+        sep, quotes = _separators(buf, nfields, quoted)
+    line_start = np.r_[0, sep[:-1, -1] + 1]
+    starts = [line_start, *(sep[:, k] + 1 for k in range(nfields - 1))]
+    ends = [sep[:, k] for k in range(nfields)]
+    if quotes is not None:
+        starts, ends = _unquote(buf, quotes, starts, ends)
+    (su, si, sv), (eu, ei, ev) = ([x[k] for k in fields] for x in (starts, ends))
+    rows = units.rows(buf, su, eu)
+    keys = _keys(buf, si, ei, max(int((ei - si).max()), 1))
+    mantissa, decimals, is_date, present = _values(buf, sv, ev)
+    return _Block(len(line_start), rows, keys, present, mantissa, decimals, is_date)
+
+
+def _separators(buf: IntArray, nfields: int, quoted: bool) -> tuple[IntArray, IntArray | None]:
+    """The position of every field separator, one row of `nfields` per line (the last
+    one its line end), and where the quotes are, if any."""
+    newline = buf == NEWLINE
+    separator = (buf == COMMA) | newline
+    quotes = None
+    if quoted:
+        quotes = buf == QUOTE
+        inside = (np.cumsum(quotes) & 1).astype(bool)
+        if (newline & inside).any():
+            raise NotSimple
+        separator &= ~inside
+    at = np.flatnonzero(separator)
+    if len(at) % nfields or not len(at):
+        raise NotSimple
+    sep: IntArray = at.reshape(-1, nfields)
+    if (buf[sep[:, -1]] != NEWLINE).any() or (buf[sep[:, :-1]] != COMMA).any():
+        raise NotSimple
+    return sep, quotes
+
+
+def _unquote(buf: IntArray, quotes: IntArray, starts: list[IntArray],
+             ends: list[IntArray]) -> tuple[list[IntArray], list[IntArray]]:
+    """Fields wholly in quotes lose them; a quote anywhere else is not simple."""
+    count = np.r_[0, np.cumsum(quotes)]
+    total = 0
+    out_s, out_e = [], []
+    for s, e in zip(starts, ends, strict=True):
+        n = count[e] - count[s]
+        wrapped = (e - s >= 2) & (buf[s] == QUOTE) & (buf[np.maximum(e - 1, 0)] == QUOTE) & (n == 2)
+        total += 2 * int(wrapped.sum())
+        out_s.append(s + wrapped)
+        out_e.append(e - wrapped)
+    if total != count[-1]:
+        raise NotSimple
+    return out_s, out_e
+
+
+def _keys(buf: IntArray, s: IntArray, e: IntArray, width: int) -> IntArray:
+    """Each field's bytes as one comparable key: uint64 up to 8 bytes, else bytes."""
+    if ((e - s) > width).any():
+        raise NotSimple
+    if width <= 8:
+        # the 8 bytes starting at every offset, big-endian, masked to the field's length
+        padded = np.concatenate([buf, np.zeros(8, np.uint8)])
+        words = np.ndarray((len(buf),), ">u8", padded, strides=(1,))
+        keys: IntArray = words[s] & WORD_MASK[e - s]
+        return keys
+    at = s[:, None] + np.arange(width)
+    chars = np.where(at < e[:, None], buf[np.minimum(at, len(buf) - 1)], 0).astype(np.uint8)
+    return np.ascontiguousarray(chars).view(f"S{width}").ravel()
+
+
+def _key_array(texts: list[bytes], width: int) -> IntArray:
+    if width <= 8:
+        return np.array(texts, dtype="S8").view(">u8")
+    return np.array(texts, dtype=f"S{width}")
+
+
+class _UnitKeys:
+    """units.csv ids as sorted byte keys, to find each measure's unit row."""
+
+    def __init__(self, ids: list[str]) -> None:
+        encoded = [u.encode("utf-8") for u in ids]
+        self.width = max(map(len, encoded))
+        keys = _key_array(encoded, self.width)
+        self.order = np.argsort(keys, kind="stable")
+        self.sorted = keys[self.order]
+
+    def rows(self, buf: IntArray, s: IntArray, e: IntArray) -> IntArray:
+        """The unit row of each field; a field that is not an id exactly is not simple.
+        Measures usually come unit by unit, so only the first of each run is looked up."""
+        keys = _keys(buf, s, e, self.width)
+        heads = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        found = np.minimum(np.searchsorted(self.sorted, keys[heads]), len(self.sorted) - 1)
+        if (self.sorted[found] != keys[heads]).any():
+            raise NotSimple
+        rows: IntArray = np.repeat(self.order[found], np.diff(np.r_[heads, len(keys)]))
+        return rows
+
+
+def _indicator_codes(keys: IntArray, known: dict[bytes, int], cells: _Cells) -> IntArray:
+    """Each key's indicator as a code in `cells`; names are decoded once per new name."""
+    width = max(8, *map(len, known)) if known else 8
+    if keys.dtype.kind == "u" and width > 8:
+        keys = keys.astype(">u8").view("S8")
+    while True:
+        table = _key_array(list(known), width if keys.dtype.kind == "u" else
+                           max(width, keys.dtype.itemsize))
+        order = np.argsort(table)
+        at = np.minimum(np.searchsorted(table[order], keys), max(len(table) - 1, 0))
+        hit = table[order][at] == keys if len(table) else np.zeros(len(keys), bool)
+        if hit.all():
+            codes: IntArray = np.array(list(known.values()), np.int64)[order][at]
+            return codes
+        for key in np.unique(keys[~hit]).tolist():
+            raw = key.to_bytes(8, "big").rstrip(b"\0") if isinstance(key, int) else key
+            try:
+                name = unicodedata.normalize("NFC", raw.decode("utf-8")).strip()
+            except UnicodeDecodeError:
+                raise NotSimple from None
+            if not name:
+                raise NotSimple
+            known[raw] = cells.code(name)
+
+
+def _trim(buf: IntArray, s: IntArray, e: IntArray) -> tuple[IntArray, IntArray]:
+    """Without leading and trailing spaces and tabs (other white space is not simple)."""
+    last = len(buf) - 1
+    while True:
+        lead, trail = buf[np.minimum(s, last)], buf[np.maximum(e - 1, 0)]
+        lead = (s < e) & ((lead == SPACE) | (lead == TAB))
+        trail = (s < e) & ((trail == SPACE) | (trail == TAB))
+        if not (lead.any() or trail.any()):
+            return s, e
+        s, e = s + lead, e - trail
+
+
+def _values(buf: IntArray, s: IntArray, e: IntArray) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Mantissa, decimals, is-date and present for each value field, as
+    `exact.parse_decimal` (then an ISO date) reads it; anything else is not simple."""
+    s, e = _trim(buf, s, e)
+    n = len(s)
+    present = e > s
+    first = buf[np.minimum(s, len(buf) - 1)]
+    signed = present & ((first == 45) | (first == 43))
+    negative = signed & (first == 45)
+    s = s + signed
+    width = int((e - s).max(initial=0))
+    if width > MAX_DIGITS + 1:
+        raise NotSimple
+    joined = np.zeros(n, np.int64)      # every digit, the point read as a 0 digit
+    digits = np.zeros(n, np.uint8)
+    points = np.zeros(n, np.uint8)
+    decimals = np.zeros(n, np.int64)
+    after_point = np.zeros(n, bool)
+    other = np.zeros(n, bool)
+    for j in range(width, 0, -1):                   # one character column at a time
+        at = e - j
+        kind = CHAR_KIND[buf[np.maximum(at, 0)]]
+        kind[at < s] = NOTHING
+        is_digit = kind < 10
+        is_point = kind == POINT
+        joined *= 10
+        joined += kind * is_digit
+        digits += is_digit
+        points += is_point
+        other |= kind == OTHER
+        after_point |= is_point
+        decimals += after_point & is_digit
+    number = ~other & (points <= 1) & (digits >= 1) & (digits <= MAX_DIGITS)
+    low = POW10[np.minimum(decimals, MAX_DIGITS)]
+    mantissa = np.where(points == 1, joined // (10 * low) * low + joined % low, joined)
+    mantissa = np.where(number, np.where(negative, -mantissa, mantissa), 0)
+    decimals = np.where(number, decimals, 0)
+    is_date = present & ~number
+    if is_date.any():
+        mantissa[is_date] = _dates(buf, s[is_date] - signed[is_date], e[is_date])
+    return mantissa, decimals, is_date, present
+
+
+def _dates(buf: IntArray, s: IntArray, e: IntArray) -> IntArray:
+    """'YYYY-MM-DD' -> proleptic Gregorian ordinal (date.toordinal), or not simple."""
+    if ((e - s) != 10).any():
+        raise NotSimple
+    at = s[:, None] + np.arange(10)
+    chars = buf[at].astype(np.int64)
+    dash = np.array([4, 7])
+    digit_cols = np.array([0, 1, 2, 3, 5, 6, 8, 9])
+    d = chars[:, digit_cols] - 48
+    if (chars[:, dash] != 45).any() or ((d < 0) | (d > 9)).any():
+        raise NotSimple
+    year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
+    month, day = d[:, 4] * 10 + d[:, 5], d[:, 6] * 10 + d[:, 7]
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    if ((year < 1) | (month < 1) | (month > 12)).any():
+        raise NotSimple
+    month_days = DAYS_IN_MONTH[month] + ((month == 2) & leap)
+    if ((day < 1) | (day > month_days)).any():
+        raise NotSimple
+    y = year - 1
+    ordinal: IntArray = (y * 365 + y // 4 - y // 100 + y // 400 + DAYS_BEFORE_MONTH[month]
+                         + ((month > 2) & leap) + day)
+    return ordinal
+
+
+class _Cells:
+    """Every (indicator, unit) cell as mantissa and decimals, one row per indicator."""
+
+    def __init__(self, units: int) -> None:
+        self.units = units
+        self.names: list[str] = []
+        self.code_of: dict[str, int] = {}
+        self.first: dict[int, tuple[int, int, int]] = {}
+        """code -> where its first value was (0, row, column) in units.csv, (1, row, 0) after."""
+        self.mantissa = np.zeros((0, units), np.int64)
+        self.decimals = np.zeros((0, units), np.int8)
+        self.seen = np.zeros((0, units), bool)
+        self.date = np.zeros((0, units), bool)
+        self.written = 0
+
+    def code(self, name: str) -> int:
+        if name not in self.code_of:
+            self.code_of[name] = len(self.names)
+            self.names.append(name)
+        return self.code_of[name]
+
+    def _grow(self) -> None:
+        have, need = len(self.mantissa), len(self.names)
+        if need > have:
+            extra = max(need, 2 * have) - have
+            self.mantissa, self.decimals, self.seen, self.date = (
+                np.concatenate([a, np.zeros((extra, self.units), a.dtype)])
+                for a in (self.mantissa, self.decimals, self.seen, self.date))
+
+    def add_wide(self, indicator: str, column: int, texts: list[str]) -> None:
+        """One indicator column of units.csv (the unit rows in file order)."""
+        raw = ("\n".join(texts) + "\n").encode("utf-8")
+        if raw.count(b"\n") != len(texts):
+            raise NotSimple
+        buf = np.frombuffer(raw, np.uint8)
+        ends = np.flatnonzero(buf == NEWLINE)
+        starts = np.r_[0, ends[:-1] + 1]
+        mantissa, decimals, is_date, present = _values(buf, starts, ends)
+        rows = np.flatnonzero(present)
+        if not len(rows):
+            return
+        code = self.code(indicator)
+        self.first.setdefault(code, (0, int(rows[0]), column))
+        self.put(np.full(len(rows), code), rows, mantissa[rows], decimals[rows], is_date[rows])
+
+    def first_seen(self, codes: IntArray, rows: IntArray) -> None:
+        """Remember where each indicator first had a value in measures.csv."""
+        if len(self.first) == len(self.names):
+            return
+        fresh = np.array([c not in self.first for c in range(len(self.names))])
+        mask = fresh[codes]
+        if mask.any():
+            new, at = np.unique(codes[mask], return_index=True)
+            for code, row in zip(new.tolist(), rows[mask][at].tolist(), strict=True):
+                self.first[code] = (1, row, 0)
+
+    def put(self, codes: IntArray, rows: IntArray, mantissa: IntArray, decimals: IntArray,
+            is_date: IntArray) -> None:
+        self._grow()
+        cell = codes * self.units + rows
+        self.mantissa.ravel()[cell] = mantissa
+        self.decimals.ravel()[cell] = decimals
+        self.seen.ravel()[cell] = True
+        if is_date.any():
+            self.date.ravel()[cell] = is_date
+        self.written += len(cell)
+
+    def columns(self) -> dict[str, Column]:
+        """In the order the exact reader meets them; a second value for a cell is not simple."""
+        if self.written != int(self.seen.sum()):
+            raise NotSimple
+        out = {}
+        for code in sorted(self.first, key=self.first.__getitem__):
+            out[self.names[code]] = self._column(code)
+        return out
+
+    def _column(self, code: int) -> Column:
+        seen, values, decimals = self.seen[code], self.mantissa[code], self.decimals[code]
+        dates = self.date[code] & seen
+        kind: Literal["number", "date"] = "number"
+        if dates.any():
+            if (seen & ~dates).any():              # mixed kinds: the exact reader says where
+                raise NotSimple
+            kind = "date"
+        scale = int(decimals[seen].max())
+        for d in np.unique(decimals[seen]).tolist():
+            if d < scale:
+                at = seen & (decimals == d)
+                factor = 10 ** (scale - d)
+                if max_abs(values[at]) * factor >= INT64_ROOM:
+                    raise NotSimple
+                values[at] *= factor
+        return Column(values, scale, ~seen, kind)

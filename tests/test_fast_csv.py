@@ -1,0 +1,227 @@
+"""The columnar CSV reader builds exactly the Dataset the line-by-line reader builds, and
+leaves every file it cannot read with certainty (and every error) to that reader."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+from unittest import mock
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from emuscore import DataError
+from emuscore.dataset import Dataset
+from emuscore.io import csv_data
+from emuscore.io.fast_csv import NotSimple, load_fast
+
+ID_CHARS = st.sampled_from([*"0123456789ABCxyz_-.", "Đ", "ộ"])
+NFD_ID_CHARS = st.sampled_from(["o\u0302\u0323", "1"])     # fine, but not on the fast path
+NAME_CHARS = st.sampled_from([*"abc ,\"'=+-", "Ủy ban", "Lộc", "Lo\u0323\u0302c", "\t"])
+INDICATOR_NAMES = st.sampled_from(["x", "t_1", "a_20", "grdp_growth_target", "Điểm", " y ",
+                                   "longer_than_eight_bytes"])
+
+
+def pieces(alphabet: st.SearchStrategy[str], least: int, most: int) -> st.SearchStrategy[str]:
+    return st.lists(alphabet, min_size=least, max_size=most).map("".join)
+
+
+def number_text(draw: st.DrawFn, simple: bool) -> str:
+    sign = draw(st.sampled_from(["", "", "-", "+"]))
+    whole = draw(st.text("0123456789", min_size=0 if not simple else 1, max_size=9))
+    decimals = draw(st.text("0123456789", max_size=4))
+    point = draw(st.sampled_from([".", ","])) if decimals or draw(st.booleans()) else ""
+    if not whole and not decimals:
+        whole = "0"
+    pad = draw(st.sampled_from(["", "", " ", "\t"]))
+    return f"{pad}{sign}{whole}{point}{decimals}{pad}"
+
+
+@st.composite
+def value_text(draw: st.DrawFn, kind: str, simple: bool) -> str:
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.sampled_from(["", " "]))            # missing
+    if kind == "date":
+        day = draw(st.dates())
+        return day.isoformat()
+    if not simple and draw(st.integers(0, 14)) == 0:
+        return draw(st.sampled_from(["7.5%", "1e3", "\u00a07", "12345678901234567890", "2024-02-30",
+                                     "20240315", "--1", "1.2.3", "٣", "nan"]))
+    return number_text(draw, simple)
+
+
+@st.composite
+def years(draw: st.DrawFn, simple: bool) -> dict[str, object]:
+    """Units, indicator columns and the options to write them with."""
+    n = draw(st.integers(1, 12))
+    ids = draw(st.lists(pieces(ID_CHARS if simple else st.one_of(ID_CHARS, NFD_ID_CHARS), 1, 10),
+                        min_size=n, max_size=n,
+                        unique_by=lambda u: unicodedata.normalize("NFC", u)))
+    names = draw(st.lists(pieces(NAME_CHARS, 0, 5), min_size=n, max_size=n))
+    clusters = draw(st.lists(st.sampled_from(["1", "2", "K 3", "Khối A"]), min_size=n, max_size=n))
+    indicators = draw(st.lists(INDICATOR_NAMES, max_size=4, unique_by=str.strip))
+    kinds = {i: draw(st.sampled_from(["number", "number", "date"])) for i in indicators}
+    values = {i: [draw(value_text(kinds[i], simple)) for _ in range(n)] for i in indicators}
+    return {
+        "ids": ids, "names": names, "clusters": clusters, "values": values,
+        "wide": draw(st.booleans()),
+        "bom": draw(st.booleans()),
+        "newline": draw(st.sampled_from(["\n", "\r\n"])),
+        "quoting": draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])),
+        "shuffle": draw(st.randoms(use_true_random=False)),
+        "last_newline": draw(st.booleans()),
+        "trailing_blank": draw(st.booleans()),
+        "nfd_measure_ids": not simple and draw(st.booleans()),
+        "duplicate_cell": not simple and draw(st.integers(0, 9)) == 0,
+    }
+
+
+def write_csv(path: Path, rows: list[list[str]], year: dict[str, object]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=str(year["newline"]), quoting=year["quoting"])
+    writer.writerows(rows)
+    text = buffer.getvalue()
+    if not year["last_newline"]:
+        text = text.rstrip("\r\n")
+    if year["trailing_blank"]:
+        text += str(year["newline"]) * 2
+    path.write_bytes(("\ufeff" if year["bom"] else "").encode() + text.encode("utf-8"))
+
+
+def write_year(folder: Path, year: dict[str, object]) -> None:
+    ids, names, clusters = year["ids"], year["names"], year["clusters"]
+    values: dict[str, list[str]] = year["values"]  # type: ignore[assignment]
+    units = [["unit_id", "name", "cluster_id"]]
+    if year["wide"]:
+        units[0] += list(values)
+    for k, unit in enumerate(ids):  # type: ignore[arg-type]
+        row = [unit, names[k], clusters[k]]  # type: ignore[index]
+        units.append(row + ([values[i][k] for i in values] if year["wide"] else []))
+    write_csv(folder / "units.csv", units, year)
+    if year["wide"]:
+        return
+    measures = [[unit, i, values[i][k]] for i in values for k, unit in enumerate(ids)]  # type: ignore[arg-type]
+    year["shuffle"].shuffle(measures)  # type: ignore[attr-defined]
+    if year["nfd_measure_ids"]:
+        measures = [[unicodedata.normalize("NFD", u), i, v] for u, i, v in measures]
+    if year["duplicate_cell"] and measures:
+        measures.append(measures[0])
+    write_csv(folder / "measures.csv", [["unit_id", "indicator", "value"], *measures], year)
+
+
+def exact_reader(path: Path) -> Dataset:
+    with mock.patch.object(csv_data, "load_fast", side_effect=NotSimple):
+        return csv_data.load_csv_data(path)
+
+
+def assert_identical(fast: Dataset, exact: Dataset) -> None:
+    assert fast.unit_ids == exact.unit_ids
+    assert fast.names == exact.names
+    assert fast.clusters == exact.clusters
+    assert fast.source == exact.source
+    assert dict(fast.lines) == dict(exact.lines)
+    assert list(fast.indicators) == list(exact.indicators)
+    for name, want in exact.indicators.items():
+        got = fast.indicators[name]
+        assert (got.scale, got.kind, got.values.dtype) == (want.scale, want.kind, want.values.dtype)
+        assert np.array_equal(got.missing, want.missing), name
+        assert got.values.tolist() == want.values.tolist(), name
+
+
+def outcome(path: Path) -> Dataset | str:
+    try:
+        return exact_reader(path)
+    except DataError as e:
+        return "; ".join(map(str, e.problems))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(years(simple=True))
+def test_simple_files_take_the_fast_path_and_give_the_same_dataset(year):
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_year(folder, year)
+        path = folder if not year["wide"] else folder / "units.csv"
+        expected = outcome(path)
+        if isinstance(expected, str):          # e.g. a date column with a number in it
+            with pytest.raises(DataError) as caught:
+                csv_data.load_csv_data(path)
+            assert "; ".join(map(str, caught.value.problems)) == expected
+            return
+        assert_identical(load_fast(path, "utf-8-sig"), expected)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(years(simple=False))
+def test_any_file_loads_as_the_line_by_line_reader_loads_it_errors_included(year):
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_year(folder, year)
+        path = folder if not year["wide"] else folder / "units.csv"
+        expected = outcome(path)
+        try:
+            got: Dataset | str = csv_data.load_csv_data(path)
+        except DataError as e:
+            got = "; ".join(map(str, e.problems))
+        if isinstance(expected, str):
+            assert got == expected
+        else:
+            assert isinstance(got, Dataset)
+            assert_identical(got, expected)
+
+
+def write(folder: Path, units: str, measures: str) -> Path:
+    (folder / "units.csv").write_bytes(units.encode("utf-8"))
+    (folder / "measures.csv").write_bytes(measures.encode("utf-8"))
+    return folder
+
+
+def test_quoted_decimal_comma_crlf_and_bom_are_read_on_the_fast_path(tmp_path):
+    path = write(tmp_path, "\ufeffunit_id,name,cluster_id\r\nH01,\"Sở Y tế, tỉnh\",K1\r\n",
+                 "unit_id,indicator,value\r\nH01,x,\"7,25\"\r\nH01,d,2024-03-15\r\nH01,y,-3\r\n")
+    data = load_fast(path, "utf-8-sig")
+    assert_identical(data, exact_reader(path))
+    assert data.indicators["x"].values.tolist() == [725] and data.indicators["x"].scale == 2
+    assert data.indicators["d"].kind == "date"
+    assert data.names == ("Sở Y tế, tỉnh",)
+
+
+@pytest.mark.parametrize("measures", [
+    "unit_id,indicator,value\n1,x,7.5%\n",                 # not a number
+    "unit_id,indicator,value\n9,x,1\n",                    # unknown unit
+    "unit_id,indicator,value\n1,x,1\n1,x,2\n",             # a second value
+    "unit_id,indicator,value\n1,x,1\n1,\" x\",2\n",        # the same indicator, spaced
+    "unit_id,indicator,value\n1,x,1\n2,x,2024-01-01\n",    # dates mixed with numbers
+    "unit_id,indicator,value\n1,x,\"a\"\"b\"\n",           # an escaped quote
+    "unit_id,indicator,value\n1,x,1\r2,x,2\r9,x,1\r",       # old Mac line ends
+    "unit_id,indicator\n1,x\n",                            # a missing column
+])
+def test_anything_unusual_goes_to_the_exact_reader_and_its_error(tmp_path, measures):
+    path = write(tmp_path, "unit_id,name,cluster_id\n1,A,K\n2,B,K\n", measures)
+    with pytest.raises(NotSimple):
+        load_fast(path, "utf-8-sig")
+    expected = outcome(path)
+    assert isinstance(expected, str)       # each of these is an error for the user
+    with pytest.raises(DataError) as caught:
+        csv_data.load_csv_data(path)
+    assert "; ".join(map(str, caught.value.problems)) == expected
+
+
+def test_a_legacy_encoding_is_read_line_by_line(tmp_path):
+    (tmp_path / "units.csv").write_bytes("unit_id,name,cluster_id\n1,Tư pháp,K\n".encode("cp1258"))
+    with pytest.raises(NotSimple):
+        load_fast(tmp_path, "cp1258")
+    assert csv_data.load_csv_data(tmp_path, "cp1258").names == ("Tư pháp",)
+
+
+def test_peers_data_is_read_on_the_fast_path(tmp_path, peers):
+    subprocess.run([sys.executable, str(peers / "gen.py"), "--units", "300", "--seed", "3",
+                    "--out", str(tmp_path)], check=True)
+    assert_identical(load_fast(tmp_path, "utf-8-sig"), exact_reader(tmp_path))
