@@ -300,30 +300,44 @@ def rank(ruleset: Ruleset, data: Dataset, scores: Scores) -> Ranks:
     deciding = np.where(np.r_[True, ~same_cluster], below, above)
     rank_, tied = np.empty(n, np.int64), np.empty(n, bool)
     rank_[order], tied[order] = sorted_rank, tied_sorted
-    decided: list[str | None] = [None] * n
-    for pos, unit in enumerate(order.tolist()):
-        k = int(deciding[pos])
-        decided[unit] = ruleset.ranking.order[k] if k >= 0 and not tied_sorted[pos] else None
-    return Ranks(rank_, tied, tuple(decided))
+    entries = np.array([*ruleset.ranking.order, None], dtype=object)    # index -1: None
+    decided = np.empty(n, dtype=object)
+    decided[order] = entries[np.where(tied_sorted, -1, deciding)]
+    return Ranks(rank_, tied, tuple(decided.tolist()))
 
 
 def gate_failures(ruleset: Ruleset, data: Dataset, gate_ids: Sequence[str],
                   registry: Registry | None = None) -> list[list[str]]:
     """For each unit, why it fails each of the named gates (empty list = eligible): the
     ruleset's own [[gates]], then gates registered by plugins."""
-    out: list[list[str]] = [[] for _ in range(data.size)]
-    for gate in (g for g in ruleset.gates if g.id in gate_ids):
-        for i in np.flatnonzero(~_gate_passes(gate, data)).tolist():
-            value = data.indicators[gate.indicator].decimal(i)
-            out[i].append(f"gate {gate.id} ({gate.title or gate.indicator}) failed: "
-                          f"{gate.indicator} = {'missing' if value is None else value}")
-    registry = registry or default_registry()
-    own = {g.id for g in ruleset.gates}
-    for name in (g for g in gate_ids if g not in own):
-        for i, reason in enumerate(_plugin_gate(registry.gates[name], data)):
-            if reason is not None:
-                out[i].append(f"gate {name} failed: {reason}")
-    return out
+    check = _GateCheck(ruleset, data, gate_ids, registry)
+    return [check.failures(i) for i in range(data.size)]
+
+
+class _GateCheck:
+    """The named gates evaluated for every unit at once; the reasons are written out only
+    for the units asked about (at a million units, writing them all would dominate)."""
+
+    def __init__(self, ruleset: Ruleset, data: Dataset, gate_ids: Sequence[str],
+                 registry: Registry | None) -> None:
+        self.data = data
+        self.own = [(g, _gate_passes(g, data)) for g in ruleset.gates if g.id in gate_ids]
+        registry = registry or default_registry()
+        own = {g.id for g in ruleset.gates}
+        self.plugin = [(name, _plugin_gate(registry.gates[name], data))
+                       for name in gate_ids if name not in own]
+
+    def failures(self, i: int) -> list[str]:
+        out = []
+        for gate, passes in self.own:
+            if not passes[i]:
+                value = self.data.indicators[gate.indicator].decimal(i)
+                out.append(f"gate {gate.id} ({gate.title or gate.indicator}) failed: "
+                           f"{gate.indicator} = {'missing' if value is None else value}")
+        for name, verdict in self.plugin:
+            if verdict[i] is not None:
+                out.append(f"gate {name} failed: {verdict[i]}")
+        return out
 
 
 def plugin_gates(ruleset: Ruleset, registry: Registry) -> list[str]:
@@ -372,13 +386,15 @@ def award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, .
     keys = sort_columns(ruleset, data, scores)
     labels = [b.label for b in ruleset.classification.bands] if ruleset.classification else []
     for rule in ruleset.awards:
-        failures = _ineligible(rule, ruleset, data, scores, classes, ranks, labels, holders,
+        failures = _Ineligible(rule, ruleset, data, scores, classes, ranks, labels, holders,
                                registry)
         chosen: set[int] = set()
         if rule.per_cluster is not None:
-            for code, cluster_id in enumerate(data.cluster_ids):
-                members = np.flatnonzero(data.cluster_codes == code)
-                members = members[np.lexsort((data.unit_order[members], ranks.rank[members]))]
+            # every cluster's members in rank order, from one sort
+            by_cluster = np.lexsort((data.unit_order, ranks.rank, data.cluster_codes))
+            starts = np.flatnonzero(np.diff(data.cluster_codes[by_cluster])) + 1
+            for cluster_id, members in zip(data.cluster_ids, np.split(by_cluster, starts),
+                                           strict=True):
                 chosen |= _pick(rule, members.tolist(), rule.per_cluster, ranks.rank, failures,
                                 data, skips, f"cluster {cluster_id}")
         else:
@@ -411,32 +427,56 @@ def _positions(keys: list[IntArray], members: list[int]) -> IntArray:
     return out
 
 
-def _ineligible(rule: AwardRule, ruleset: Ruleset, data: Dataset, scores: Scores,
-                classes: tuple[str, ...], ranks: Ranks, labels: list[str],
-                holders: dict[str, set[int]], registry: Registry | None) -> list[list[str]]:
-    req = rule.requires
-    failures = gate_failures(ruleset, data, req.gates, registry)
-    scale = ruleset.scale
-    for i in range(data.size):
-        why = failures[i]
+class _Ineligible:
+    """Why each unit may not receive one award (empty = eligible). Every condition is
+    checked for all units at once; the reasons are written out only for the units `_pick`
+    asks about."""
+
+    def __init__(self, rule: AwardRule, ruleset: Ruleset, data: Dataset, scores: Scores,
+                 classes: tuple[str, ...], ranks: Ranks, labels: list[str],
+                 holders: dict[str, set[int]], registry: Registry | None) -> None:
+        self.rule, self.scale, self.data = rule, ruleset.scale, data
+        self.scores, self.classes, self.ranks = scores, classes, ranks
+        self.holders = holders
+        self.gates = _GateCheck(ruleset, data, rule.requires.gates, registry)
+        req = rule.requires
+        fails = np.zeros(data.size, bool)
         for other in rule.exclude:
-            if i in holders[other]:
-                why.insert(0, f"already proposed for {other}")
-        if req.max_rank is not None and ranks.rank[i] > req.max_rank:
-            why.append(f"rank {ranks.rank[i]} is below the rank {req.max_rank} required")
-        if req.min_total is not None and scores.total[i] < ceil_units(req.min_total, scale):
-            why.append(f"total {format_units(int(scores.total[i]), scale)} is under the "
-                       f"{req.min_total} required")
+            fails[list(holders[other])] = True
+        for _, passes in self.gates.own:
+            fails |= ~passes
+        for _, verdict in self.gates.plugin:
+            fails |= np.array([v is not None for v in verdict], bool)
+        if req.max_rank is not None:
+            fails |= ranks.rank > req.max_rank
+        self.min_total = None if req.min_total is None else ceil_units(req.min_total, self.scale)
+        if self.min_total is not None:
+            fails |= scores.total < self.min_total
+        self.good_enough: set[str] = set()
         if req.classification is not None:
-            need = labels.index(req.classification)
-            have = labels.index(classes[i]) if classes[i] in labels else len(labels)
-            if have > need:
-                why.append(f"classified '{classes[i]}', not '{req.classification}' or better")
-    return failures
+            self.good_enough = set(labels[:labels.index(req.classification) + 1])
+            fails |= np.array([c not in self.good_enough for c in classes], bool)
+        self.eligible: list[bool] = (~fails).tolist()
+
+    def __getitem__(self, i: int) -> list[str]:
+        if self.eligible[i]:
+            return []
+        req = self.rule.requires
+        why = [f"already proposed for {other}" for other in reversed(self.rule.exclude)
+               if i in self.holders[other]]
+        why += self.gates.failures(i)
+        if req.max_rank is not None and self.ranks.rank[i] > req.max_rank:
+            why.append(f"rank {self.ranks.rank[i]} is below the rank {req.max_rank} required")
+        if self.min_total is not None and self.scores.total[i] < self.min_total:
+            why.append(f"total {format_units(int(self.scores.total[i]), self.scale)} is under the "
+                       f"{req.min_total} required")
+        if req.classification is not None and self.classes[i] not in self.good_enough:
+            why.append(f"classified '{self.classes[i]}', not '{req.classification}' or better")
+        return why
 
 
 def _pick(rule: AwardRule, members: list[int], slots: int, place: IntArray,
-          failures: list[list[str]], data: Dataset, skips: list[Skip], scope: str) -> set[int]:
+          failures: _Ineligible, data: Dataset, skips: list[Skip], scope: str) -> set[int]:
     """Take eligible members best first, place by place, until the slots are filled.
 
     Ineligible units met on the way are skipped with their reasons (units below the last
@@ -449,10 +489,11 @@ def _pick(rule: AwardRule, members: list[int], slots: int, place: IntArray,
         while end < len(members) and place[members[end]] == place[members[at]]:
             end += 1
         block = members[at:end]
-        for i in block:
-            if failures[i]:
-                skips.append(Skip(rule.id, data.unit_ids[i], "; ".join(failures[i])))
-        tie = [i for i in block if not failures[i]]
+        reasons = [failures[i] for i in block]
+        for i, why in zip(block, reasons, strict=True):
+            if why:
+                skips.append(Skip(rule.id, data.unit_ids[i], "; ".join(why)))
+        tie = [i for i, why in zip(block, reasons, strict=True) if not why]
         if len(chosen) + len(tie) > slots:
             names = ", ".join(data.unit_ids[i] for i in tie)
             for i in tie:

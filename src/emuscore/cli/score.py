@@ -7,11 +7,10 @@ from pathlib import Path
 import click
 
 import emuscore
-from emuscore.audit.record import write_record
 from emuscore.cli import main
 from emuscore.cli.options import data_argument, encoding_option, ruleset_argument
 from emuscore.engine import Result
-from emuscore.io.results import rows, write_results
+from emuscore.io.results import SORTS, rows, to_csv, write_atomically, write_results
 
 
 @main.command()
@@ -22,14 +21,26 @@ from emuscore.io.results import rows, write_results
 @click.option("--quiet", "-q", is_flag=True, help="Print only the award proposals.")
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the run record (for replay, diff, explain, ledger) to FILE.")
+@click.option("--columns", metavar="A,B,...",
+              help="Only these columns in a CSV --out, e.g. unit_id,total,cluster_rank,award:flag "
+                   "(award:ID is 1 for units proposed for ID, else 0).")
+@click.option("--sort", type=click.Choice(SORTS), default="cluster", show_default=True,
+              help="Order of the rows in --out: by cluster and rank, or by unit_id.")
 @encoding_option
 def score(ruleset: str, data: str, out: Path | None, quiet: bool, record: Path | None,
-          encoding: str) -> None:
+          columns: str | None, sort: str, encoding: str) -> None:
     """Score DATA with RULESET, rank each cluster and propose award recipients."""
     result = emuscore.run(emuscore.load_ruleset(ruleset), emuscore.load_data(data, encoding))
-    if out is not None:
+    if out is not None and (columns or sort != "cluster"):
+        if out.suffix.lower() != ".csv":
+            raise click.UsageError("--columns and --sort shape a .csv --out")
+        names = [c.strip() for c in columns.split(",")] if columns else None
+        write_atomically(out, to_csv(result, names, sort))
+    elif out is not None:
         write_results(result, out)
     if record is not None:
+        from emuscore.audit.record import write_record  # loaded only when a record is asked for
+
         written = write_record(result, record)
     if not quiet:
         print_clusters(result)

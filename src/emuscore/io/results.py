@@ -7,53 +7,119 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from emuscore.engine import Result
-from emuscore.exact import NotANumber, format_units, parse_decimal
+from emuscore.exact import IntArray, NotANumber, format_units, parse_decimal
 from emuscore.hookspecs import hookimpl
 from emuscore.io.formats import Writer, writer_for
 from emuscore.plugins import Registry
-from emuscore.problems import EmuscoreError
+from emuscore.problems import EmuscoreError, did_you_mean
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+SORTS = ("cluster", "unit_id")
+
+
+def default_columns(result: Result) -> list[str]:
+    """unit_id, name, cluster_id, total, classification, cluster_rank, tied, decided_by,
+    awards, then one column per group and per criterion."""
+    return ["unit_id", "name", "cluster_id", "total", "classification", "cluster_rank", "tied",
+            "decided_by", "awards", *(f"group:{g.id}" for g in result.ruleset.groups),
+            *(c.id for c in result.ruleset.criteria)]
+
+
+def table(result: Result, columns: Sequence[str] | None = None,
+          sort: str = "cluster") -> list[tuple[str, list[str], bool]]:
+    """(header, one text per unit, is free text) for each column, built column by column.
+
+    Columns: those of `default_columns`, `deductions`, `bonus`, `criterion:ID`, and
+    `award:ID` (headed ID: 1 for a unit proposed for that award, else 0). Units are sorted
+    by cluster, then rank, then unit_id (`sort="cluster"`), or by unit_id alone."""
+    data, ranks = result.data, result.ranks
+    if sort == "cluster":
+        order = np.lexsort((data.unit_order, ranks.rank, data.cluster_codes))
+    elif sort == "unit_id":
+        order = np.argsort(data.unit_order)
+    else:
+        raise EmuscoreError(f"unknown sort '{sort}'; use {' or '.join(SORTS)}")
+    return [_column(result, name, order) for name in (columns or default_columns(result))]
+
+
+def _column(result: Result, name: str, order: IntArray) -> tuple[str, list[str], bool]:
+    data, scores, scale = result.data, result.scores, result.ruleset.scale
+    prefix, _, ref = name.partition(":")
+    text: Sequence[str] | None = None
+    numbers: IntArray | None = None
+    if name in ("unit_id", "name", "cluster_id", "classification"):
+        text = {"unit_id": data.unit_ids, "name": data.names, "cluster_id": data.clusters,
+                "classification": result.classes}[name]
+    elif name in ("total", "deductions", "bonus"):
+        numbers = getattr(scores, name)
+    elif name == "cluster_rank":
+        return name, result.ranks.rank[order].astype(str).tolist(), False
+    elif name == "tied":
+        return name, np.where(result.ranks.tied[order], "yes", "").tolist(), False
+    elif name == "decided_by":
+        decided = result.ranks.decided_by
+        return name, [decided[i] or "" for i in order.tolist()], False
+    elif name == "awards":
+        held: dict[str, list[str]] = {}
+        for p in result.proposals:
+            held.setdefault(p.unit, []).append(p.award)
+        ids = data.unit_ids
+        return name, [";".join(held.get(ids[i], ())) for i in order.tolist()], True
+    elif prefix == "group" and ref in scores.groups:
+        numbers = scores.groups[ref]
+    elif name in scores.criteria or (prefix == "criterion" and ref in scores.criteria):
+        numbers = scores.criteria[ref if prefix == "criterion" else name]
+    elif prefix == "award" and any(a.id == ref for a in result.ruleset.awards):
+        given = np.zeros(data.size, bool)
+        index = data.index()
+        given[[index[p.unit] for p in result.proposals if p.award == ref]] = True
+        return ref, given[order].astype(np.int8).astype(str).tolist(), False
+    if text is not None:
+        return name, [text[i] for i in order.tolist()], True
+    if numbers is None:
+        choices = [*default_columns(result), "deductions", "bonus",
+                   *(f"award:{a.id}" for a in result.ruleset.awards)]
+        raise EmuscoreError(f"unknown column '{name}'{did_you_mean(name, choices)}; columns are "
+                            f"{', '.join(choices)}")
+    return name, format_column(numbers[order], scale), False
+
+
+def format_column(values: IntArray, scale: int) -> list[str]:
+    """`format_units` of every value, with the arithmetic done on the whole array."""
+    if values.dtype == object or scale == 0:
+        return [format_units(int(v), scale) for v in values.tolist()]
+    whole, frac = np.divmod(np.abs(values), 10**scale)
+    sign = np.where(values < 0, "-", "").tolist()
+    return [f"{s}{w}.{f:0{scale}d}" for s, w, f in zip(sign, whole.tolist(), frac.tolist(),
+                                                       strict=True)]
+
+
 def rows(result: Result) -> list[dict[str, str]]:
-    """unit_id, name, cluster_id, total, classification, cluster_rank, tied, awards, then one
-    column per group and per criterion; sorted by cluster, then rank, then unit_id."""
-    r, scale = result.ruleset, result.ruleset.scale
-    order = sorted(range(result.data.size), key=lambda i: (
-        int(result.data.cluster_codes[i]), int(result.ranks.rank[i]), int(result.data.unit_order[i])))
-    out = []
-    for i in order:
-        row = {
-            "unit_id": result.data.unit_ids[i],
-            "name": result.data.names[i],
-            "cluster_id": result.data.clusters[i],
-            "total": format_units(int(result.scores.total[i]), scale),
-            "classification": result.classes[i],
-            "cluster_rank": str(result.ranks.rank[i]),
-            "tied": "yes" if result.ranks.tied[i] else "",
-            "decided_by": result.ranks.decided_by[i] or "",
-            "awards": ";".join(result.awards_of(result.data.unit_ids[i])),
-        }
-        for g in r.groups:
-            row[f"group:{g.id}"] = format_units(int(result.scores.groups[g.id][i]), scale)
-        for c in r.criteria:
-            row[c.id] = format_units(int(result.scores.criteria[c.id][i]), scale)
-        out.append(row)
-    return out
+    """One dict per unit with the `default_columns`, sorted by cluster, then rank, then unit_id."""
+    columns = table(result)
+    header = [name for name, _, _ in columns]
+    return [dict(zip(header, values, strict=True))
+            for values in zip(*(cells for _, cells, _ in columns), strict=True)]
 
 
-def to_csv(result: Result) -> str:
-    table = rows(result)
+def to_csv(result: Result, columns: Sequence[str] | None = None, sort: str = "cluster") -> str:
+    """The table as CSV; free text a spreadsheet would run as a formula is quoted."""
+    parts = table(result, columns, sort)
+    cells = [[v if not v.startswith(FORMULA_START) else _safe_cell(v) for v in values]
+             if free else values for _, values, free in parts]
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(table[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: _safe_cell(v) for k, v in row.items()} for row in table)
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([name for name, _, _ in parts])
+    writer.writerows(zip(*cells, strict=True))
     return buffer.getvalue()
 
 
