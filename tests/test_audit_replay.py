@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,9 @@ from emuscore.audit.replay import replay
 from emuscore.cli import main
 from emuscore.plugins import Registered, Registry, get_plugin_manager
 from emuscore.scorers.attainment import Attainment
+
+VERSION = metadata.version("emuscore")
+"""The version the built-in scorers report."""
 from test_audit_record import AWARDS, SHEET, small_result
 
 UNITS = "unit_id,name,cluster_id\n1,Huyện Cao Lộc,k1\n2,Huyện Lộc Bình,k1\n3,Thành phố Lạng Sơn,k2\n"
@@ -79,7 +83,7 @@ def test_replay_reports_a_plugin_version_that_differs_from_the_record():
     outcome = replay(old)
     assert outcome.identical
     assert outcome.lines()[1] == ("note: scorer attainment: emuscore.scorers.attainment 0.0.9 "
-                                  "(recorded) -> emuscore.scorers.attainment 0.1.0 (now)")
+                                  f"(recorded) -> emuscore.scorers.attainment {VERSION} (now)")
 
 
 class HalfAttainment(Attainment):
@@ -98,7 +102,7 @@ def test_replay_with_a_plugin_that_scores_differently_shows_units_criteria_and_v
     assert lines[0].startswith("different: 4 unit(s) scored differently")
     text = "\n".join(lines)
     assert "growth 3.18 -> 1.59" in text
-    assert ("scorer attainment: emuscore.scorers.attainment 0.1.0 (recorded) -> "
+    assert (f"scorer attainment: emuscore.scorers.attainment {VERSION} (recorded) -> "
             "emuscore-sector 2.0 (replayed)") in text
 
 
@@ -107,7 +111,7 @@ def test_replay_without_a_scorer_the_record_needs_is_unusable(tmp_path):
     del registry.scorers["bands"]
     with pytest.raises(UnusableRecord, match="cannot replay") as caught:
         replay(build_record(small_result()), registry)
-    assert "bands (emuscore.scorers.bands 0.1.0)" in str(caught.value)
+    assert f"bands (emuscore.scorers.bands {VERSION})" in str(caught.value)
 
 
 def test_diff_of_same_inputs_exits_0(tmp_path):
@@ -166,3 +170,15 @@ def test_score_record_into_a_missing_folder_is_one_line_and_writes_nothing(tmp_p
     assert out.exit_code == 1
     assert out.output.strip().splitlines()[-1].startswith("error: ")
     assert "does not exist" in out.output and "Traceback" not in out.output
+
+
+def test_diff_of_records_from_different_software_but_same_results_is_same_with_a_note(tmp_path):
+    a = scored(tmp_path, name="a.json")
+    old = with_software(load_record(a), "bands", version="0.0.1")
+    (tmp_path / "old.json").write_bytes(record_bytes(old))
+    out = CliRunner().invoke(main, ["diff", str(tmp_path / "old.json"), str(a)])
+    assert out.exit_code == 0
+    assert out.output.splitlines() == [
+        f"same inputs and results ({tmp_path / 'old.json'}, {a})",
+        f"note: scorer bands: emuscore.scorers.bands 0.0.1 ({tmp_path / 'old.json'}) -> "
+        f"emuscore.scorers.bands {VERSION} ({a})"]

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from emuscore.audit.diff import compare, render
+from emuscore.audit.diff import compare, render, software_lines
 from emuscore.audit.record import load_record
 from emuscore.cli import main
 from emuscore.problems import EmuscoreError
@@ -30,7 +30,10 @@ def diff(a: str, b: str, as_json: bool) -> None:
         sys.exit(2)
     if as_json:
         click.echo(json.dumps(differences, sort_keys=True, ensure_ascii=False, indent=1))
+    elif differences["same"]:
+        click.echo(f"same inputs and results ({a}, {b})")
+        for line in software_lines(differences["software"], a, b):
+            click.echo(f"note: {line}")
     else:
-        lines = render(differences, a, b)
-        click.echo("\n".join(lines) if lines else f"same inputs and results ({a}, {b})")
+        click.echo("\n".join(render(differences, a, b)))
     sys.exit(0 if differences["same"] else 1)
