@@ -22,10 +22,10 @@ from emuscore.audit.replay import replay
 from emuscore.cli import main
 from emuscore.plugins import Registered, Registry, get_plugin_manager
 from emuscore.scorers.attainment import Attainment
+from test_audit_record import AWARDS, SHEET, small_result
 
 VERSION = metadata.version("emuscore")
 """The version the built-in scorers report."""
-from test_audit_record import AWARDS, SHEET, small_result
 
 UNITS = "unit_id,name,cluster_id\n1,Huyện Cao Lộc,k1\n2,Huyện Lộc Bình,k1\n3,Thành phố Lạng Sơn,k2\n"
 MEASURES = ("unit_id,indicator,value\n1,a,\"7,25\"\n1,t,7\n1,v,96\n1,late,0\n1,violations,0\n"
