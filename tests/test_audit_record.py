@@ -259,3 +259,12 @@ def test_record_file_is_written_atomically_and_identically(tmp_path: Path):
     assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
     with pytest.raises(Exception, match="does not exist"):
         write_record(result, tmp_path / "missing" / "run.json")
+
+
+def test_a_ruleset_built_in_code_is_recorded_as_its_toml_and_replays():
+    import attrs
+    result = small_result()
+    in_code = attrs.evolve(result.ruleset, text="")
+    record = build_record(run(in_code, result.data))
+    assert "[ruleset]" in record["ruleset"]["text"]
+    assert replay(parse_record(record_bytes(record).decode())).identical

@@ -35,7 +35,7 @@ from emuscore.io.results import write_atomically
 from emuscore.model import Ruleset
 from emuscore.plugins import Registry, default_registry
 from emuscore.problems import EmuscoreError, Problem
-from emuscore.ruleset import parse_ruleset
+from emuscore.ruleset import dump_ruleset, parse_ruleset
 
 FORMAT = "emuscore-record/1"
 PARTS = ("ruleset", "data", "results", "software")
@@ -99,7 +99,8 @@ def build_record(result: Result, registry: Registry | None = None) -> dict[str, 
     record: dict[str, Any] = {
         "format": FORMAT,
         "ruleset": {"id": result.ruleset.meta.id, "version": result.ruleset.meta.version,
-                    "text": result.ruleset.text},
+                    # a ruleset built in code has no text: its TOML dump loads back equal
+                    "text": result.ruleset.text or dump_ruleset(result.ruleset)},
         "data": data_part(result.data),
         "results": results_part(result),
         "software": software_part(result.ruleset, registry),
