@@ -83,6 +83,7 @@ def test_explain_shows_inputs_formulas_caps_class_table_tie_break_and_what_it_ta
 def test_a_gate_blocks_whatever_the_points():
     text = "\n".join(explain(build_record(small_result()), "u3"))
     assert "blocked whatever the points: gate clean" in text
+    assert text.count("(eligible only with violations <= 0)") == 1
 
 
 def test_explain_on_the_command_line(tmp_path):

@@ -38,7 +38,7 @@ from emuscore.engine import (
     sum_scores,
 )
 from emuscore.exact import INT64_ROOM, Column, IntArray, format_units, to_units, units_to_decimal
-from emuscore.model import AwardRule, Criterion
+from emuscore.model import AwardRule, Criterion, Gate
 from emuscore.plugins import Registry, default_registry
 from emuscore.problems import EmuscoreError, did_you_mean
 
@@ -375,7 +375,10 @@ class WhatItTakes:
             return f"only holders of {rule.from_award} are considered; see that award above"
         failures = gate_failures(e.ruleset, e.data, rule.requires.gates)[e.unit]
         if failures:
-            return "blocked whatever the points: " + "; ".join(failures)
+            needs = [_condition(g) for g in e.ruleset.gates if g.id in rule.requires.gates
+                     and any(f.startswith(f"gate {g.id} ") for f in failures)]
+            return ("blocked whatever the points: " + "; ".join(failures)
+                    + f" (eligible only with {' and '.join(needs)})")
         return None
 
     def room(self, c: Criterion) -> int:
@@ -449,6 +452,14 @@ class WhatItTakes:
                 return None
             k += more
         return sign * k * step
+
+
+def _condition(gate: Gate) -> str:
+    if gate.at_most is not None:
+        return f"{gate.indicator} <= {gate.at_most}"
+    if gate.at_least is not None:
+        return f"{gate.indicator} >= {gate.at_least}"
+    return f"{gate.indicator} = {gate.equals}"
 
 
 def least(ok: Callable[[int], bool], limit: int) -> int | None:
