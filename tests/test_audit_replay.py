@@ -182,3 +182,38 @@ def test_diff_of_records_from_different_software_but_same_results_is_same_with_a
         f"same inputs and results ({tmp_path / 'old.json'}, {a})",
         f"note: scorer bands: emuscore.scorers.bands 0.0.1 ({tmp_path / 'old.json'}) -> "
         f"emuscore.scorers.bands {VERSION} ({a})"]
+
+
+def gate_registry(version: str) -> Registry:
+    """The built-ins plus a sector plugin's gate: no unit with any violation."""
+    from emuscore.eligibility import EligibilityGate
+
+    def check(data):  # type: ignore[no-untyped-def]
+        col = data.indicators["violations"]
+        return [None if int(v) == 0 else f"{col.decimal(i)} violation(s)"
+                for i, v in enumerate(col.values.tolist())]
+
+    registry = Registry(get_plugin_manager())
+    registry.gates["spotless"] = Registered(EligibilityGate("spotless", check, ("violations",)),
+                                            "emuscore-sector-gates", version)
+    return registry
+
+
+def test_a_plugin_gate_is_recorded_and_its_version_change_reported():
+    from emuscore import run
+    from emuscore.ruleset import parse_ruleset
+    registry = gate_registry("3.1")
+    rs = parse_ruleset(sheet(SHEET, rest=AWARDS.replace('gates = ["clean"]', 'gates = ["spotless"]')),
+                       registry=registry)
+    record = build_record(run(rs, small_result().data, registry), registry)
+    assert record["software"]["gates"]["spotless"] == {
+        "plugin": "emuscore-sector-gates", "version": "3.1", "used_by": ["flag"]}
+    assert any(s["reason"].startswith("gate spotless failed: 1 violation(s)")
+               for s in record["results"]["skips"])
+    outcome = replay(record, gate_registry("3.2"))
+    assert outcome.identical
+    assert outcome.lines()[1:] == ["note: gate spotless: emuscore-sector-gates 3.1 (recorded) -> "
+                                   "emuscore-sector-gates 3.2 (now)"]
+    from emuscore.audit.explain import explain
+    lines = explain(record, "u3", registry)
+    assert "  blocked whatever the points: gate spotless failed: 1 violation(s)" in lines

@@ -124,14 +124,16 @@ def _skips(a: Record, b: Record) -> dict[str, list[dict[str, str]]]:
 
 def _software(a: Record, b: Record) -> dict[str, Any]:
     out: dict[str, Any] = {k: {"a": a[k], "b": b[k]} for k in ("emuscore", "python") if a[k] != b[k]}
-    scorers = {}
-    for name in sorted(a["scorers"].keys() | b["scorers"].keys()):
-        x, y = a["scorers"].get(name), b["scorers"].get(name)
-        used = bool((x or {}).get("used_by") or (y or {}).get("used_by"))
-        if used and _plugin(x) != _plugin(y):
-            scorers[name] = {"a": _plugin(x), "b": _plugin(y)}
-    if scorers:
-        out["scorers"] = scorers
+    for kind in ("scorers", "gates"):
+        xs, ys = a.get(kind, {}), b.get(kind, {})
+        moved = {}
+        for name in sorted(xs.keys() | ys.keys()):
+            x, y = xs.get(name), ys.get(name)
+            used = bool((x or {}).get("used_by") or (y or {}).get("used_by"))
+            if used and _plugin(x) != _plugin(y):
+                moved[name] = {"a": _plugin(x), "b": _plugin(y)}
+        if moved:
+            out[kind] = moved
     return out
 
 
@@ -178,9 +180,10 @@ def render(d: Mapping[str, Any], a_name: str = "a", b_name: str = "b") -> list[s
 def software_lines(sw: Mapping[str, Any], a_name: str = "a", b_name: str = "b") -> list[str]:
     lines = [f"{key} {sw[key]['a']} ({a_name}) -> {sw[key]['b']} ({b_name})"
              for key in ("emuscore", "python") if key in sw]
-    for name, s in sw.get("scorers", {}).items():
-        lines.append(f"scorer {name}: {s['a'] or 'not installed'} ({a_name}) -> "
-                     f"{s['b'] or 'not installed'} ({b_name})")
+    for kind, what in (("scorers", "scorer"), ("gates", "gate")):
+        for name, s in sw.get(kind, {}).items():
+            lines.append(f"{what} {name}: {s['a'] or 'not installed'} ({a_name}) -> "
+                         f"{s['b'] or 'not installed'} ({b_name})")
     return lines
 
 

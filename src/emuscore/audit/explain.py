@@ -373,12 +373,12 @@ class WhatItTakes:
             return f"not open to this unit: it is proposed for {', '.join(excluded)}, which excludes it"
         if rule.from_award and rule.from_award not in self.held:
             return f"only holders of {rule.from_award} are considered; see that award above"
-        failures = gate_failures(e.ruleset, e.data, rule.requires.gates)[e.unit]
+        failures = gate_failures(e.ruleset, e.data, rule.requires.gates, e.registry)[e.unit]
         if failures:
             needs = [_condition(g) for g in e.ruleset.gates if g.id in rule.requires.gates
                      and any(f.startswith(f"gate {g.id} ") for f in failures)]
             return ("blocked whatever the points: " + "; ".join(failures)
-                    + f" (eligible only with {' and '.join(needs)})")
+                    + (f" (eligible only with {' and '.join(needs)})" if needs else ""))
         return None
 
     def room(self, c: Criterion) -> int:

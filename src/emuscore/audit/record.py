@@ -196,12 +196,20 @@ def software_part(ruleset: Ruleset, registry: Registry) -> dict[str, Any]:
     used: dict[str, list[str]] = {}
     for c in ruleset.criteria:
         used.setdefault(c.scorer, []).append(c.id)
+    own_gates = {g.id for g in ruleset.gates}
+    gated: dict[str, list[str]] = {}
+    for a in ruleset.awards:
+        for g in a.requires.gates:
+            if g not in own_gates:      # a [[gates]] table of the same id wins over a plugin's
+                gated.setdefault(g, []).append(a.id)
     return {
         "emuscore": _version("emuscore"),
         "python": platform.python_version(),
         "scorers": {r.scorer.name: {"plugin": r.plugin, "version": r.version,
                                     "used_by": used.get(r.scorer.name, [])}
                     for r in registry},
+        "gates": {name: {"plugin": r.plugin, "version": r.version, "used_by": gated.get(name, [])}
+                  for name, r in registry.gates.items()},
     }
 
 

@@ -47,8 +47,9 @@ def replay(record: Mapping[str, Any], registry: Registry | None = None) -> Repla
     except UnusableRecord:
         raise
     except EmuscoreError as e:
-        scorers = record["software"]["scorers"]
-        used = sorted(f"{name} ({s['plugin']} {s['version']})" for name, s in scorers.items()
+        software = record["software"]
+        used = sorted(f"{name} ({s['plugin']} {s['version']})"
+                      for kind in ("scorers", "gates") for name, s in software.get(kind, {}).items()
                       if s.get("used_by"))
         raise UnusableRecord([Problem(f"cannot replay: {p}") for p in e.problems] + [Problem(
             "the record was scored with " + ", ".join(used) + "; install those plugins")]) from None
