@@ -277,9 +277,9 @@ class WhatItTakes:
     def __init__(self, e: Explainer, rule: AwardRule, held: set[str]) -> None:
         self.e, self.rule, self.held = e, rule, held
         data, i = e.data, e.unit
-        every_rule_per_cluster = all(r.per_cluster is not None for r in e.ruleset.awards)
-        # awards per cluster depend on the cluster alone: decide them on the cluster's units
-        if every_rule_per_cluster:
+        # an award given per cluster, excluding only awards given per cluster, depends on
+        # the cluster alone: decide it on the cluster's units
+        if _cluster_local(e.ruleset.awards, rule.id):
             members = [int(m) for m in np.flatnonzero(data.cluster_codes == data.cluster_codes[i])]
         else:
             members = list(range(data.size))
@@ -452,6 +452,11 @@ class WhatItTakes:
                 return None
             k += more
         return sign * k * step
+
+
+def _cluster_local(rules: tuple[AwardRule, ...], award_id: str) -> bool:
+    rule = next(r for r in rules if r.id == award_id)
+    return rule.per_cluster is not None and all(_cluster_local(rules, x) for x in rule.exclude)
 
 
 def _condition(gate: Gate) -> str:
