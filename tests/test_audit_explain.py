@@ -73,7 +73,7 @@ def test_explain_shows_inputs_formulas_caps_class_table_tie_break_and_what_it_ta
     assert "= 2.79 points (rounded half-up to 2 decimals; range 0..3.5)" in text
     assert "group g: 3.79 (cap 1000) -> 3.79" in text
     assert "rank 2 set by 'total desc' against u1 (above): 3.79 vs 4.68" in text
-    assert "award flag (Cờ thi đua): not proposed" in text
+    assert "award flag (Cờ thi đua): not proposed: the cluster's 1 place(s) went to u1" in text
     assert "needs +0.90 points on the total (all else equal)" in text
     # growth can add at most 0.71 (3.5 with the bonus): not enough alone; the band can
     assert "quality (now 1.00): +0.90 points: v 95.0 instead of 81.5 (+13.5 -> 2.00)" in text

@@ -220,6 +220,12 @@ class Explainer:
                 continue
             skips = [s.reason for s in self.result.skips
                      if s.award == rule.id and s.unit == self.unit_id]
+            if not skips and rule.per_cluster is not None:
+                cluster, index = self.data.clusters[self.unit], self.data.index()
+                taken = [p.unit for p in self.result.proposals if p.award == rule.id
+                         and self.data.clusters[index[p.unit]] == cluster]
+                skips = [f"the cluster's {rule.per_cluster} place(s) went to "
+                         f"{', '.join(taken) or 'nobody'}"]
             lines.append(f"{title}: not proposed" + (f": {'; '.join(skips)}" if skips else ""))
             lines.extend(f"  {line}" for line in WhatItTakes(self, rule, held).lines())
         return lines
