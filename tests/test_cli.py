@@ -108,3 +108,16 @@ def test_a_missing_ruleset_file_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(main, ["validate", str(tmp_path / "nope.toml")])
     assert result.exit_code == 1
     assert result.output.strip() == f"error: {tmp_path / 'nope.toml'}: no such ruleset file"
+
+
+def test_written_results_get_the_users_normal_file_permissions(tmp_path, peers):
+    import os
+
+    out = tmp_path / "results.csv"
+    old = os.umask(0o022)
+    try:
+        result = invoke("score", RULESET, small_data(tmp_path, peers), "--out", out, "-q")
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0
+    assert out.stat().st_mode & 0o777 == 0o644
