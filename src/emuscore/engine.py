@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +20,7 @@ from emuscore.exact import (
     ceil_units,
     decimals_of,
     floor_units,
+    format_column,
     format_units,
     to_units,
 )
@@ -310,8 +313,7 @@ def gate_failures(ruleset: Ruleset, data: Dataset, gate_ids: Sequence[str],
                   registry: Registry | None = None) -> list[list[str]]:
     """For each unit, why it fails each of the named gates (empty list = eligible): the
     ruleset's own [[gates]], then gates registered by plugins."""
-    check = _GateCheck(ruleset, data, gate_ids, registry)
-    return [check.failures(i) for i in range(data.size)]
+    return _GateCheck(ruleset, data, gate_ids, registry).failures(range(data.size))
 
 
 class _GateCheck:
@@ -327,16 +329,19 @@ class _GateCheck:
         self.plugin = [(name, _plugin_gate(registry.gates[name], data))
                        for name in gate_ids if name not in own]
 
-    def failures(self, i: int) -> list[str]:
-        out = []
+    def failures(self, units: Sequence[int]) -> list[list[str]]:
+        """For each of the units, why it fails the gates."""
+        out: list[list[str]] = [[] for _ in units]
         for gate, passes in self.own:
-            if not passes[i]:
-                value = self.data.indicators[gate.indicator].decimal(i)
-                out.append(f"gate {gate.id} ({gate.title or gate.indicator}) failed: "
-                           f"{gate.indicator} = {'missing' if value is None else value}")
+            column = self.data.indicators[gate.indicator]
+            for k in np.flatnonzero(~passes[np.asarray(units, np.int64)]).tolist():
+                value = column.decimal(units[k])
+                out[k].append(f"gate {gate.id} ({gate.title or gate.indicator}) failed: "
+                              f"{gate.indicator} = {'missing' if value is None else value}")
         for name, verdict in self.plugin:
-            if verdict[i] is not None:
-                out.append(f"gate {name} failed: {verdict[i]}")
+            for k, i in enumerate(units):
+                if verdict[i] is not None:
+                    out[k].append(f"gate {name} failed: {verdict[i]}")
         return out
 
 
@@ -380,6 +385,27 @@ def award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, .
           ) -> tuple[tuple[Proposal, ...], tuple[Skip, ...]]:
     """Propose recipients for each award in declared order, with a reason for each
     proposal and for each unit passed over."""
+    with _collector_paused():
+        return _award(ruleset, data, scores, classes, ranks, registry)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Cyclic garbage collection paused while up to a million skips and reasons are made:
+    none of them form cycles, and at 1M units the collector's passes over them cost a
+    third of the award stage (measured, bench/RESULTS.md)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, ...],
+           ranks: Ranks, registry: Registry | None
+           ) -> tuple[tuple[Proposal, ...], tuple[Skip, ...]]:
     proposals: list[Proposal] = []
     skips: list[Skip] = []
     holders: dict[str, set[int]] = {}
@@ -390,13 +416,7 @@ def award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, .
                                registry)
         chosen: set[int] = set()
         if rule.per_cluster is not None:
-            # every cluster's members in rank order, from one sort
-            by_cluster = np.lexsort((data.unit_order, ranks.rank, data.cluster_codes))
-            starts = np.flatnonzero(np.diff(data.cluster_codes[by_cluster])) + 1
-            for cluster_id, members in zip(data.cluster_ids, np.split(by_cluster, starts),
-                                           strict=True):
-                chosen |= _pick(rule, members.tolist(), rule.per_cluster, ranks.rank, failures,
-                                data, skips, f"cluster {cluster_id}")
+            chosen = _pick_per_cluster(rule, rule.per_cluster, data, ranks, failures, skips)
         else:
             pool = sorted(holders[rule.from_award or ""])
             quota = int((rule.share or Decimal(0)) * len(pool))      # int() rounds down
@@ -459,20 +479,40 @@ class _Ineligible:
         self.eligible: list[bool] = (~fails).tolist()
 
     def __getitem__(self, i: int) -> list[str]:
-        if self.eligible[i]:
-            return []
+        return [] if self.eligible[i] else self.reasons([i])
+
+    def reasons(self, units: list[int]) -> list[str]:
+        """Why each of the (ineligible) units fails, "; "-joined, worked out one condition
+        at a time over all of them."""
         req = self.rule.requires
-        why = [f"already proposed for {other}" for other in reversed(self.rule.exclude)
-               if i in self.holders[other]]
-        why += self.gates.failures(i)
-        if req.max_rank is not None and self.ranks.rank[i] > req.max_rank:
-            why.append(f"rank {self.ranks.rank[i]} is below the rank {req.max_rank} required")
-        if self.min_total is not None and self.scores.total[i] < self.min_total:
-            why.append(f"total {format_units(int(self.scores.total[i]), self.scale)} is under the "
-                       f"{req.min_total} required")
-        if req.classification is not None and self.classes[i] not in self.good_enough:
-            why.append(f"classified '{self.classes[i]}', not '{req.classification}' or better")
-        return why
+        at = np.asarray(units, np.int64)
+        parts: list[list[str]] = []         # per condition, a text per unit ("" = met)
+        for other in reversed(self.rule.exclude):
+            held = self.holders[other]
+            parts.append([f"already proposed for {other}" if i in held else "" for i in units])
+        parts.append(["; ".join(g) for g in self.gates.failures(units)])
+        if req.max_rank is not None:
+            rank = self.ranks.rank[at]
+            low = np.flatnonzero(rank > req.max_rank)
+            parts.append(_spread(len(units), low, [
+                f"rank {r} is below the rank {req.max_rank} required" for r in rank[low].tolist()]))
+        if self.min_total is not None:
+            low = np.flatnonzero(self.scores.total[at] < self.min_total)
+            parts.append(_spread(len(units), low, [
+                f"total {t} is under the {req.min_total} required"
+                for t in format_column(self.scores.total[at[low]], self.scale)]))
+        if req.classification is not None:
+            parts.append([f"classified '{self.classes[i]}', not '{req.classification}' or better"
+                          if self.classes[i] not in self.good_enough else "" for i in units])
+        return ["; ".join([p for p in texts if p]) for texts in zip(*parts, strict=True)]
+
+
+def _spread(n: int, where: IntArray, texts: list[str]) -> list[str]:
+    """n texts: `texts` at the positions `where`, "" elsewhere."""
+    out = [""] * n
+    for k, text in zip(where.tolist(), texts, strict=True):
+        out[k] = text
+    return out
 
 
 def _pick(rule: AwardRule, members: list[int], slots: int, place: IntArray,
@@ -504,6 +544,51 @@ def _pick(rule: AwardRule, members: list[int], slots: int, place: IntArray,
         chosen.update(tie)
         at = end
     return chosen
+
+
+def _pick_per_cluster(rule: AwardRule, slots: int, data: Dataset, ranks: Ranks,
+                      failures: _Ineligible, skips: list[Skip]) -> set[int]:
+    """`_pick` in every cluster at once: the same recipients and the same skips in the
+    same order, with whole-column arithmetic instead of a Python loop per cluster.
+
+    Members run in (cluster, rank, unit_id) order; a block is the members sharing a place.
+    A block is reached while fewer than `slots` eligible units came before it in its
+    cluster; it overflows when its eligible units do not all fit."""
+    by = np.lexsort((data.unit_order, ranks.rank, data.cluster_codes))
+    cluster, place = data.cluster_codes[by], ranks.rank[by]
+    eligible = np.array(failures.eligible, bool)[by]
+    n = len(by)
+    if n == 0:
+        return set()
+    new_cluster = np.r_[True, cluster[1:] != cluster[:-1]]
+    new_block = new_cluster | np.r_[True, place[1:] != place[:-1]]
+    block = np.cumsum(new_block) - 1
+    starts = np.r_[np.flatnonzero(new_block), n]                        # of each block
+    fits = np.bincount(block, weights=eligible).astype(np.int64)     # eligible per block
+    before = np.cumsum(fits) - fits                                     # ... in earlier blocks
+    before -= before[block[new_cluster]][cluster[starts[:-1]]]         # ... of the same cluster
+    reached = (before < slots)[block]
+    overflow = ((before < slots) & (before + fits > slots))[block]
+    chosen = by[eligible & reached & ~overflow]
+    passed = reached & (~eligible | overflow)
+    # in each block, the ineligible units' skips come before the tie's
+    skipped = np.flatnonzero(passed)[np.lexsort((eligible[passed], block[passed]))]
+    ineligible = by[skipped[~eligible[skipped]]].tolist()
+    reasons = iter(failures.reasons(ineligible))
+    ids = data.unit_ids
+    for pos, i, ok in zip(skipped.tolist(), by[skipped].tolist(), eligible[skipped].tolist(),
+                          strict=True):
+        if not ok:
+            skips.append(Skip(rule.id, ids[i], next(reasons)))
+            continue
+        at = slice(starts[block[pos]], starts[block[pos] + 1])
+        tie = by[at][eligible[at]].tolist()
+        names = ", ".join(data.unit_ids[j] for j in tie)
+        skips.append(Skip(rule.id, data.unit_ids[i], f"tied at place {place[pos]} (cluster "
+                          f"{data.clusters[i]}) with {names} for {slots - before[block[pos]]} "
+                          "remaining slot(s); the ranking order does not separate them, so the "
+                          "council decides"))
+    return set(chosen.tolist())
 
 
 def _why(rule: AwardRule, i: int, data: Dataset, scores: Scores, classes: tuple[str, ...],

@@ -80,6 +80,16 @@ def format_units(units: int, scale: int) -> str:
     return f"{sign}{whole}.{frac:0{scale}d}"
 
 
+def format_column(values: IntArray, scale: int) -> list[str]:
+    """`format_units` of every value, with the arithmetic done on the whole array."""
+    if values.dtype == object or scale == 0:
+        return [format_units(int(v), scale) for v in values.tolist()]
+    whole, frac = np.divmod(np.abs(values), 10**scale)
+    sign = np.where(values < 0, "-", "").tolist()
+    return [f"{s}{w}.{f:0{scale}d}" for s, w, f in zip(sign, whole.tolist(), frac.tolist(),
+                                                       strict=True)]
+
+
 def units_to_decimal(units: int, scale: int) -> Decimal:
     return Decimal(units).scaleb(-scale)
 

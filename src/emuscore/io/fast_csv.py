@@ -101,6 +101,42 @@ def _read_units(path: Path, bom: bool) -> tuple[list[str], list[str], list[str],
         text = unicodedata.normalize("NFC", raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise NotSimple from None
+    columns = _plain_columns(text) if '"' not in text else None
+    if columns is None:
+        columns = _quoted_columns(text)
+    header = [c[0].strip() for c in columns]
+    _check_header(header, UNIT_COLUMNS)
+    iu, iname, ic = (header.index(c) for c in UNIT_COLUMNS)
+    ids = [u.strip() for u in columns[iu][1:]]
+    clusters = [c.strip() for c in columns[ic][1:]]
+    if not ids or not all(ids) or not all(clusters) or len(set(ids)) != len(ids):
+        raise NotSimple
+    names = [n.strip() for n in columns[iname][1:]]
+    wide = [(h, columns[j][1:]) for j, h in enumerate(header) if h not in UNIT_COLUMNS]
+    return ids, names, clusters, wide
+
+
+def _plain_columns(text: str) -> list[list[str]] | None:
+    """The fields of a file without quotes, column by column (header first), split by
+    str methods instead of a Python loop per line; None if the lines are not all alike."""
+    body = text.replace("\r\n", "\n").rstrip("\n")     # blank lines at the end are skipped
+    if "\r" in body or "\n\n" in body or not body:
+        return None
+    nfields = body.split("\n", 1)[0].count(",") + 1
+    fields = body.replace("\n", ",").split(",")
+    lines = body.count("\n") + 1
+    if len(fields) != lines * nfields:
+        return None
+    raw = np.frombuffer(body.encode("utf-8"), np.uint8)
+    line_of_comma = np.searchsorted(np.flatnonzero(raw == NEWLINE), np.flatnonzero(raw == COMMA))
+    if (np.bincount(line_of_comma, minlength=lines) != nfields - 1).any():
+        return None
+    return [fields[k::nfields] for k in range(nfields)]
+
+
+def _quoted_columns(text: str) -> list[list[str]]:
+    """The fields, column by column, as the csv module reads them; not simple when a
+    record spans lines or the records differ in length."""
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error:
@@ -110,21 +146,11 @@ def _read_units(path: Path, bom: bool) -> tuple[list[str], list[str], list[str],
         physical += 1
     if not records or len(records) != physical:       # a quoted line break: lines shift
         raise NotSimple
-    header = [h.strip() for h in records[0]]
-    _check_header(header, UNIT_COLUMNS)
-    data = records[1:]
-    while data and not data[-1]:                      # blank lines at the end of the file
-        data.pop()
-    if not data or any(len(r) != len(header) for r in data):
+    while records and not records[-1]:                # blank lines at the end of the file
+        records.pop()
+    if any(len(r) != len(records[0]) for r in records):
         raise NotSimple
-    iu, iname, ic = (header.index(c) for c in UNIT_COLUMNS)
-    ids = [r[iu].strip() for r in data]
-    clusters = [r[ic].strip() for r in data]
-    if not all(ids) or not all(clusters) or len(set(ids)) != len(ids):
-        raise NotSimple
-    names = [r[iname].strip() for r in data]
-    wide = [(h, [r[j] for r in data]) for j, h in enumerate(header) if h not in UNIT_COLUMNS]
-    return ids, names, clusters, wide
+    return [list(column) for column in zip(*records, strict=True)]
 
 
 def _read_measures(path: Path, bom: bool, ids: list[str], cells: _Cells) -> None:
@@ -338,12 +364,28 @@ def _values(buf: IntArray, s: IntArray, e: IntArray) -> tuple[IntArray, IntArray
     """Mantissa, decimals, is-date and present for each value field, as
     `exact.parse_decimal` (then an ISO date) reads it; anything else is not simple."""
     s, e = _trim(buf, s, e)
-    n = len(s)
     present = e > s
     first = buf[np.minimum(s, len(buf) - 1)]
     signed = present & ((first == 45) | (first == 43))
     negative = signed & (first == 45)
     s = s + signed
+    short = (e - s) <= 8
+    if short.all():
+        mantissa, decimals, number = _short_numbers(buf, s, e)
+    else:
+        mantissa, decimals, number = _numbers(buf, s, e)
+    mantissa = np.where(number, np.where(negative, -mantissa, mantissa), 0)
+    decimals = np.where(number, decimals, 0)
+    is_date = present & ~number
+    if is_date.any():
+        mantissa[is_date] = _dates(buf, s[is_date] - signed[is_date], e[is_date])
+    return mantissa, decimals, is_date, present
+
+
+def _numbers(buf: IntArray, s: IntArray, e: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+    """Unsigned decimals of any width up to MAX_DIGITS digits, one character column at a
+    time: mantissa, decimals, and whether the field is such a number."""
+    n = len(s)
     width = int((e - s).max(initial=0))
     if width > MAX_DIGITS + 1:
         raise NotSimple
@@ -353,7 +395,7 @@ def _values(buf: IntArray, s: IntArray, e: IntArray) -> tuple[IntArray, IntArray
     decimals = np.zeros(n, np.int64)
     after_point = np.zeros(n, bool)
     other = np.zeros(n, bool)
-    for j in range(width, 0, -1):                   # one character column at a time
+    for j in range(width, 0, -1):
         at = e - j
         kind = CHAR_KIND[buf[np.maximum(at, 0)]]
         kind[at < s] = NOTHING
@@ -369,12 +411,49 @@ def _values(buf: IntArray, s: IntArray, e: IntArray) -> tuple[IntArray, IntArray
     number = ~other & (points <= 1) & (digits >= 1) & (digits <= MAX_DIGITS)
     low = POW10[np.minimum(decimals, MAX_DIGITS)]
     mantissa = np.where(points == 1, joined // (10 * low) * low + joined % low, joined)
-    mantissa = np.where(number, np.where(negative, -mantissa, mantissa), 0)
-    decimals = np.where(number, decimals, 0)
-    is_date = present & ~number
-    if is_date.any():
-        mantissa[is_date] = _dates(buf, s[is_date] - signed[is_date], e[is_date])
-    return mantissa, decimals, is_date, present
+    return mantissa, decimals, number
+
+
+BYTES = np.uint64(0x0101010101010101)       # one in every byte of a 64-bit word
+ZEROS = np.uint64(0x30) * BYTES              # '0' in every byte
+
+
+def _short_numbers(buf: IntArray, s: IntArray, e: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+    """`_numbers` for fields of at most 8 bytes, eight characters at a time: each field is
+    one 64-bit word (big-endian, so its last character is the lowest byte), left-padded
+    with '0', the point taken out, then the 8 digits combined pairwise (SWAR)."""
+    length = (e - s).astype(np.uint64)
+    padded = np.concatenate([np.zeros(8, np.uint8), buf])
+    word = np.ndarray((len(buf) + 1,), ">u8", padded, strides=(1,))[e].astype(np.uint64)
+    field = np.where(length == 8, ~np.uint64(0), (np.uint64(1) << (np.uint64(8) * length)) - 1)
+    word = (word & field) | (ZEROS & ~field)
+    # where the point or comma is: a byte equal to it is the byte that becomes zero
+    point_bits = _zero_bytes(word ^ (np.uint64(ord(".")) * BYTES)) | _zero_bytes(
+        word ^ (np.uint64(ord(",")) * BYTES))
+    points = np.bitwise_count(point_bits)
+    decimals = np.where(points == 1, (np.bitwise_count(point_bits - np.uint64(1))
+                                      .astype(np.int64) - 7) // 8, 0)
+    below = (np.uint64(8) * decimals.astype(np.uint64))
+    low_part = word & ((np.uint64(1) << below) - np.uint64(1))
+    high_part = (word >> (below + np.uint64(8))) << below
+    word = np.where(points == 1, high_part | low_part | (np.uint64(0x30) << np.uint64(56)), word)
+    digit = word - ZEROS
+    digits_only = (((word & (np.uint64(0xF0) * BYTES)) == ZEROS)
+                   & (((digit + np.uint64(6) * BYTES) & (np.uint64(0xF0) * BYTES)) == 0))
+    pairs = ((digit >> np.uint64(8)) & np.uint64(0x00FF00FF00FF00FF)) * np.uint64(10) + (
+        digit & np.uint64(0x00FF00FF00FF00FF))
+    quads = ((pairs >> np.uint64(16)) & np.uint64(0x0000FFFF0000FFFF)) * np.uint64(100) + (
+        pairs & np.uint64(0x0000FFFF0000FFFF))
+    mantissa = ((quads >> np.uint64(32)) * np.uint64(10000) + (quads & np.uint64(0xFFFFFFFF)))
+    number = digits_only & (points <= 1) & (length > points)
+    return mantissa.astype(np.int64), decimals, number
+
+
+def _zero_bytes(x: IntArray) -> IntArray:
+    """The high bit of every byte of x that is zero (exact for words of ASCII text)."""
+    high = np.uint64(0x80) * BYTES
+    found: IntArray = ~(((x & ~high) + ~high) | x) & high
+    return found
 
 
 def _dates(buf: IntArray, s: IntArray, e: IntArray) -> IntArray:

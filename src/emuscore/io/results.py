@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from emuscore.engine import Result
-from emuscore.exact import IntArray, NotANumber, format_units, parse_decimal
+from emuscore.exact import IntArray, NotANumber, format_column, parse_decimal
 from emuscore.hookspecs import hookimpl
 from emuscore.io.formats import Writer, writer_for
 from emuscore.plugins import Registry
@@ -91,16 +91,6 @@ def _column(result: Result, name: str, order: IntArray) -> tuple[str, list[str],
         raise EmuscoreError(f"unknown column '{name}'{did_you_mean(name, choices)}; columns are "
                             f"{', '.join(choices)}")
     return name, format_column(numbers[order], scale), False
-
-
-def format_column(values: IntArray, scale: int) -> list[str]:
-    """`format_units` of every value, with the arithmetic done on the whole array."""
-    if values.dtype == object or scale == 0:
-        return [format_units(int(v), scale) for v in values.tolist()]
-    whole, frac = np.divmod(np.abs(values), 10**scale)
-    sign = np.where(values < 0, "-", "").tolist()
-    return [f"{s}{w}.{f:0{scale}d}" for s, w, f in zip(sign, whole.tolist(), frac.tolist(),
-                                                       strict=True)]
 
 
 def rows(result: Result) -> list[dict[str, str]]:
