@@ -79,12 +79,11 @@ def _column(result: Result, name: str, order: IntArray) -> tuple[str, list[str],
     elif name in scores.criteria or (prefix == "criterion" and ref in scores.criteria):
         numbers = scores.criteria[ref if prefix == "criterion" else name]
     elif prefix == "award" and any(a.id == ref for a in result.ruleset.awards):
-        given = np.zeros(data.size, bool)
-        index = data.index()
-        given[[index[p.unit] for p in result.proposals if p.award == ref]] = True
-        return ref, given[order].astype(np.int8).astype(str).tolist(), False
+        holders = {p.unit for p in result.proposals if p.award == ref}
+        given = np.array([u in holders for u in data.unit_ids], bool)
+        return ref, np.where(given[order], "1", "0").tolist(), False
     if text is not None:
-        return name, [text[i] for i in order.tolist()], True
+        return name, np.array(text, dtype=object)[order].tolist(), True
     if numbers is None:
         choices = [*default_columns(result), "deductions", "bonus",
                    *(f"award:{a.id}" for a in result.ruleset.awards)]
@@ -104,13 +103,26 @@ def rows(result: Result) -> list[dict[str, str]]:
 def to_csv(result: Result, columns: Sequence[str] | None = None, sort: str = "cluster") -> str:
     """The table as CSV; free text a spreadsheet would run as a formula is quoted."""
     parts = table(result, columns, sort)
-    cells = [[v if not v.startswith(FORMULA_START) else _safe_cell(v) for v in values]
-             if free else values for _, values, free in parts]
+    cells = [[_safe_cell(v) for v in values] if free and _any_starts(values, FORMULA_START)
+             else values for _, values, free in parts]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([name for name, _, _ in parts])
-    writer.writerows(zip(*cells, strict=True))
+    if any(_any_in(values, ',"\r\n') for values in cells):
+        writer.writerows(zip(*cells, strict=True))
+    else:        # nothing to quote: the csv module's output, joined at C speed
+        buffer.write("".join(f"{line}\n" for line in map(",".join, zip(*cells, strict=True))))
     return buffer.getvalue()
+
+
+def _any_starts(values: list[str], prefixes: tuple[str, ...]) -> bool:
+    text = "\n" + "\n".join(values)
+    return any(f"\n{p}" in text for p in prefixes)
+
+
+def _any_in(values: list[str], chars: str) -> bool:
+    text = "\0".join(values)
+    return any(c in text for c in chars)
 
 
 def to_json(result: Result) -> str:
