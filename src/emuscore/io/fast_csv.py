@@ -204,10 +204,14 @@ class _Block:
     is_date: IntArray
 
     def store(self, known: dict[bytes, int], cells: _Cells, row0: int) -> int:
-        codes = _indicator_codes(self.indicator_keys[self.present], known, cells)
+        keys, rows, mantissa, decimals, is_date = (
+            self.indicator_keys, self.rows, self.mantissa, self.decimals, self.is_date)
+        if not self.present.all():
+            keys, rows, mantissa, decimals, is_date = (
+                x[self.present] for x in (keys, rows, mantissa, decimals, is_date))
+        codes = _indicator_codes(keys, known, cells)
         cells.first_seen(codes, row0 + np.flatnonzero(self.present))
-        cells.put(codes, self.rows[self.present], self.mantissa[self.present],
-                  self.decimals[self.present], self.is_date[self.present])
+        cells.put(codes, rows, mantissa, decimals, is_date)
         return self.records
 
 
@@ -492,8 +496,9 @@ class _Cells:
         """code -> where its first value was (0, row, column) in units.csv, (1, row, 0) after."""
         self.mantissa = np.zeros((0, units), np.int64)
         self.decimals = np.zeros((0, units), np.int8)
-        self.seen = np.zeros((0, units), bool)
-        self.date = np.zeros((0, units), bool)
+        """decimals + 1 of each value; 0 = no value"""
+        self.date: dict[int, IntArray] = {}
+        """code -> which units have a date (only for indicators with dates)"""
         self.written = 0
 
     def code(self, name: str) -> int:
@@ -506,9 +511,9 @@ class _Cells:
         have, need = len(self.mantissa), len(self.names)
         if need > have:
             extra = max(need, 2 * have) - have
-            self.mantissa, self.decimals, self.seen, self.date = (
+            self.mantissa, self.decimals = (
                 np.concatenate([a, np.zeros((extra, self.units), a.dtype)])
-                for a in (self.mantissa, self.decimals, self.seen, self.date))
+                for a in (self.mantissa, self.decimals))
 
     def add_wide(self, indicator: str, column: int, texts: list[str]) -> None:
         """One indicator column of units.csv (the unit rows in file order)."""
@@ -542,15 +547,16 @@ class _Cells:
         self._grow()
         cell = codes * self.units + rows
         self.mantissa.ravel()[cell] = mantissa
-        self.decimals.ravel()[cell] = decimals
-        self.seen.ravel()[cell] = True
+        self.decimals.ravel()[cell] = decimals + 1
         if is_date.any():
-            self.date.ravel()[cell] = is_date
+            for code in np.unique(codes[is_date]).tolist():
+                dates = self.date.setdefault(code, np.zeros(self.units, bool))
+                dates[rows[is_date & (codes == code)]] = True
         self.written += len(cell)
 
     def columns(self) -> dict[str, Column]:
         """In the order the exact reader meets them; a second value for a cell is not simple."""
-        if self.written != int(self.seen.sum()):
+        if self.written != int(np.count_nonzero(self.decimals)):
             raise NotSimple
         out = {}
         for code in sorted(self.first, key=self.first.__getitem__):
@@ -558,8 +564,9 @@ class _Cells:
         return out
 
     def _column(self, code: int) -> Column:
-        seen, values, decimals = self.seen[code], self.mantissa[code], self.decimals[code]
-        dates = self.date[code] & seen
+        values, decimals = self.mantissa[code], self.decimals[code] - np.int8(1)
+        seen = decimals >= 0
+        dates = self.date.get(code, np.zeros(0, bool))
         kind: Literal["number", "date"] = "number"
         if dates.any():
             if (seen & ~dates).any():              # mixed kinds: the exact reader says where
