@@ -14,5 +14,7 @@ while [ $# -gt 0 ]; do
     *) echo "usage: cluster40.sh --data DIR --out FILE" >&2; exit 2 ;;
   esac
 done
-exec "$EMUSCORE" score "$RULESET" "${DATA:?--data DIR}" -q --out "${OUT:?--out FILE}" \
+# the CLI picks the format by suffix, and run.sh's output files end in .tmp
+"$EMUSCORE" score "$RULESET" "${DATA:?--data DIR}" -q --out "${OUT:?--out FILE}.csv" \
   --columns unit_id,total,cluster_rank,award:flag --sort unit_id > /dev/null
+mv "$OUT.csv" "$OUT"

@@ -1,0 +1,55 @@
+"""`emuscore score --columns ... --sort ...`: the results table a user asks for, such as
+the peers' unit_id,total,cluster_rank,flag, byte for byte."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from emuscore.cli import main
+
+CLUSTER40 = "rulesets/cluster-40.toml"
+
+
+def test_the_peers_columns_sorted_by_unit_id_equal_the_decimal_oracle(tmp_path, peers):
+    from conftest import ROOT
+
+    data, want, got = tmp_path / "data", tmp_path / "oracle.csv", tmp_path / "results.csv"
+    subprocess.run([sys.executable, str(peers / "gen.py"), "--units", "400", "--seed", "5",
+                    "--out", str(data)], check=True)
+    subprocess.run([sys.executable, str(peers / "impl_decimal.py"), "--data", str(data),
+                    "--out", str(want)], check=True, cwd=peers)
+    result = CliRunner().invoke(main, [
+        "score", str(ROOT / CLUSTER40), str(data), "-q", "--out", str(got),
+        "--columns", "unit_id,total,cluster_rank,award:flag", "--sort", "unit_id"])
+    assert result.exit_code == 0, result.output
+    assert got.read_bytes() == want.read_bytes()
+
+
+def test_an_unknown_column_is_one_line_naming_the_closest(tmp_path, peers):
+    from conftest import ROOT
+
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, str(peers / "gen.py"), "--units", "20", "--seed", "1",
+                    "--out", str(data)], check=True)
+    result = CliRunner().invoke(main, [
+        "score", str(ROOT / CLUSTER40), str(data), "-q", "--out", str(tmp_path / "r.csv"),
+        "--columns", "unit_id,totl"])
+    assert result.exit_code == 1
+    assert result.output.startswith("error: unknown column 'totl'; did you mean 'total'?")
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_columns_need_a_csv_file(tmp_path, peers):
+    from conftest import ROOT
+
+    data = tmp_path / "data"
+    subprocess.run([sys.executable, str(peers / "gen.py"), "--units", "20", "--seed", "1",
+                    "--out", str(data)], check=True)
+    result = CliRunner().invoke(main, [
+        "score", str(ROOT / CLUSTER40), str(data), "-q", "--out", str(tmp_path / "r.json"),
+        "--columns", "unit_id"])
+    assert result.exit_code == 2
+    assert "--columns and --sort shape a .csv --out" in result.output
