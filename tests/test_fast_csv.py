@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from emuscore import DataError
 from emuscore.dataset import Dataset
-from emuscore.io import csv_data
+from emuscore.io import csv_data, fast_csv
 from emuscore.io.fast_csv import NotSimple, load_fast
 
 ID_CHARS = st.sampled_from([*"0123456789ABCxyz_-.", "Đ", "ộ"])
@@ -80,6 +80,7 @@ def years(draw: st.DrawFn, simple: bool) -> dict[str, object]:
         "trailing_blank": draw(st.booleans()),
         "nfd_measure_ids": not simple and draw(st.booleans()),
         "duplicate_cell": not simple and draw(st.integers(0, 9)) == 0,
+        "block": draw(st.sampled_from([1 << 19, 16, 40, 100])),   # bytes read at a time
     }
 
 
@@ -150,12 +151,13 @@ def test_simple_files_take_the_fast_path_and_give_the_same_dataset(year):
         write_year(folder, year)
         path = folder if not year["wide"] else folder / "units.csv"
         expected = outcome(path)
-        if isinstance(expected, str):          # e.g. a date column with a number in it
-            with pytest.raises(DataError) as caught:
-                csv_data.load_csv_data(path)
-            assert "; ".join(map(str, caught.value.problems)) == expected
-            return
-        assert_identical(load_fast(path, "utf-8-sig"), expected)
+        with mock.patch.object(fast_csv, "BLOCK", year["block"]):
+            if isinstance(expected, str):          # e.g. a date column with a number in it
+                with pytest.raises(DataError) as caught:
+                    csv_data.load_csv_data(path)
+                assert "; ".join(map(str, caught.value.problems)) == expected
+                return
+            assert_identical(load_fast(path, "utf-8-sig"), expected)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -167,7 +169,8 @@ def test_any_file_loads_as_the_line_by_line_reader_loads_it_errors_included(year
         path = folder if not year["wide"] else folder / "units.csv"
         expected = outcome(path)
         try:
-            got: Dataset | str = csv_data.load_csv_data(path)
+            with mock.patch.object(fast_csv, "BLOCK", year["block"]):
+                got: Dataset | str = csv_data.load_csv_data(path)
         except DataError as e:
             got = "; ".join(map(str, e.problems))
         if isinstance(expected, str):

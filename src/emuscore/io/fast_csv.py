@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import threading
 import unicodedata
 from collections import deque
 from collections.abc import Iterator
@@ -166,16 +167,52 @@ def _read_measures(path: Path, bom: bool, ids: list[str], cells: _Cells) -> None
             raise NotSimple from None
         _check_header(header, MEASURE_COLUMNS)
         fields = [header.index(c) for c in MEASURE_COLUMNS]
-        row0 = 0
-        # blocks are parsed two at a time (numpy lets go of the GIL), stored in file order
+        blocks = _whole_lines(f)
+        first_block = next(blocks, None)
+        if first_block is None:
+            return
+        # The first block, on this thread, names the indicators. The others are parsed and
+        # stored two at a time (numpy lets go of the GIL; each cell is written once). A block
+        # with a new indicator comes back unstored: once every block in flight is done (the
+        # cell matrix may grow), it is stored here, in file order.
+        row0 = _parse_block(first_block, len(header), fields, units).store(indicators, cells, 0)
         with ThreadPoolExecutor(WORKERS) as pool:
-            pending: deque[Future[_Block]] = deque()
-            for raw in _whole_lines(f):
-                pending.append(pool.submit(_parse_block, raw, len(header), fields, units))
+            pending: deque[Future[_Block | int]] = deque()
+
+            def finish(done: _Block | int, row0: int) -> int:
+                if isinstance(done, int):
+                    return row0 + done
+                later = [f.result() for f in pending]    # no block in flight while it grows
+                pending.clear()
+                row0 += done.store(indicators, cells, row0)
+                for each in later:
+                    row0 = finish(each, row0)
+                return row0
+
+            for raw in blocks:
+                known = _Known(indicators, cells)
+                pending.append(pool.submit(_parse_and_store, raw, len(header), fields, units,
+                                           known, cells))
                 if len(pending) > WORKERS:
-                    row0 += pending.popleft().result().store(indicators, cells, row0)
+                    row0 = finish(pending.popleft().result(), row0)
             while pending:
-                row0 += pending.popleft().result().store(indicators, cells, row0)
+                row0 = finish(pending.popleft().result(), row0)
+
+
+def _parse_and_store(raw: bytes, nfields: int, fields: list[int], units: _UnitKeys,
+                     known: _Known, cells: _Cells) -> _Block | int:
+    """The block's record count once its cells are stored, or the block itself when it
+    names an indicator `known` does not have."""
+    block = _parse_block(raw, nfields, fields, units)
+    present = block.present
+    codes = known.codes(block.indicator_keys[present])
+    if codes is None:
+        return block
+    cells.scatter(codes, block.rows[present], block.mantissa[present], block.decimals[present],
+                  block.is_date[present])
+    with cells.lock:
+        cells.written += len(codes)
+    return block.records
 
 
 def _whole_lines(f: BinaryIO) -> Iterator[bytes]:
@@ -327,19 +364,41 @@ class _UnitKeys:
         return rows
 
 
-def _indicator_codes(keys: IntArray, known: dict[bytes, int], cells: _Cells) -> IntArray:
-    """Each key's indicator as a code in `cells`; names are decoded once per new name."""
+class _Known:
+    """A snapshot of the indicators named so far, for the parsing threads."""
+
+    def __init__(self, known: dict[bytes, int], cells: _Cells) -> None:
+        self.known = dict(known)
+        self.complete = all(code in cells.first for code in self.known.values())
+
+    def codes(self, keys: IntArray) -> IntArray | None:
+        """The codes of the keys; None if one is new, or has never had a value yet."""
+        if not self.complete or not self.known:
+            return None
+        codes, hit = _lookup(keys, self.known)
+        return codes if hit.all() else None
+
+
+def _lookup(keys: IntArray, known: dict[bytes, int]) -> tuple[IntArray, IntArray]:
+    """The code of each key in `known` (where found) and whether it was found."""
     width = max(8, *map(len, known)) if known else 8
     if keys.dtype.kind == "u" and width > 8:
         keys = keys.astype(">u8").view("S8")
+    table = _key_array(list(known), width if keys.dtype.kind == "u" else
+                       max(width, keys.dtype.itemsize))
+    order = np.argsort(table)
+    at = np.minimum(np.searchsorted(table[order], keys), max(len(table) - 1, 0))
+    hit = table[order][at] == keys if len(table) else np.zeros(len(keys), bool)
+    codes = np.array(list(known.values()), np.int64)[order][at] if len(table) else \
+        np.zeros(len(keys), np.int64)
+    return codes, hit
+
+
+def _indicator_codes(keys: IntArray, known: dict[bytes, int], cells: _Cells) -> IntArray:
+    """Each key's indicator as a code in `cells`; names are decoded once per new name."""
     while True:
-        table = _key_array(list(known), width if keys.dtype.kind == "u" else
-                           max(width, keys.dtype.itemsize))
-        order = np.argsort(table)
-        at = np.minimum(np.searchsorted(table[order], keys), max(len(table) - 1, 0))
-        hit = table[order][at] == keys if len(table) else np.zeros(len(keys), bool)
+        codes, hit = _lookup(keys, known)
         if hit.all():
-            codes: IntArray = np.array(list(known.values()), np.int64)[order][at]
             return codes
         for key in np.unique(keys[~hit]).tolist():
             raw = key.to_bytes(8, "big").rstrip(b"\0") if isinstance(key, int) else key
@@ -500,6 +559,7 @@ class _Cells:
         self.date: dict[int, IntArray] = {}
         """code -> which units have a date (only for indicators with dates)"""
         self.written = 0
+        self.lock = threading.Lock()
 
     def code(self, name: str) -> int:
         if name not in self.code_of:
@@ -545,14 +605,21 @@ class _Cells:
     def put(self, codes: IntArray, rows: IntArray, mantissa: IntArray, decimals: IntArray,
             is_date: IntArray) -> None:
         self._grow()
+        self.scatter(codes, rows, mantissa, decimals, is_date)
+        self.written += len(codes)
+
+    def scatter(self, codes: IntArray, rows: IntArray, mantissa: IntArray, decimals: IntArray,
+                is_date: IntArray) -> None:
+        """Write cells of indicators the matrix already has (safe from several threads:
+        a cell written twice is caught by the count in `columns`)."""
         cell = codes * self.units + rows
         self.mantissa.ravel()[cell] = mantissa
         self.decimals.ravel()[cell] = decimals + 1
         if is_date.any():
             for code in np.unique(codes[is_date]).tolist():
-                dates = self.date.setdefault(code, np.zeros(self.units, bool))
+                with self.lock:
+                    dates = self.date.setdefault(code, np.zeros(self.units, bool))
                 dates[rows[is_date & (codes == code)]] = True
-        self.written += len(cell)
 
     def columns(self) -> dict[str, Column]:
         """In the order the exact reader meets them; a second value for a cell is not simple."""
