@@ -23,15 +23,17 @@ import threading
 import unicodedata
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
 import numpy as np
 from attrs import frozen
 
 from emuscore.dataset import Dataset
 from emuscore.exact import INT64_ROOM, Column, IntArray, max_abs
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 UNIT_COLUMNS = ("unit_id", "name", "cluster_id")
 MEASURE_COLUMNS = ("unit_id", "indicator", "value")
@@ -176,6 +178,8 @@ def _read_measures(path: Path, bom: bool, ids: list[str], cells: _Cells) -> None
         # with a new indicator comes back unstored: once every block in flight is done (the
         # cell matrix may grow), it is stored here, in file order.
         row0 = _parse_block(first_block, len(header), fields, units).store(indicators, cells, 0)
+        from concurrent.futures import ThreadPoolExecutor  # only for files of several blocks
+
         with ThreadPoolExecutor(WORKERS) as pool:
             pending: deque[Future[_Block | int]] = deque()
 
