@@ -227,3 +227,14 @@ def test_units_below_the_last_recipient_were_not_passed_over_so_get_no_skip():
     result = run(rs, rows([good, {**good, "a": "5", "violations": 1}]))
     assert result.awards_of("u1") == ["flag"]
     assert [s for s in result.skips if s.award == "flag"] == []
+
+
+def test_with_max_rank_only_the_leading_places_are_candidates_and_others_are_not_skipped():
+    rs = ruleset(SHEET, rest=AWARDS.replace('requires = { classification = "good"',
+                                            'requires = { max_rank = 1, classification = "good"'))
+    leader = {"a": "12", "t": "10", "v": "95", "late": 0, "flagged": 1, "violations": 1}
+    second = {**leader, "a": "10", "flagged": 0, "violations": 0}
+    result = run(rs, rows([leader, second, second]))
+    assert [p for p in result.proposals if p.award == "flag"] == []
+    assert [(s.unit, "gate clean" in s.reason) for s in result.skips if s.award == "flag"] == [
+        ("u1", True)]

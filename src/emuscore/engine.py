@@ -553,7 +553,8 @@ def _pick_per_cluster(rule: AwardRule, slots: int, data: Dataset, ranks: Ranks,
 
     Members run in (cluster, rank, unit_id) order; a block is the members sharing a place.
     A block is reached while fewer than `slots` eligible units came before it in its
-    cluster; it overflows when its eligible units do not all fit."""
+    cluster (and its rank is within `max_rank`, if the award has one); it overflows when
+    its eligible units do not all fit."""
     by = np.lexsort((data.unit_order, ranks.rank, data.cluster_codes))
     cluster, place = data.cluster_codes[by], ranks.rank[by]
     eligible = np.array(failures.eligible, bool)[by]
@@ -568,6 +569,8 @@ def _pick_per_cluster(rule: AwardRule, slots: int, data: Dataset, ranks: Ranks,
     before = np.cumsum(fits) - fits                                     # ... in earlier blocks
     before -= before[block[new_cluster]][cluster[starts[:-1]]]         # ... of the same cluster
     reached = (before < slots)[block]
+    if rule.requires.max_rank is not None:     # ranks below it are never candidates
+        reached &= place <= rule.requires.max_rank
     overflow = ((before < slots) & (before + fits > slots))[block]
     chosen = by[eligible & reached & ~overflow]
     passed = reached & (~eligible | overflow)

@@ -224,8 +224,15 @@ class Explainer:
                 cluster, index = self.data.clusters[self.unit], self.data.index()
                 taken = [p.unit for p in self.result.proposals if p.award == rule.id
                          and self.data.clusters[index[p.unit]] == cluster]
-                skips = [f"the cluster's {rule.per_cluster} place(s) went to "
-                         f"{', '.join(taken) or 'nobody'}"]
+                max_rank = rule.requires.max_rank
+                rank = int(self.result.ranks.rank[self.unit])
+                if max_rank is not None and rank > max_rank:
+                    skips = [f"only rank {max_rank} or better may receive it; rank {rank} was "
+                             "not a candidate"]
+                elif taken:
+                    skips = [f"the cluster's {rule.per_cluster} place(s) went to {', '.join(taken)}"]
+                else:
+                    skips = ["no unit of the cluster was eligible"]
             lines.append(f"{title}: not proposed" + (f": {'; '.join(skips)}" if skips else ""))
             lines.extend(f"  {line}" for line in WhatItTakes(self, rule, held).lines())
         return lines
