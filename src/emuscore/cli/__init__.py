@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -9,29 +10,43 @@ import click
 
 from emuscore.problems import EmuscoreError
 
+# Each command lives in its own module, imported only when that command runs (or the
+# commands are listed), so `emuscore score` does not pay for the audit modules.
+COMMANDS = {name: f"emuscore.cli.{name}" for name in (
+    "diff", "explain", "ledger", "plugins", "replay", "score", "validate")}
+
 
 class Group(click.Group):
     """Turns an EmuscoreError into its one-line messages and exit code 1, never a traceback.
-    Plugins' commands (the `register_commands` hook) are added only when a command name is
-    not one of emuscore's own, or when the commands are listed, so start-up stays lazy."""
+    emuscore's own commands are imported on first use; plugins' commands (the
+    `register_commands` hook) are added only when a command name is not one of
+    emuscore's own, or when the commands are listed, so start-up stays lazy."""
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        command = super().get_command(ctx, cmd_name)
-        if command is None:
-            from emuscore.plugins import default_registry
-
-            default_registry().add_commands(self)
-            command = super().get_command(ctx, cmd_name)
-        return command
+        if cmd_name in COMMANDS:
+            self._own(cmd_name)
+        elif cmd_name not in self.commands:
+            self.load_all()
+        return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from emuscore.plugins import default_registry
-
         try:
-            default_registry().add_commands(self)
+            self.load_all()
         except EmuscoreError as e:
             click.echo(f"warning: plugin commands not loaded: {e}", err=True)
         return super().list_commands(ctx)
+
+    def _own(self, name: str) -> None:
+        if name not in self.commands:
+            self.add_command(getattr(importlib.import_module(COMMANDS[name]), name))
+
+    def load_all(self) -> None:
+        """emuscore's own commands, then the plugins' (which may not replace them)."""
+        from emuscore.plugins import default_registry
+
+        for name in COMMANDS:
+            self._own(name)
+        default_registry().add_commands(self)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -48,14 +63,4 @@ def main() -> None:
     """Score, rank and propose awards for emulation clusters, exactly and reproducibly."""
 
 
-from emuscore.cli import (  # noqa: E402  (commands register themselves on main)
-    diff,
-    explain,
-    ledger,
-    plugins,
-    replay,
-    score,
-    validate,
-)
-
-__all__ = ["diff", "explain", "ledger", "main", "plugins", "replay", "score", "validate"]
+__all__ = ["COMMANDS", "main"]

@@ -9,11 +9,10 @@ import click
 
 from emuscore.audit.diff import compare, render, software_lines
 from emuscore.audit.record import load_record
-from emuscore.cli import main
 from emuscore.problems import EmuscoreError
 
 
-@main.command()
+@click.command()
 @click.argument("a", type=click.Path(dir_okay=False, path_type=str))
 @click.argument("b", type=click.Path(dir_okay=False, path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")

@@ -6,10 +6,9 @@ import click
 
 from emuscore.audit.explain import explain as explain_unit
 from emuscore.audit.record import load_record
-from emuscore.cli import main
 
 
-@main.command()
+@click.command()
 @click.argument("record", type=click.Path(dir_okay=False, path_type=str))
 @click.argument("unit")
 def explain(record: str, unit: str) -> None:

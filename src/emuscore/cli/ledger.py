@@ -8,14 +8,13 @@ from pathlib import Path
 import click
 
 from emuscore.audit import ledger as chain
-from emuscore.cli import main
 
 ledger_option = click.option(
     "--ledger", "path", type=click.Path(dir_okay=False, path_type=Path),
     help="The ledger file [default: ledger.sqlite beside the record, or in this folder].")
 
 
-@main.group()
+@click.group()
 def ledger() -> None:
     """Chain published run records by hash, and check that none was changed or removed."""
 

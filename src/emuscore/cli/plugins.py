@@ -7,22 +7,21 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from emuscore.cli import main
-
 if TYPE_CHECKING:
     from emuscore.plugins import PluginInfo
 
 KINDS = ("scorers", "loaders", "writers", "gates", "commands")
 
 
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 def plugins(as_json: bool) -> None:
     """List each plugin, its version, where it came from and what it registers."""
+    from emuscore.cli import main
     from emuscore.plugins import default_registry
 
+    main.load_all()
     registry = default_registry()
-    registry.add_commands(main)
     listing = [describe(info) for info in registry.plugins.values()]
     if as_json:
         click.echo(json.dumps(listing, ensure_ascii=False, indent=1))

@@ -8,13 +8,12 @@ import click
 
 from emuscore.audit.record import load_record
 from emuscore.audit.replay import replay as replay_record
-from emuscore.cli import main
 from emuscore.problems import EmuscoreError
 
 IDENTICAL, DIFFERENT, UNUSABLE = 0, 1, 2
 
 
-@main.command()
+@click.command()
 @click.argument("record", type=click.Path(dir_okay=False, path_type=str))
 def replay(record: str) -> None:
     """Re-score RECORD from its embedded ruleset and data on the installed plugins.

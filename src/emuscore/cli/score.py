@@ -7,13 +7,12 @@ from pathlib import Path
 import click
 
 import emuscore
-from emuscore.cli import main
 from emuscore.cli.options import data_argument, encoding_option, ruleset_argument
 from emuscore.engine import Result
 from emuscore.io.results import SORTS, rows, to_csv, write_atomically, write_results
 
 
-@main.command()
+@click.command()
 @ruleset_argument
 @data_argument
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),

@@ -5,12 +5,11 @@ from __future__ import annotations
 import click
 
 import emuscore
-from emuscore.cli import main
 from emuscore.cli.options import encoding_option, ruleset_argument
 from emuscore.ruleset import can_tie
 
 
-@main.command()
+@click.command()
 @ruleset_argument
 @click.argument("data", required=False, type=click.Path(path_type=str))
 @encoding_option
