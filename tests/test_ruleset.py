@@ -164,3 +164,13 @@ def test_the_ruleset_guide_documents_every_built_in_scorer_and_parameter():
         text = section[1].split("\n**`", 1)[0]
         for field in attrs.fields(scorer.Params):
             assert f"`{toml_key(field)}" in text, f"{scorer.name}: parameter {field.name} undocumented"
+
+
+def test_a_scorer_check_points_at_the_line_of_the_offending_item(tmp_path):
+    bands = ('[[criteria]]\nid = "q"\ngroup = "g"\nscorer = "bands"\nmax = 2\nvalue = "v"\n'
+             'thresholds = [\n  { at_least = 95, points = 2 },\n  { points = 1 },\n]\n')
+    text = sheet(bands)
+    (message,) = problems(text, tmp_path)
+    line = text.splitlines().index("  { points = 1 },") + 1
+    assert message == (f"{tmp_path / 'sheet.toml'}:{line}: criteria[0] (q).thresholds[1]: "
+                       "needs exactly one of at_least or at_most")

@@ -123,8 +123,9 @@ def _criterion(s: Structurer, registry: Registry, table: Any, i: int, hint: str)
     if common is None or params is None:
         return None
     criterion = attrs.evolve(common, params=params)
-    for message in found.scorer.check(criterion):
-        s.problem(path, message)
+    for problem in found.scorer.check(criterion):
+        where, message = problem if isinstance(problem, tuple) else ((), problem)
+        s.problem((*path, *where), message)
     return criterion
 
 

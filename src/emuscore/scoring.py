@@ -9,7 +9,7 @@ class (the criterion's other keys, checked before any unit is scored), a `role`
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Literal, TypeAlias
 
@@ -31,6 +31,7 @@ from emuscore.problems import DataError, Problem
 from emuscore.structure import indicator_fields
 
 Role: TypeAlias = Literal["points", "deduction", "bonus"]
+Check: TypeAlias = str | tuple[tuple[str | int, ...], str]
 
 
 @frozen(eq=False)
@@ -116,8 +117,10 @@ class Scorer(ABC):
                 out[field] = value
         return out
 
-    def check(self, criterion: Criterion) -> list[str]:
-        """Ruleset-time problems beyond types (e.g. band points above the maximum)."""
+    def check(self, criterion: Criterion) -> Sequence[Check]:
+        """Ruleset-time problems beyond types (e.g. band points above the maximum): a
+        sentence each, or (key path inside the criterion, sentence) to point at the key,
+        e.g. (("thresholds", 1), "needs exactly one of at_least or at_most")."""
         return []
 
     def bounds(self, criterion: Criterion) -> tuple[Decimal, Decimal]:

@@ -10,7 +10,7 @@ from attrs import frozen
 from emuscore.exact import IntArray, to_units
 from emuscore.hookspecs import hookimpl
 from emuscore.model import Criterion
-from emuscore.scoring import ScoreContext, Scorer, param_scale
+from emuscore.scoring import Check, ScoreContext, Scorer, param_scale
 from emuscore.structure import Indicator
 
 
@@ -33,19 +33,19 @@ class Bands(Scorer):
     Params = BandsParams
     description = "thresholds on one value; the first threshold met gives its points"
 
-    def check(self, criterion: Criterion) -> list[str]:
+    def check(self, criterion: Criterion) -> list[Check]:
         p: BandsParams = criterion.params
-        problems = []
+        problems: list[Check] = []
         if not p.thresholds:
-            problems.append("thresholds must list at least one threshold")
+            problems.append((("thresholds",), "list at least one threshold"))
         for i, th in enumerate(p.thresholds):
             if (th.at_least is None) == (th.at_most is None):
-                problems.append(f"thresholds[{i}] needs exactly one of at_least or at_most")
+                problems.append((("thresholds", i), "needs exactly one of at_least or at_most"))
             if not Decimal(0) <= th.points <= criterion.max:
-                problems.append(f"thresholds[{i}] gives {th.points} points, outside 0..max "
-                                f"{criterion.max}")
+                problems.append((("thresholds", i, "points"),
+                                 f"{th.points} points is outside 0..max {criterion.max}"))
         if not Decimal(0) <= p.otherwise <= criterion.max:
-            problems.append(f"otherwise gives {p.otherwise} points, outside 0..max {criterion.max}")
+            problems.append((("otherwise",), f"{p.otherwise} points is outside 0..max {criterion.max}"))
         return problems
 
     def score(self, ctx: ScoreContext) -> IntArray:
