@@ -535,11 +535,10 @@ def _pick(rule: AwardRule, members: list[int], slots: int, place: IntArray,
                 skips.append(Skip(rule.id, data.unit_ids[i], "; ".join(why)))
         tie = [i for i, why in zip(block, reasons, strict=True) if not why]
         if len(chosen) + len(tie) > slots:
-            names = ", ".join(data.unit_ids[i] for i in tie)
+            names = [data.unit_ids[i] for i in tie]
             for i in tie:
-                skips.append(Skip(rule.id, data.unit_ids[i], f"tied at place {place[i]} ({scope}) "
-                                  f"with {names} for {slots - len(chosen)} remaining slot(s); the "
-                                  "ranking order does not separate them, so the council decides"))
+                skips.append(Skip(rule.id, data.unit_ids[i],
+                                  _tied(int(place[i]), scope, names, slots - len(chosen))))
             break
         chosen.update(tie)
         at = end
@@ -586,12 +585,16 @@ def _pick_per_cluster(rule: AwardRule, slots: int, data: Dataset, ranks: Ranks,
             continue
         at = slice(starts[block[pos]], starts[block[pos] + 1])
         tie = by[at][eligible[at]].tolist()
-        names = ", ".join(data.unit_ids[j] for j in tie)
-        skips.append(Skip(rule.id, data.unit_ids[i], f"tied at place {place[pos]} (cluster "
-                          f"{data.clusters[i]}) with {names} for {slots - before[block[pos]]} "
-                          "remaining slot(s); the ranking order does not separate them, so the "
-                          "council decides"))
+        names = [data.unit_ids[j] for j in tie]
+        skips.append(Skip(rule.id, data.unit_ids[i], _tied(
+            int(place[pos]), f"cluster {data.clusters[i]}", names, int(slots - before[block[pos]]))))
     return set(chosen.tolist())
+
+
+def _tied(place: int, scope: str, names: list[str], remaining: int) -> str:
+    """Why units tied for the last slots all go to the council."""
+    return (f"tied at place {place} ({scope}) with {', '.join(names)} for {remaining} remaining "
+            "slot(s); the ranking order does not separate them, so the council decides")
 
 
 def _why(rule: AwardRule, i: int, data: Dataset, scores: Scores, classes: tuple[str, ...],
