@@ -3,12 +3,19 @@ the peers' unit_id,total,cluster_rank,flag, byte for byte."""
 
 from __future__ import annotations
 
+import csv
+import io
 import subprocess
 import sys
 
+import numpy as np
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from emuscore.cli import main
+from emuscore.exact import format_units
+from emuscore.io.results import Numbers, _lines
 
 CLUSTER40 = "rulesets/cluster-40.toml"
 
@@ -53,3 +60,25 @@ def test_columns_need_a_csv_file(tmp_path, peers):
         "--columns", "unit_id"])
     assert result.exit_code == 2
     assert "--columns and --sort shape a .csv --out" in result.output
+
+
+# The CSV fast path: lines assembled as a byte matrix must be exactly the csv module's.
+
+PLAIN_TEXT = st.text(st.characters(blacklist_characters=',"\r\n\0', blacklist_categories=("Cs",)),
+                     max_size=12)
+INT64 = st.integers(-(2**63) + 1, 2**63 - 1)
+
+
+@given(st.lists(st.tuples(INT64, PLAIN_TEXT, st.integers(0, 10**6)), min_size=1, max_size=40),
+       st.integers(0, 8))
+def test_byte_lines_are_the_csv_modules_lines(rows, scale):
+    amounts = [a for a, _, _ in rows]
+    texts = [t for _, t, _ in rows]
+    ranks = [r for _, _, r in rows]
+    got = _lines([texts, Numbers(np.array(amounts, np.int64), scale),
+                  Numbers(np.array(ranks, np.int64), 0)], len(rows))
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(
+        (t, format_units(a, scale), str(r)) for a, t, r in rows)
+    assert got is not None
+    assert got.decode("utf-8") == buffer.getvalue()

@@ -32,9 +32,19 @@ def toml_key(field: attrs.Attribute[Any]) -> str:
     return str(field.metadata.get("key", field.name))
 
 
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def type_hints(cls: type) -> dict[str, Any]:
+    """`typing.get_type_hints`, once per class (it evaluates every annotation each call)."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
+
+
 def indicator_fields(cls: type) -> list[str]:
     """Names of the fields of `cls` that name indicators (type Indicator or Indicator | None)."""
-    hints = typing.get_type_hints(cls)
+    hints = type_hints(cls)
     return [f.name for f in attrs.fields(cls) if Indicator in (hints[f.name], *get_args(hints[f.name]))]
 
 
@@ -63,7 +73,7 @@ class Structurer:
             if key not in keys and key not in ignore:
                 self.problem((*path, key), f"unknown key '{key}'{did_you_mean(key, keys)}"
                              f" (allowed: {', '.join(sorted(keys))})")
-        hints = typing.get_type_hints(cls)
+        hints = type_hints(cls)
         values: dict[str, Any] = {}
         ok = True
         for key, f in keys.items():

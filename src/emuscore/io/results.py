@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from attrs import frozen
 
 from emuscore.engine import Result
 from emuscore.exact import IntArray, NotANumber, format_column, parse_decimal
@@ -34,6 +35,20 @@ def default_columns(result: Result) -> list[str]:
             *(c.id for c in result.ruleset.criteria)]
 
 
+@frozen
+class Numbers:
+    """A numeric column before it becomes text: exact units of 10^-scale."""
+
+    values: IntArray
+    scale: int
+
+    def text(self) -> list[str]:
+        return format_column(self.values, self.scale)
+
+
+Cells = Numbers | list[str]
+
+
 def table(result: Result, columns: Sequence[str] | None = None,
           sort: str = "cluster") -> list[tuple[str, list[str], bool]]:
     """(header, one text per unit, is free text) for each column, built column by column.
@@ -41,6 +56,12 @@ def table(result: Result, columns: Sequence[str] | None = None,
     Columns: those of `default_columns`, `deductions`, `bonus`, `criterion:ID`, and
     `award:ID` (headed ID: 1 for a unit proposed for that award, else 0). Units are sorted
     by cluster, then rank, then unit_id (`sort="cluster"`), or by unit_id alone."""
+    return [(name, cells.text() if isinstance(cells, Numbers) else cells, free)
+            for name, cells, free in _table(result, columns, sort)]
+
+
+def _table(result: Result, columns: Sequence[str] | None,
+           sort: str) -> list[tuple[str, Cells, bool]]:
     data, ranks = result.data, result.ranks
     if sort == "cluster":
         order = np.lexsort((data.unit_order, ranks.rank, data.cluster_codes))
@@ -51,7 +72,7 @@ def table(result: Result, columns: Sequence[str] | None = None,
     return [_column(result, name, order) for name in (columns or default_columns(result))]
 
 
-def _column(result: Result, name: str, order: IntArray) -> tuple[str, list[str], bool]:
+def _column(result: Result, name: str, order: IntArray) -> tuple[str, Cells, bool]:
     data, scores, scale = result.data, result.scores, result.ruleset.scale
     prefix, _, ref = name.partition(":")
     text: Sequence[str] | None = None
@@ -62,7 +83,7 @@ def _column(result: Result, name: str, order: IntArray) -> tuple[str, list[str],
     elif name in ("total", "deductions", "bonus"):
         numbers = getattr(scores, name)
     elif name == "cluster_rank":
-        return name, result.ranks.rank[order].astype(str).tolist(), False
+        return name, Numbers(result.ranks.rank[order], 0), False
     elif name == "tied":
         return name, np.where(result.ranks.tied[order], "yes", "").tolist(), False
     elif name == "decided_by":
@@ -80,8 +101,10 @@ def _column(result: Result, name: str, order: IntArray) -> tuple[str, list[str],
         numbers = scores.criteria[ref if prefix == "criterion" else name]
     elif prefix == "award" and any(a.id == ref for a in result.ruleset.awards):
         holders = {p.unit for p in result.proposals if p.award == ref}
-        given = np.array([u in holders for u in data.unit_ids], bool)
-        return ref, np.where(given[order], "1", "0").tolist(), False
+        given = np.zeros(data.size, np.int64)
+        if holders:
+            given[[i for i, u in enumerate(data.unit_ids) if u in holders]] = 1
+        return ref, Numbers(given[order], 0), False
     if text is not None:
         return name, np.array(text, dtype=object)[order].tolist(), True
     if numbers is None:
@@ -89,7 +112,7 @@ def _column(result: Result, name: str, order: IntArray) -> tuple[str, list[str],
                    *(f"award:{a.id}" for a in result.ruleset.awards)]
         raise EmuscoreError(f"unknown column '{name}'{did_you_mean(name, choices)}; columns are "
                             f"{', '.join(choices)}")
-    return name, format_column(numbers[order], scale), False
+    return name, Numbers(numbers[order], scale), False
 
 
 def rows(result: Result) -> list[dict[str, str]]:
@@ -100,19 +123,84 @@ def rows(result: Result) -> list[dict[str, str]]:
             for values in zip(*(cells for _, cells, _ in columns), strict=True)]
 
 
-def to_csv(result: Result, columns: Sequence[str] | None = None, sort: str = "cluster") -> str:
+def to_csv(result: Result, columns: Sequence[str] | None = None,
+           sort: str = "cluster") -> str | bytes:
     """The table as CSV; free text a spreadsheet would run as a formula is quoted."""
-    parts = table(result, columns, sort)
+    parts = _table(result, columns, sort)
+    header = ",".join(name for name, _, _ in parts) + "\n"
+    if all(isinstance(cells, Numbers) or _plain(cells, free) for _, cells, free in parts):
+        # nothing to quote or escape: the lines are assembled as bytes, column by column
+        lines = _lines([cells for _, cells, _ in parts], result.data.size)
+        if lines is not None:
+            return header.encode("utf-8") + lines
+    text = [cells.text() if isinstance(cells, Numbers) else cells for _, cells, _ in parts]
     cells = [[_safe_cell(v) for v in values] if free and _any_starts(values, FORMULA_START)
-             else values for _, values, free in parts]
+             else values for (_, _, free), values in zip(parts, text, strict=True)]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([name for name, _, _ in parts])
-    if any(_any_in(values, ',"\r\n') for values in cells):
-        writer.writerows(zip(*cells, strict=True))
-    else:        # nothing to quote: the csv module's output, joined at C speed
-        buffer.write("".join(f"{line}\n" for line in map(",".join, zip(*cells, strict=True))))
+    writer.writerows(zip(*cells, strict=True))
     return buffer.getvalue()
+
+
+def _plain(values: list[str], free: bool) -> bool:
+    """Text the csv module would write as it is, and no spreadsheet would run."""
+    return not (_any_in(values, ',"\r\n\0') or (free and _any_starts(values, FORMULA_START)))
+
+
+def _lines(columns: list[Cells], n: int) -> bytes | None:
+    """Every row's cells joined by ',' and ended by '\n', built as one byte matrix (a
+    row per unit, each cell left-aligned and padded with zero bytes) whose non-zero bytes,
+    in order, are the lines. None for numbers that do not fit int64."""
+    comma, newline = np.full((n, 1), 44, np.uint8), np.full((n, 1), 10, np.uint8)
+    parts: list[IntArray] = []
+    for cells in columns:
+        matrix = _number_matrix(cells) if isinstance(cells, Numbers) else _text_matrix(cells)
+        if matrix is None:
+            return None
+        parts += [matrix, comma]
+    parts[-1] = newline
+    lines = np.hstack(parts)
+    text: bytes = lines[lines != 0].tobytes()
+    return text
+
+
+POW10 = 10 ** np.arange(19, dtype=np.int64)
+
+
+def _number_matrix(numbers: Numbers) -> IntArray | None:
+    """`format_units` of each value as a byte matrix: sign, digits, point, decimals."""
+    values, scale = numbers.values, numbers.scale
+    if values.dtype == object or (len(values) and values.min() == np.iinfo(np.int64).min):
+        return None
+    size = np.abs(values)
+    width = max(len(str(int(size.max(initial=0)))), scale + 1)
+    digits = np.empty((len(values), width), np.uint8)
+    rest = size.copy()
+    for j in range(width - 1, -1, -1):
+        rest, digit = np.divmod(rest, 10)
+        digits[:, j] = digit + 48
+    shown = np.maximum(np.searchsorted(POW10, size, side="right"), scale + 1)
+    blank = np.arange(width)[None, :] < (width - shown)[:, None]
+    digits[blank] = 0
+    sign = np.where(values < 0, 45, 0).astype(np.uint8)[:, None]
+    if scale == 0:
+        return np.hstack([sign, digits])
+    point = np.full((len(values), 1), 46, np.uint8)
+    return np.hstack([sign, digits[:, :width - scale], point, digits[:, width - scale:]])
+
+
+def _text_matrix(values: list[str]) -> IntArray:
+    """UTF-8 of each text as a byte matrix (texts without line breaks or zero bytes)."""
+    raw = np.frombuffer(("\n".join(values) + "\n").encode("utf-8"), np.uint8)
+    ends = np.flatnonzero(raw == 10)
+    starts = np.r_[0, ends[:-1] + 1]
+    lengths = ends - starts
+    width = int(lengths.max(initial=0))
+    matrix = np.zeros((len(values), width), np.uint8)
+    inside = np.arange(width)[None, :] < lengths[:, None]
+    matrix[inside] = raw[(starts[:, None] + np.arange(width))[inside]]
+    return matrix
 
 
 def _any_starts(values: list[str], prefixes: tuple[str, ...]) -> bool:
@@ -121,7 +209,7 @@ def _any_starts(values: list[str], prefixes: tuple[str, ...]) -> bool:
 
 
 def _any_in(values: list[str], chars: str) -> bool:
-    text = "\0".join(values)
+    text = "".join(values)
     return any(c in text for c in chars)
 
 
