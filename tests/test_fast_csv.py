@@ -81,6 +81,8 @@ def years(draw: st.DrawFn, simple: bool) -> dict[str, object]:
         "nfd_measure_ids": not simple and draw(st.booleans()),
         "duplicate_cell": not simple and draw(st.integers(0, 9)) == 0,
         "block": draw(st.sampled_from([1 << 19, 16, 40, 100])),   # bytes read at a time
+        # blocks parsed before units.csv is read: none, some, all
+        "ahead": draw(st.sampled_from([0, 1, 3, 192])),
     }
 
 
@@ -151,7 +153,8 @@ def test_simple_files_take_the_fast_path_and_give_the_same_dataset(year):
         write_year(folder, year)
         path = folder if not year["wide"] else folder / "units.csv"
         expected = outcome(path)
-        with mock.patch.object(fast_csv, "BLOCK", year["block"]):
+        with mock.patch.object(fast_csv, "BLOCK", year["block"]), \
+                mock.patch.object(fast_csv, "AHEAD", year["ahead"]):
             if isinstance(expected, str):          # e.g. a date column with a number in it
                 with pytest.raises(DataError) as caught:
                     csv_data.load_csv_data(path)
@@ -169,7 +172,8 @@ def test_any_file_loads_as_the_line_by_line_reader_loads_it_errors_included(year
         path = folder if not year["wide"] else folder / "units.csv"
         expected = outcome(path)
         try:
-            with mock.patch.object(fast_csv, "BLOCK", year["block"]):
+            with mock.patch.object(fast_csv, "BLOCK", year["block"]), \
+                    mock.patch.object(fast_csv, "AHEAD", year["ahead"]):
                 got: Dataset | str = csv_data.load_csv_data(path)
         except DataError as e:
             got = "; ".join(map(str, e.problems))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import threading
 import unicodedata
 from collections import deque
@@ -39,6 +40,7 @@ UNIT_COLUMNS = ("unit_id", "name", "cluster_id")
 MEASURE_COLUMNS = ("unit_id", "indicator", "value")
 BLOCK = 1 << 19                     # bytes of measures.csv parsed at a time (fits a cache)
 WORKERS = 2                         # blocks parsed at once
+AHEAD = 192                         # blocks parsed before the unit ids are known (96 MB)
 MAX_DIGITS = 17                     # longer numbers go to the exact reader
 POW10 = 10 ** np.arange(MAX_DIGITS + 2, dtype=np.int64)
 DAYS_BEFORE_MONTH = np.array([0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334], np.int64)
@@ -69,13 +71,19 @@ def load_fast(path: Path, encoding: str) -> Dataset:
     units_file = path / "units.csv" if path.is_dir() else path
     if not units_file.is_file():
         raise NotSimple
-    ids, names, clusters, wide = _read_units(units_file, bom)
-    cells = _Cells(len(ids))
-    for col, (indicator, texts) in enumerate(wide):
-        cells.add_wide(indicator, col, texts)
-    measures = path / "measures.csv"
-    if path.is_dir() and measures.exists():
-        _read_measures(measures, bom, ids, cells)
+    measures_file = path / "measures.csv"
+    # measures.csv is parsed on other threads while units.csv is read here
+    measures = _Measures(measures_file, bom) if path.is_dir() and measures_file.exists() else None
+    try:
+        ids, names, clusters, wide = _read_units(units_file, bom)
+        cells = _Cells(len(ids))
+        for col, (indicator, texts) in enumerate(wide):
+            cells.add_wide(indicator, col, texts)
+        if measures is not None:
+            measures.store(_UnitKeys(ids), cells)
+    finally:
+        if measures is not None:
+            measures.close()
     lines = {unit: line for line, unit in enumerate(ids, 2)}
     return Dataset(tuple(ids), tuple(names), tuple(clusters), cells.columns(), str(path), lines)
 
@@ -156,67 +164,73 @@ def _quoted_columns(text: str) -> list[list[str]]:
     return [list(column) for column in zip(*records, strict=True)]
 
 
-def _read_measures(path: Path, bom: bool, ids: list[str], cells: _Cells) -> None:
-    units = _UnitKeys(ids)
-    indicators: dict[bytes, int] = {}
-    with path.open("rb") as f:
-        first = f.readline()
-        if bom and first.startswith(codecs.BOM_UTF8):
-            first = first[len(codecs.BOM_UTF8):]
+class _Measures:
+    """measures.csv, parsed in blocks of whole lines by WORKERS threads from the moment it
+    is opened: the first AHEAD blocks while units.csv is still being read (their unit rows
+    are found later), the rest two at a time (numpy lets go of the GIL), each block's cells
+    stored by the thread that parsed it, once every indicator in it is known."""
+
+    def __init__(self, path: Path, bom: bool) -> None:
+        from concurrent.futures import ThreadPoolExecutor  # only for files with measures
+
+        self.file = path.open("rb")
         try:
-            header = _header(first.decode("utf-8").rstrip("\r\n"))
-        except UnicodeDecodeError:
-            raise NotSimple from None
-        _check_header(header, MEASURE_COLUMNS)
-        fields = [header.index(c) for c in MEASURE_COLUMNS]
-        blocks = _whole_lines(f)
-        first_block = next(blocks, None)
-        if first_block is None:
-            return
-        # The first block, on this thread, names the indicators. The others are parsed and
-        # stored two at a time (numpy lets go of the GIL; each cell is written once). A block
-        # with a new indicator comes back unstored: once every block in flight is done (the
-        # cell matrix may grow), it is stored here, in file order.
-        row0 = _parse_block(first_block, len(header), fields, units).store(indicators, cells, 0)
-        from concurrent.futures import ThreadPoolExecutor  # only for files of several blocks
+            first = self.file.readline()
+            if bom and first.startswith(codecs.BOM_UTF8):
+                first = first[len(codecs.BOM_UTF8):]
+            try:
+                header = _header(first.decode("utf-8").rstrip("\r\n"))
+            except UnicodeDecodeError:
+                raise NotSimple from None
+            _check_header(header, MEASURE_COLUMNS)
+        except BaseException:
+            self.file.close()
+            raise
+        self.nfields = len(header)
+        self.fields = [header.index(c) for c in MEASURE_COLUMNS]
+        self.blocks = _whole_lines(self.file)
+        self.pool = ThreadPoolExecutor(WORKERS)
+        # (the block's future, whether its thread may write cells); in file order
+        self.pending: deque[tuple[Future[_Block | int], bool]] = deque(
+            (self.pool.submit(_parse_block, raw, self.nfields, self.fields), False)
+            for raw in itertools.islice(self.blocks, AHEAD))
 
-        with ThreadPoolExecutor(WORKERS) as pool:
-            pending: deque[Future[_Block | int]] = deque()
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+        self.file.close()
 
-            def finish(done: _Block | int, row0: int) -> int:
-                if isinstance(done, int):
-                    return row0 + done
-                later = [f.result() for f in pending]    # no block in flight while it grows
-                pending.clear()
-                row0 += done.store(indicators, cells, row0)
-                for each in later:
-                    row0 = finish(each, row0)
-                return row0
-
-            for raw in blocks:
+    def store(self, units: _UnitKeys, cells: _Cells) -> None:
+        """Every block's cells, into `cells`. A block that comes back unstored (parsed
+        before the units were known, or naming an indicator not yet known) is stored
+        here, in file order; if it names a new indicator, the cell matrix grows, so first
+        every block in flight that may write cells is waited for."""
+        indicators: dict[bytes, int] = {}
+        row0 = 0
+        while True:
+            while len(self.pending) <= WORKERS and (raw := next(self.blocks, None)) is not None:
                 known = _Known(indicators, cells)
-                pending.append(pool.submit(_parse_and_store, raw, len(header), fields, units,
-                                           known, cells))
-                if len(pending) > WORKERS:
-                    row0 = finish(pending.popleft().result(), row0)
-            while pending:
-                row0 = finish(pending.popleft().result(), row0)
+                self.pending.append((self.pool.submit(
+                    _parse_and_store, raw, self.nfields, self.fields, units, known, cells), True))
+            if not self.pending:
+                return
+            done = self.pending.popleft()[0].result()
+            if isinstance(done, _Block):
+                known = _Known(indicators, cells)
+                if not done.store_known(units, known, cells):
+                    for future, writes in self.pending:
+                        if writes:
+                            future.result()
+                    done.store(units, indicators, cells, row0)
+                done = done.records
+            row0 += done
 
 
 def _parse_and_store(raw: bytes, nfields: int, fields: list[int], units: _UnitKeys,
                      known: _Known, cells: _Cells) -> _Block | int:
     """The block's record count once its cells are stored, or the block itself when it
     names an indicator `known` does not have."""
-    block = _parse_block(raw, nfields, fields, units)
-    present = block.present
-    codes = known.codes(block.indicator_keys[present])
-    if codes is None:
-        return block
-    cells.scatter(codes, block.rows[present], block.mantissa[present], block.decimals[present],
-                  block.is_date[present])
-    with cells.lock:
-        cells.written += len(codes)
-    return block.records
+    block = _parse_block(raw, nfields, fields)
+    return block.records if block.store_known(units, known, cells) else block
 
 
 def _whole_lines(f: BinaryIO) -> Iterator[bytes]:
@@ -233,30 +247,37 @@ def _whole_lines(f: BinaryIO) -> Iterator[bytes]:
 
 @frozen
 class _Block:
-    """One block of measures.csv, parsed: the unit row, indicator key and value of each
+    """One block of measures.csv, parsed: the unit key, indicator key and value of each
     record that has a value, and how many records the block held."""
 
     records: int
-    rows: IntArray
+    unit_keys: IntArray
     indicator_keys: IntArray
-    present: IntArray
     mantissa: IntArray
     decimals: IntArray
     is_date: IntArray
+    present_at: IntArray | None
+    """the record number of each value in the block; None when every record has one"""
 
-    def store(self, known: dict[bytes, int], cells: _Cells, row0: int) -> int:
-        keys, rows, mantissa, decimals, is_date = (
-            self.indicator_keys, self.rows, self.mantissa, self.decimals, self.is_date)
-        if not self.present.all():
-            keys, rows, mantissa, decimals, is_date = (
-                x[self.present] for x in (keys, rows, mantissa, decimals, is_date))
-        codes = _indicator_codes(keys, known, cells)
-        cells.first_seen(codes, row0 + np.flatnonzero(self.present))
-        cells.put(codes, rows, mantissa, decimals, is_date)
-        return self.records
+    def store_known(self, units: _UnitKeys, known: _Known, cells: _Cells) -> bool:
+        """Store the cells if every indicator in the block is in `known` (the matrix cannot
+        grow then, so other threads may store at the same time); False if not."""
+        codes = known.codes(self.indicator_keys)
+        if codes is None:
+            return False
+        cells.scatter(codes, units.rows(self.unit_keys), self.mantissa, self.decimals,
+                      self.is_date)
+        return True
+
+    def store(self, units: _UnitKeys, known: dict[bytes, int], cells: _Cells, row0: int) -> None:
+        """Store the cells, naming new indicators (no other thread may store meanwhile)."""
+        codes = _indicator_codes(self.indicator_keys, known, cells)
+        at = np.arange(len(codes)) if self.present_at is None else self.present_at
+        cells.first_seen(codes, row0 + at)
+        cells.put(codes, units.rows(self.unit_keys), self.mantissa, self.decimals, self.is_date)
 
 
-def _parse_block(raw: bytes, nfields: int, fields: list[int], units: _UnitKeys) -> _Block:
+def _parse_block(raw: bytes, nfields: int, fields: list[int]) -> _Block:
     if raw.find(b"\0") >= 0:
         raise NotSimple
     buf = np.frombuffer(raw, np.uint8)
@@ -272,8 +293,8 @@ def _parse_block(raw: bytes, nfields: int, fields: list[int], units: _UnitKeys) 
         newline = buf == NEWLINE
         buf = buf[~(newline & np.r_[True, newline[:-1]])]
         if not len(buf):
-            return _Block(0, *(np.zeros(0, t) for t in (np.int64, np.uint64, bool, np.int64,
-                                                         np.int64, bool)))
+            none = np.zeros(0, np.int64)
+            return _Block(0, none, none, none, none.astype(np.int8), none.astype(bool), None)
         sep, quotes = _separators(buf, nfields, quoted)
     line_start = np.r_[0, sep[:-1, -1] + 1]
     starts = [line_start, *(sep[:, k] + 1 for k in range(nfields - 1))]
@@ -281,10 +302,16 @@ def _parse_block(raw: bytes, nfields: int, fields: list[int], units: _UnitKeys) 
     if quotes is not None:
         starts, ends = _unquote(buf, quotes, starts, ends)
     (su, si, sv), (eu, ei, ev) = ([x[k] for k in fields] for x in (starts, ends))
-    rows = units.rows(buf, su, eu)
-    keys = _keys(buf, si, ei, max(int((ei - si).max()), 1))
     mantissa, decimals, is_date, present = _values(buf, sv, ev)
-    return _Block(len(line_start), rows, keys, present, mantissa, decimals, is_date)
+    unit_keys = _keys(buf, su, eu, max(int((eu - su).max()), 1))
+    indicator_keys = _keys(buf, si, ei, max(int((ei - si).max()), 1))
+    present_at = None
+    if not present.all():
+        present_at = np.flatnonzero(present)
+        unit_keys, indicator_keys, mantissa, decimals, is_date = (
+            x[present_at] for x in (unit_keys, indicator_keys, mantissa, decimals, is_date))
+    return _Block(len(line_start), unit_keys, indicator_keys, mantissa,
+                  decimals.astype(np.int8), is_date, present_at)
 
 
 def _separators(buf: IntArray, nfields: int, quoted: bool) -> tuple[IntArray, IntArray | None]:
@@ -356,10 +383,18 @@ class _UnitKeys:
         self.order = np.argsort(keys, kind="stable")
         self.sorted = keys[self.order]
 
-    def rows(self, buf: IntArray, s: IntArray, e: IntArray) -> IntArray:
-        """The unit row of each field; a field that is not an id exactly is not simple.
-        Measures usually come unit by unit, so only the first of each run is looked up."""
-        keys = _keys(buf, s, e, self.width)
+    def rows(self, keys: IntArray) -> IntArray:
+        """The unit row of each key (a unit_id field's bytes, from `_keys`); a field that
+        is not an id exactly is not simple. Measures usually come unit by unit, so only
+        the first of each run is looked up."""
+        if keys.dtype.kind == "u" and self.width > 8:
+            keys = keys.astype(">u8").view("S8").astype(f"S{self.width}")
+        elif keys.dtype.kind == "S":
+            if keys.dtype.itemsize > self.width:       # longer than every id
+                raise NotSimple
+            keys = keys.astype(f"S{self.width}")
+        if not len(keys):
+            return np.zeros(0, np.int64)
         heads = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
         found = np.minimum(np.searchsorted(self.sorted, keys[heads]), len(self.sorted) - 1)
         if (self.sorted[found] != keys[heads]).any():
@@ -616,7 +651,6 @@ class _Cells:
             is_date: IntArray) -> None:
         self._grow()
         self.scatter(codes, rows, mantissa, decimals, is_date)
-        self.written += len(codes)
 
     def scatter(self, codes: IntArray, rows: IntArray, mantissa: IntArray, decimals: IntArray,
                 is_date: IntArray) -> None:
@@ -630,6 +664,8 @@ class _Cells:
                 with self.lock:
                     dates = self.date.setdefault(code, np.zeros(self.units, bool))
                 dates[rows[is_date & (codes == code)]] = True
+        with self.lock:
+            self.written += len(codes)
 
     def columns(self) -> dict[str, Column]:
         """In the order the exact reader meets them; a second value for a cell is not simple."""
