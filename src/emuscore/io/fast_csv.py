@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import itertools
 import threading
 import unicodedata
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Literal
 
@@ -61,19 +62,14 @@ class NotSimple(Exception):
 
 def load_fast(path: Path, encoding: str) -> Dataset:
     """The Dataset `csv_data.load_csv_data` would build, or `NotSimple`."""
-    try:
-        codec = codecs.lookup(encoding).name
-    except LookupError:
-        raise NotSimple from None
-    if codec not in ("utf-8", "utf-8-sig"):
-        raise NotSimple
-    bom = codec == "utf-8-sig"
+    bom = _utf8_bom(encoding)
     units_file = path / "units.csv" if path.is_dir() else path
     if not units_file.is_file():
         raise NotSimple
     measures_file = path / "measures.csv"
-    # measures.csv is parsed on other threads while units.csv is read here
-    measures = _Measures(measures_file, bom) if path.is_dir() and measures_file.exists() else None
+    measures = None
+    if path.is_dir() and measures_file.exists():
+        measures = _Measures(measures_file, bom)    # parsed on other threads from now on
     try:
         ids, names, clusters, wide = _read_units(units_file, bom)
         cells = _Cells(len(ids))
@@ -84,8 +80,39 @@ def load_fast(path: Path, encoding: str) -> Dataset:
     finally:
         if measures is not None:
             measures.close()
-    lines = {unit: line for line, unit in enumerate(ids, 2)}
-    return Dataset(tuple(ids), tuple(names), tuple(clusters), cells.columns(), str(path), lines)
+    return Dataset(tuple(ids), tuple(names), tuple(clusters), cells.columns(), str(path),
+                   _LineOf(ids))
+
+
+def _utf8_bom(encoding: str) -> bool:
+    """Whether a BOM may open the files; not simple unless the encoding is UTF-8."""
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError:
+        raise NotSimple from None
+    if codec not in ("utf-8", "utf-8-sig"):
+        raise NotSimple
+    return codec == "utf-8-sig"
+
+
+class _LineOf(Mapping[str, int]):
+    """unit_id -> its line in units.csv, built when first asked (for error messages)."""
+
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+
+    @functools.cached_property
+    def _lines(self) -> dict[str, int]:
+        return {unit: line for line, unit in enumerate(self.ids, 2)}
+
+    def __getitem__(self, unit: str) -> int:
+        return self._lines[unit]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
 def _header(text: str) -> list[str]:
@@ -191,11 +218,27 @@ class _Measures:
         self.blocks = _whole_lines(self.file)
         self.pool = ThreadPoolExecutor(WORKERS)
         # (the block's future, whether its thread may write cells); in file order
-        self.pending: deque[tuple[Future[_Block | int], bool]] = deque(
-            (self.pool.submit(_parse_block, raw, self.nfields, self.fields), False)
-            for raw in itertools.islice(self.blocks, AHEAD))
+        self.pending: deque[tuple[Future[_Block | int], bool]] = deque()
+        self.stopping = False
+        self.failed: BaseException | None = None
+        self.feeder = threading.Thread(target=self._feed, daemon=True)
+        self.feeder.start()
+
+    def _feed(self) -> None:
+        """The first AHEAD blocks, read and handed to the parsing threads on a thread of
+        their own, so that the caller goes on at once."""
+        try:
+            for raw in itertools.islice(self.blocks, AHEAD):
+                if self.stopping:
+                    return
+                self.pending.append((self.pool.submit(_parse_block, raw, self.nfields,
+                                                      self.fields), False))
+        except BaseException as e:       # raised again by `store`
+            self.failed = e
 
     def close(self) -> None:
+        self.stopping = True
+        self.feeder.join()
         self.pool.shutdown(cancel_futures=True)
         self.file.close()
 
@@ -204,6 +247,9 @@ class _Measures:
         before the units were known, or naming an indicator not yet known) is stored
         here, in file order; if it names a new indicator, the cell matrix grows, so first
         every block in flight that may write cells is waited for."""
+        self.feeder.join()
+        if self.failed is not None:
+            raise self.failed
         indicators: dict[bytes, int] = {}
         row0 = 0
         while True:
