@@ -5,10 +5,14 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import ruleset
 from emuscore import DataError, load_data, run
+from emuscore.dataset import Dataset, natural_key
 from emuscore.exact import format_units
 
 UNITS = "unit_id,name,cluster_id\n1,Ủy ban nhân dân huyện Cao Lộc,K1\n2,Sở Tài chính,K1\n"
@@ -115,3 +119,26 @@ def test_numeric_ids_rank_as_numbers_when_tie_broken_by_unit_id(tmp_path):
                                       "10,y,1\n9,y,1\n")))
     assert result.ranks.rank.tolist() == [2, 1]
     assert [format_units(int(t), 2) for t in result.scores.total] == ["3.00", "3.00"]
+
+
+CLUSTER_TEXT = st.one_of(st.integers(0, 10**12).map(str), st.text(max_size=12),
+                         st.sampled_from(["K01", "Khối 2", "07", "7", "Cụm\nthi đua", "a\0b"]))
+
+
+@given(st.lists(CLUSTER_TEXT, min_size=1, max_size=40))
+def test_each_unit_has_its_own_cluster_and_clusters_come_in_natural_order(clusters):
+    n = len(clusters)
+    data = Dataset(tuple(map(str, range(n))), ("",) * n, tuple(clusters), {})
+    assert [data.cluster_ids[k] for k in data.cluster_codes.tolist()] == clusters
+    assert sorted(set(clusters)) == sorted(data.cluster_ids)
+    keys = [natural_key(c) for c in data.cluster_ids]
+    assert keys == sorted(keys)
+
+
+@given(st.lists(st.one_of(st.integers(0, 10**20).map(str), st.text(max_size=6),
+                          st.sampled_from(["007", "7", "Đ1", "10"])), min_size=1, max_size=40))
+def test_unit_ids_sort_as_numbers_when_numbers_else_as_text(ids):
+    n = len(ids)
+    data = Dataset(tuple(ids), ("",) * n, ("1",) * n, {})
+    by_position = np.argsort(data.unit_order).tolist()
+    assert by_position == sorted(range(n), key=lambda i: natural_key(ids[i]))

@@ -15,6 +15,7 @@ from emuscore.exact import (
     NotANumber,
     div_round,
     format_units,
+    order_by,
     parse_decimal,
     rescale,
 )
@@ -74,3 +75,13 @@ def test_rescale_switches_to_python_ints_instead_of_overflowing():
     values = np.array([9 * 10**17], np.int64)
     out = rescale(values, 0, 4)
     assert out.tolist() == [9 * 10**21]
+
+
+@given(st.integers(0, 30).flatmap(lambda n: st.lists(
+    st.one_of(st.lists(st.integers(-3, 3), min_size=n, max_size=n),
+              st.lists(st.one_of(st.integers(-(2**63), 2**63 - 1),
+                                 st.sampled_from([-(2**63), 2**63 - 1])), min_size=n, max_size=n)),
+    min_size=1, max_size=5)))
+def test_order_by_is_lexsorts_order_whatever_the_key_ranges(keys):
+    arrays = [np.array(k, np.int64) for k in keys]
+    assert order_by(*arrays).tolist() == np.lexsort(arrays[::-1]).tolist()

@@ -22,6 +22,7 @@ from emuscore.exact import (
     floor_units,
     format_column,
     format_units,
+    order_by,
     to_units,
 )
 from emuscore.model import AwardRule, Criterion, Gate, Ruleset
@@ -285,7 +286,7 @@ def rank(ruleset: Ruleset, data: Dataset, scores: Scores) -> Ranks:
     """Rank inside each cluster by the declared order; equal on every key = a shared rank."""
     keys = sort_columns(ruleset, data, scores)
     cluster = data.cluster_codes
-    order = np.lexsort((*reversed(keys), cluster))
+    order = order_by(cluster, *keys)
     n = len(order)
     matrix = np.stack([k[order] for k in keys], axis=1) if keys else np.zeros((n, 0), np.int64)
     same_cluster = cluster[order][1:] == cluster[order][:-1]
@@ -421,7 +422,7 @@ def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, 
             pool = sorted(holders[rule.from_award or ""])
             quota = int((rule.share or Decimal(0)) * len(pool))      # int() rounds down
             # unit_id only lists tied units in a stable order; ties still share a place
-            order = np.lexsort((data.unit_order[pool], *reversed([k[pool] for k in keys])))
+            order = order_by(*(k[pool] for k in keys), data.unit_order[pool])
             ranked = [pool[i] for i in order.tolist()]
             overall = _positions(keys, ranked)
             chosen = _pick(rule, ranked, quota, overall, failures, data, skips,
@@ -554,7 +555,7 @@ def _pick_per_cluster(rule: AwardRule, slots: int, data: Dataset, ranks: Ranks,
     A block is reached while fewer than `slots` eligible units came before it in its
     cluster (and its rank is within `max_rank`, if the award has one); it overflows when
     its eligible units do not all fit."""
-    by = np.lexsort((data.unit_order, ranks.rank, data.cluster_codes))
+    by = order_by(data.cluster_codes, ranks.rank, data.unit_order)
     cluster, place = data.cluster_codes[by], ranks.rank[by]
     eligible = np.array(failures.eligible, bool)[by]
     n = len(by)

@@ -157,3 +157,30 @@ class Column:
         if self.missing[unit]:
             return None
         return units_to_decimal(int(self.values[unit]), self.scale)
+
+
+def order_by(*keys: IntArray) -> IntArray:
+    """The indices that sort by `keys`, the first the most significant, stably: what
+    `np.lexsort(keys[::-1])` gives, but with neighbouring keys packed into one int64 while
+    their value ranges multiply to under 2**62 (lexsort's cost grows with each key)."""
+    packed: list[IntArray] = []
+    span = 0
+    for key in keys:
+        if not len(key) or key.dtype == object:
+            packed.append(key)
+            span = 0
+            continue
+        low = int(key.min())
+        width = int(key.max()) - low + 1
+        if packed and span and span * width < 2**62:
+            packed[-1] = packed[-1] * width + (key - low)
+            span *= width
+        elif width < 2**62:
+            packed.append(key - low)
+            span = width
+        else:
+            packed.append(key)
+            span = 0
+    if len(packed) == 1:
+        return np.argsort(packed[0], kind="stable")
+    return np.lexsort(packed[::-1])

@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 from attrs import frozen
 
+from emuscore.dataset import utf8_matrix
 from emuscore.engine import Result
-from emuscore.exact import IntArray, NotANumber, format_column, parse_decimal
+from emuscore.exact import IntArray, NotANumber, format_column, order_by, parse_decimal
 from emuscore.hookspecs import hookimpl
 from emuscore.io.formats import Writer, writer_for
 from emuscore.plugins import Registry
@@ -46,7 +47,20 @@ class Numbers:
         return format_column(self.values, self.scale)
 
 
-Cells = Numbers | list[str]
+@frozen
+class Texts:
+    """Text from the data (ids, names, clusters, classes) in the data's order, and the
+    order of the rows to show it in."""
+
+    values: Sequence[str]
+    order: IntArray
+
+    def text(self) -> list[str]:
+        values = self.values
+        return [values[i] for i in self.order.tolist()]
+
+
+Cells = Numbers | Texts | list[str]
 
 
 def table(result: Result, columns: Sequence[str] | None = None,
@@ -56,7 +70,7 @@ def table(result: Result, columns: Sequence[str] | None = None,
     Columns: those of `default_columns`, `deductions`, `bonus`, `criterion:ID`, and
     `award:ID` (headed ID: 1 for a unit proposed for that award, else 0). Units are sorted
     by cluster, then rank, then unit_id (`sort="cluster"`), or by unit_id alone."""
-    return [(name, cells.text() if isinstance(cells, Numbers) else cells, free)
+    return [(name, cells if isinstance(cells, list) else cells.text(), free)
             for name, cells, free in _table(result, columns, sort)]
 
 
@@ -64,7 +78,7 @@ def _table(result: Result, columns: Sequence[str] | None,
            sort: str) -> list[tuple[str, Cells, bool]]:
     data, ranks = result.data, result.ranks
     if sort == "cluster":
-        order = np.lexsort((data.unit_order, ranks.rank, data.cluster_codes))
+        order = order_by(data.cluster_codes, ranks.rank, data.unit_order)
     elif sort == "unit_id":
         order = np.argsort(data.unit_order)
     else:
@@ -101,12 +115,10 @@ def _column(result: Result, name: str, order: IntArray) -> tuple[str, Cells, boo
         numbers = scores.criteria[ref if prefix == "criterion" else name]
     elif prefix == "award" and any(a.id == ref for a in result.ruleset.awards):
         holders = {p.unit for p in result.proposals if p.award == ref}
-        given = np.zeros(data.size, np.int64)
-        if holders:
-            given[[i for i, u in enumerate(data.unit_ids) if u in holders]] = 1
-        return ref, Numbers(given[order], 0), False
+        given = np.fromiter(map(holders.__contains__, data.unit_ids), bool, data.size)
+        return ref, Numbers(given[order].astype(np.int64), 0), False
     if text is not None:
-        return name, np.array(text, dtype=object)[order].tolist(), True
+        return name, Texts(text, order), True
     if numbers is None:
         choices = [*default_columns(result), "deductions", "bonus",
                    *(f"award:{a.id}" for a in result.ruleset.awards)]
@@ -128,12 +140,10 @@ def to_csv(result: Result, columns: Sequence[str] | None = None,
     """The table as CSV; free text a spreadsheet would run as a formula is quoted."""
     parts = _table(result, columns, sort)
     header = ",".join(name for name, _, _ in parts) + "\n"
-    if all(isinstance(cells, Numbers) or _plain(cells, free) for _, cells, free in parts):
-        # nothing to quote or escape: the lines are assembled as bytes, column by column
-        lines = _lines([cells for _, cells, _ in parts], result.data.size)
-        if lines is not None:
-            return header.encode("utf-8") + lines
-    text = [cells.text() if isinstance(cells, Numbers) else cells for _, cells, _ in parts]
+    lines = _lines(parts, result.data.size)
+    if lines is not None:
+        return header.encode("utf-8") + lines
+    text = [cells if isinstance(cells, list) else cells.text() for _, cells, _ in parts]
     cells = [[_safe_cell(v) for v in values] if free and _any_starts(values, FORMULA_START)
              else values for (_, _, free), values in zip(parts, text, strict=True)]
     buffer = io.StringIO()
@@ -143,24 +153,26 @@ def to_csv(result: Result, columns: Sequence[str] | None = None,
     return buffer.getvalue()
 
 
-def _plain(values: list[str], free: bool) -> bool:
-    """Text the csv module would write as it is, and no spreadsheet would run."""
-    return not (_any_in(values, ',"\r\n\0') or (free and _any_starts(values, FORMULA_START)))
-
-
-def _lines(columns: list[Cells], n: int) -> bytes | None:
-    """Every row's cells joined by ',' and ended by '\n', built as one byte matrix (a
+def _lines(parts: list[tuple[str, Cells, bool]], n: int) -> bytes | None:
+    """Every row's cells joined by ',' and ended by '\\n', built as one byte matrix (a
     row per unit, each cell left-aligned and padded with zero bytes) whose non-zero bytes,
-    in order, are the lines. None for numbers that do not fit int64."""
+    in order, are the lines. None when a cell needs quoting or escaping, or a number does
+    not fit int64: the csv module writes those."""
     comma, newline = np.full((n, 1), 44, np.uint8), np.full((n, 1), 10, np.uint8)
-    parts: list[IntArray] = []
-    for cells in columns:
-        matrix = _number_matrix(cells) if isinstance(cells, Numbers) else _text_matrix(cells)
+    matrices: list[IntArray] = []
+    for _, cells, free in parts:
+        if isinstance(cells, Numbers):
+            matrix = _number_matrix(cells)
+        elif isinstance(cells, Texts):
+            matrix = _text_matrix(cells.values, free)
+            matrix = None if matrix is None else matrix[cells.order]
+        else:
+            matrix = _text_matrix(cells, free)
         if matrix is None:
             return None
-        parts += [matrix, comma]
-    parts[-1] = newline
-    lines = np.hstack(parts)
+        matrices += [matrix, comma]
+    matrices[-1] = newline
+    lines = np.hstack(matrices)
     text: bytes = lines[lines != 0].tobytes()
     return text
 
@@ -190,27 +202,19 @@ def _number_matrix(numbers: Numbers) -> IntArray | None:
     return np.hstack([sign, digits[:, :width - scale], point, digits[:, width - scale:]])
 
 
-def _text_matrix(values: list[str]) -> IntArray:
-    """UTF-8 of each text as a byte matrix (texts without line breaks or zero bytes)."""
-    raw = np.frombuffer(("\n".join(values) + "\n").encode("utf-8"), np.uint8)
-    ends = np.flatnonzero(raw == 10)
-    starts = np.r_[0, ends[:-1] + 1]
-    lengths = ends - starts
-    width = int(lengths.max(initial=0))
-    matrix = np.zeros((len(values), width), np.uint8)
-    inside = np.arange(width)[None, :] < lengths[:, None]
-    matrix[inside] = raw[(starts[:, None] + np.arange(width))[inside]]
-    return matrix
+def _text_matrix(values: Sequence[str], free: bool) -> IntArray | None:
+    """UTF-8 of each text as a byte matrix; None if one needs quoting (or, for free
+    text, a leading quote against formulas)."""
+    joined = "\n".join(values)
+    if any(c in joined for c in ',"\r') or (
+            free and any(f"\n{p}" in f"\n{joined}" for p in FORMULA_START)):
+        return None
+    return utf8_matrix(values, joined)
 
 
 def _any_starts(values: list[str], prefixes: tuple[str, ...]) -> bool:
     text = "\n" + "\n".join(values)
     return any(f"\n{p}" in text for p in prefixes)
-
-
-def _any_in(values: list[str], chars: str) -> bool:
-    text = "".join(values)
-    return any(c in text for c in chars)
 
 
 def to_json(result: Result) -> str:
