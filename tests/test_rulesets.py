@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
-from emuscore import Result, dump_ruleset, load_data, load_ruleset, parse_ruleset, run
+from emuscore import Result, dump_ruleset, engine, load_data, load_ruleset, parse_ruleset, run
 from emuscore.cli import main
 from emuscore.exact import format_units
 from emuscore.plugins import default_registry
@@ -117,6 +117,19 @@ def test_bundled_ruleset_scores_its_sample_data_and_writes_every_unit(bundled, t
     assert code == 0, output
     assert out.exists()
     assert out.read_text(encoding="utf-8").count('"unit_id"') >= load_data(bundled.data).size
+
+
+@pytest.mark.parametrize("bundled", SCORABLE, ids=lambda b: b.name)
+def test_criteria_scored_on_several_threads_give_the_same_scores(bundled, monkeypatch):
+    """At large N thread-safe criteria run on all cores, beside plugins' others."""
+    ruleset, data = load_ruleset(bundled.toml), load_data(bundled.data)
+    serial = run(ruleset, data).scores
+    monkeypatch.setattr(engine, "PARALLEL_FROM", 0)
+    threaded = run(ruleset, data).scores
+    assert serial.criteria.keys() == threaded.criteria.keys()
+    for criterion, points in serial.criteria.items():
+        assert points.tolist() == threaded.criteria[criterion].tolist(), criterion
+    assert serial.total.tolist() == threaded.total.tolist()
 
 
 @pytest.mark.parametrize("bundled", LOADABLE, ids=lambda b: b.name)

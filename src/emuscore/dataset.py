@@ -75,9 +75,11 @@ def utf8_matrix(texts: Sequence[str], joined: str | None = None) -> IntArray | N
     ends = np.flatnonzero(raw == 10)
     starts = np.r_[0, ends[:-1] + 1]
     width = int((ends - starts).max())
-    matrix = np.zeros((len(texts), width), np.uint8)
-    inside = np.arange(width)[None, :] < (ends - starts)[:, None]
-    matrix[inside] = raw[(starts[:, None] + np.arange(width))[inside]]
+    # the `width` bytes from each text's start, then zeros past its end
+    windows = np.lib.stride_tricks.sliding_window_view(np.r_[raw, np.zeros(width, np.uint8)],
+                                                       width)
+    matrix: IntArray = windows[starts]
+    matrix[np.arange(width)[None, :] >= (ends - starts)[:, None]] = 0
     return matrix
 
 

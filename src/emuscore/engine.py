@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
@@ -210,9 +211,27 @@ def lo_hi(ruleset: Ruleset, lo: int, hi: int) -> str:
     return f"{format_units(lo, ruleset.scale)}..{format_units(hi, ruleset.scale)}"
 
 
+PARALLEL_FROM = 50_000
+"""Units from which thread-safe criteria are scored on all cores (numpy lets go of the
+GIL on whole columns; below this, starting threads costs more than it saves)."""
+
+
 def score(ruleset: Ruleset, data: Dataset, registry: Registry) -> Scores:
-    criteria = {c.id: score_criterion(ruleset, data, c, registry.scorers[c.scorer])
-                for c in ruleset.criteria}
+    jobs = [(c, registry.scorers[c.scorer]) for c in ruleset.criteria]
+    shared = [job for job in jobs if job[1].scorer.threadsafe]
+    if data.size < PARALLEL_FROM or len(shared) < 2:
+        points = [score_criterion(ruleset, data, c, registered) for c, registered in jobs]
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _ = data.cluster_codes  # made once, here, before the threads read it
+        with ThreadPoolExecutor(min(os.cpu_count() or 1, 8)) as pool:
+            running = {c.id: pool.submit(score_criterion, ruleset, data, c, registered)
+                       for c, registered in shared}
+            # the others here meanwhile, one at a time; results and errors in criterion order
+            points = [running[c.id].result() if c.id in running else
+                      score_criterion(ruleset, data, c, registered) for c, registered in jobs]
+    criteria = {c.id: p for (c, _), p in zip(jobs, points, strict=True)}
     return sum_scores(ruleset, criteria, registry, data.size)
 
 

@@ -107,6 +107,9 @@ class Scorer(ABC):
     Params: ClassVar[type]
     role: ClassVar[Role] = "points"
     description: ClassVar[str] = ""
+    threadsafe: ClassVar[bool] = False
+    """True if `score` only reads its context and keeps no state, so that at large N the
+    engine may score this criterion on one core while others run on the rest."""
 
     def inputs(self, params: Any) -> dict[str, str]:
         """Parameter name -> indicator name, for every indicator this criterion reads."""

@@ -28,6 +28,7 @@ class AccuracyParams:
 
 
 class AwardAccuracy(Scorer):
+    threadsafe = True
     name = "award_accuracy"
     Params = AccuracyParams
     description = "max minus points for each returned dossier, revoked award, upheld complaint"

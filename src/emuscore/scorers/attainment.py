@@ -47,6 +47,7 @@ class AttainmentParams:
 
 
 class Attainment(Scorer):
+    threadsafe = True
     name = "attainment"
     Params = AttainmentParams
     description = "actual vs target, proportional below, bonus per percent over (capped)"

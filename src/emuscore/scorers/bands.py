@@ -29,6 +29,7 @@ class BandsParams:
 
 
 class Bands(Scorer):
+    threadsafe = True
     name = "bands"
     Params = BandsParams
     description = "thresholds on one value; the first threshold met gives its points"

@@ -25,6 +25,7 @@ class OccurrenceParams:
 
 
 class PerOccurrence(Scorer):
+    threadsafe = True
     name = "per_occurrence"
     Params = OccurrenceParams
     description = "points x count, capped at max"

@@ -20,6 +20,7 @@ class PassFailParams:
 
 
 class PassFail(Scorer):
+    threadsafe = True
     name = "pass_fail"
     Params = PassFailParams
     description = "full points if the indicator equals pass_value, else 0"

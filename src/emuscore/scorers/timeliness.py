@@ -74,6 +74,7 @@ class OnTimeParams:
 
 
 class AwardOnTime(Scorer):
+    threadsafe = True
     name = "award_on_time"
     Params = OnTimeParams
     description = "dossiers submitted by the deadline: a share of counts, or a date vs a deadline"
@@ -136,6 +137,7 @@ class ProcessingParams:
 
 
 class AwardProcessingDays(Scorer):
+    threadsafe = True
     name = "award_processing_days"
     Params = ProcessingParams
     description = "days from achievement to decision against a norm: max * norm / days beyond it"
@@ -197,6 +199,7 @@ class GrassrootsParams:
 
 
 class AwardGrassrootsShare(Scorer):
+    threadsafe = True
     name = "award_grassroots_share"
     Params = GrassrootsParams
     description = "share of awards to front-line workers and grassroots units against a target"
