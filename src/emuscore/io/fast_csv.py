@@ -348,9 +348,11 @@ def _parse_block(raw: bytes, nfields: int, fields: list[int]) -> _Block:
     if quotes is not None:
         starts, ends = _unquote(buf, quotes, starts, ends)
     (su, si, sv), (eu, ei, ev) = ([x[k] for k in fields] for x in (starts, ends))
-    mantissa, decimals, is_date, present = _values(buf, sv, ev)
-    unit_keys = _keys(buf, su, eu, max(int((eu - su).max()), 1))
-    indicator_keys = _keys(buf, si, ei, max(int((ei - si).max()), 1))
+    words = _words(buf)
+    plain = not any(raw.find(c) >= 0 for c in (b" ", b"\t", b"-", b"+"))
+    mantissa, decimals, is_date, present = _values(buf, sv, ev, words, plain)
+    unit_keys = _keys(buf, su, eu, max(int((eu - su).max()), 1), words)
+    indicator_keys = _keys(buf, si, ei, max(int((ei - si).max()), 1), words)
     present_at = None
     if not present.all():
         present_at = np.flatnonzero(present)
@@ -398,15 +400,23 @@ def _unquote(buf: IntArray, quotes: IntArray, starts: list[IntArray],
     return out_s, out_e
 
 
-def _keys(buf: IntArray, s: IntArray, e: IntArray, width: int) -> IntArray:
+def _words(buf: IntArray) -> IntArray:
+    """Every 8 bytes of buf, at every offset, as big-endian uint64 words over buf padded
+    with 8 zero bytes at each end: word i is buf[i - 8:i] (the 8 bytes ending at i),
+    word i + 8 is buf[i:i + 8] (those starting at i)."""
+    padded = np.concatenate([np.zeros(8, np.uint8), buf, np.zeros(8, np.uint8)])
+    return np.ndarray((len(buf) + 9,), ">u8", padded, strides=(1,))
+
+
+def _keys(buf: IntArray, s: IntArray, e: IntArray, width: int,
+          words: IntArray | None = None) -> IntArray:
     """Each field's bytes as one comparable key: uint64 up to 8 bytes, else bytes."""
     if ((e - s) > width).any():
         raise NotSimple
     if width <= 8:
-        # the 8 bytes starting at every offset, big-endian, masked to the field's length
-        padded = np.concatenate([buf, np.zeros(8, np.uint8)])
-        words = np.ndarray((len(buf),), ">u8", padded, strides=(1,))
-        keys: IntArray = words[s] & WORD_MASK[e - s]
+        # the 8 bytes starting at the field, masked to its length
+        words = _words(buf) if words is None else words
+        keys: IntArray = words[s + 8] & WORD_MASK[e - s]
         return keys
     at = s[:, None] + np.arange(width)
     chars = np.where(at < e[:, None], buf[np.minimum(at, len(buf) - 1)], 0).astype(np.uint8)
@@ -514,22 +524,27 @@ def _trim(buf: IntArray, s: IntArray, e: IntArray) -> tuple[IntArray, IntArray]:
         s, e = s + lead, e - trail
 
 
-def _values(buf: IntArray, s: IntArray, e: IntArray) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+def _values(buf: IntArray, s: IntArray, e: IntArray, words: IntArray | None = None,
+            plain: bool = False) -> tuple[IntArray, IntArray, IntArray, IntArray]:
     """Mantissa, decimals, is-date and present for each value field, as
-    `exact.parse_decimal` (then an ISO date) reads it; anything else is not simple."""
-    s, e = _trim(buf, s, e)
+    `exact.parse_decimal` (then an ISO date) reads it; anything else is not simple.
+    `plain`: buf holds no space, tab, '+' or '-' (nothing to trim, no signs, no dates)."""
+    signed = negative = np.zeros(len(s), bool)
+    if not plain:
+        s, e = _trim(buf, s, e)
+        first = buf[np.minimum(s, len(buf) - 1)]
+        signed = (e > s) & ((first == 45) | (first == 43))
+        negative = signed & (first == 45)
+        s = s + signed
     present = e > s
-    first = buf[np.minimum(s, len(buf) - 1)]
-    signed = present & ((first == 45) | (first == 43))
-    negative = signed & (first == 45)
-    s = s + signed
-    short = (e - s) <= 8
-    if short.all():
-        mantissa, decimals, number = _short_numbers(buf, s, e)
+    if ((e - s) <= 8).all():
+        mantissa, decimals, number = _short_numbers(buf, s, e, words)
     else:
         mantissa, decimals, number = _numbers(buf, s, e)
-    mantissa = np.where(number, np.where(negative, -mantissa, mantissa), 0)
-    decimals = np.where(number, decimals, 0)
+    if negative.any():
+        mantissa = np.where(negative, -mantissa, mantissa)
+    if not number.all():
+        mantissa, decimals = np.where(number, mantissa, 0), np.where(number, decimals, 0)
     is_date = present & ~number
     if is_date.any():
         mantissa[is_date] = _dates(buf, s[is_date] - signed[is_date], e[is_date])
@@ -572,12 +587,12 @@ BYTES = np.uint64(0x0101010101010101)       # one in every byte of a 64-bit word
 ZEROS = np.uint64(0x30) * BYTES              # '0' in every byte
 
 
-def _short_numbers(buf: IntArray, s: IntArray, e: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+def _short_numbers(buf: IntArray, s: IntArray, e: IntArray,
+                   words: IntArray | None = None) -> tuple[IntArray, IntArray, IntArray]:
     """`_numbers` for fields of at most 8 bytes, eight characters at a time: each field is
     one 64-bit word (big-endian, so its last character is the lowest byte), left-padded
     with '0', the point taken out, then the 8 digits combined pairwise (SWAR)."""
-    padded = np.concatenate([np.zeros(8, np.uint8), buf])
-    word = np.ndarray((len(buf) + 1,), ">u8", padded, strides=(1,))[e].astype(np.uint64)
+    word = (_words(buf) if words is None else words)[e].astype(np.uint64)
     same = _same_decimals(buf, s, e, word)
     if same is not None:
         return same
