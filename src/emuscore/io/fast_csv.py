@@ -378,7 +378,8 @@ def _separators(buf: IntArray, nfields: int, quoted: bool) -> tuple[IntArray, In
     if len(at) % nfields or not len(at):
         raise NotSimple
     sep: IntArray = at.reshape(-1, nfields)
-    if (buf[sep[:, -1]] != NEWLINE).any() or (buf[sep[:, :-1]] != COMMA).any():
+    # every line's last separator a line end, and no other line end: the rest are commas
+    if np.count_nonzero(newline) != len(sep) or (buf[sep[:, -1]] != NEWLINE).any():
         raise NotSimple
     return sep, quotes
 
