@@ -193,9 +193,10 @@ def _quoted_columns(text: str) -> list[list[str]]:
 
 class _Measures:
     """measures.csv, parsed in blocks of whole lines by WORKERS threads from the moment it
-    is opened: the first AHEAD blocks while units.csv is still being read (their unit rows
-    are found later), the rest two at a time (numpy lets go of the GIL), each block's cells
-    stored by the thread that parsed it, once every indicator in it is known."""
+    is opened: the first AHEAD blocks while units.csv is still being read, the rest two at
+    a time (numpy lets go of the GIL). Once the units and the indicators are known, each
+    block's cells are stored by the thread that parsed it; blocks parsed before that are
+    stored by `store`, in file order."""
 
     def __init__(self, path: Path, bom: bool) -> None:
         from concurrent.futures import ThreadPoolExecutor  # only for files with measures
@@ -217,8 +218,12 @@ class _Measures:
         self.fields = [header.index(c) for c in MEASURE_COLUMNS]
         self.blocks = _whole_lines(self.file)
         self.pool = ThreadPoolExecutor(WORKERS)
-        # (the block's future, whether its thread may write cells); in file order
-        self.pending: deque[tuple[Future[_Block | int], bool]] = deque()
+        self.pending: deque[Future[_Block | int]] = deque()    # in file order
+        self.target: tuple[_UnitKeys, _Known, _Cells] | None = None
+        """where the parsing threads store cells; None while the units are not known, or
+        while the cell matrix grows for a new indicator"""
+        self.storing = 0                  # threads storing cells now
+        self.changing = threading.Condition()
         self.stopping = False
         self.failed: BaseException | None = None
         self.feeder = threading.Thread(target=self._feed, daemon=True)
@@ -231,10 +236,26 @@ class _Measures:
             for raw in itertools.islice(self.blocks, AHEAD):
                 if self.stopping:
                     return
-                self.pending.append((self.pool.submit(_parse_block, raw, self.nfields,
-                                                      self.fields), False))
+                self.pending.append(self.pool.submit(self._parse, raw))
         except BaseException as e:       # raised again by `store`
             self.failed = e
+
+    def _parse(self, raw: bytes) -> _Block | int:
+        """The block's record count once its cells are stored, or the block itself when
+        there is nowhere to store it yet or it names an indicator not known yet."""
+        block = _parse_block(raw, self.nfields, self.fields)
+        with self.changing:
+            target = self.target
+            if target is None:
+                return block
+            self.storing += 1
+        try:
+            stored = block.store_known(*target)
+        finally:
+            with self.changing:
+                self.storing -= 1
+                self.changing.notify_all()
+        return block.records if stored else block
 
     def close(self) -> None:
         self.stopping = True
@@ -243,40 +264,33 @@ class _Measures:
         self.file.close()
 
     def store(self, units: _UnitKeys, cells: _Cells) -> None:
-        """Every block's cells, into `cells`. A block that comes back unstored (parsed
-        before the units were known, or naming an indicator not yet known) is stored
-        here, in file order; if it names a new indicator, the cell matrix grows, so first
-        every block in flight that may write cells is waited for."""
+        """Every block's cells, into `cells`. A block that comes back unstored is stored
+        here; if it names a new indicator the cell matrix grows, so the parsing threads
+        stop storing and the ones storing are waited for first."""
         self.feeder.join()
         if self.failed is not None:
             raise self.failed
         indicators: dict[bytes, int] = {}
+        known = _Known(indicators, cells)
         row0 = 0
         while True:
             while len(self.pending) <= WORKERS and (raw := next(self.blocks, None)) is not None:
-                known = _Known(indicators, cells)
-                self.pending.append((self.pool.submit(
-                    _parse_and_store, raw, self.nfields, self.fields, units, known, cells), True))
+                self.pending.append(self.pool.submit(self._parse, raw))
             if not self.pending:
                 return
-            done = self.pending.popleft()[0].result()
+            done = self.pending.popleft().result()
             if isinstance(done, _Block):
-                known = _Known(indicators, cells)
                 if not done.store_known(units, known, cells):
-                    for future, writes in self.pending:
-                        if writes:
-                            future.result()
+                    with self.changing:
+                        self.target = None
+                        self.changing.wait_for(lambda: self.storing == 0)
                     done.store(units, indicators, cells, row0)
+                    known = _Known(indicators, cells)
+                if known.complete:
+                    with self.changing:
+                        self.target = (units, known, cells)
                 done = done.records
             row0 += done
-
-
-def _parse_and_store(raw: bytes, nfields: int, fields: list[int], units: _UnitKeys,
-                     known: _Known, cells: _Cells) -> _Block | int:
-    """The block's record count once its cells are stored, or the block itself when it
-    names an indicator `known` does not have."""
-    block = _parse_block(raw, nfields, fields)
-    return block.records if block.store_known(units, known, cells) else block
 
 
 def _whole_lines(f: BinaryIO) -> Iterator[bytes]:
@@ -464,36 +478,46 @@ class _Known:
     """A snapshot of the indicators named so far, for the parsing threads."""
 
     def __init__(self, known: dict[bytes, int], cells: _Cells) -> None:
-        self.known = dict(known)
-        self.complete = all(code in cells.first for code in self.known.values())
+        self.table = _Table(dict(known))
+        self.complete = bool(known) and all(code in cells.first for code in known.values())
 
     def codes(self, keys: IntArray) -> IntArray | None:
         """The codes of the keys; None if one is new, or has never had a value yet."""
-        if not self.complete or not self.known:
+        if not self.complete:
             return None
-        codes, hit = _lookup(keys, self.known)
+        codes, hit = self.table.find(keys)
         return codes if hit.all() else None
 
 
-def _lookup(keys: IntArray, known: dict[bytes, int]) -> tuple[IntArray, IntArray]:
-    """The code of each key in `known` (where found) and whether it was found."""
-    width = max(8, *map(len, known)) if known else 8
-    if keys.dtype.kind == "u" and width > 8:
-        keys = keys.astype(">u8").view("S8")
-    table = _key_array(list(known), width if keys.dtype.kind == "u" else
-                       max(width, keys.dtype.itemsize))
-    order = np.argsort(table)
-    at = np.minimum(np.searchsorted(table[order], keys), max(len(table) - 1, 0))
-    hit = table[order][at] == keys if len(table) else np.zeros(len(keys), bool)
-    codes = np.array(list(known.values()), np.int64)[order][at] if len(table) else \
-        np.zeros(len(keys), np.int64)
-    return codes, hit
+class _Table:
+    """Indicator keys -> codes, by binary search in the sorted keys."""
+
+    def __init__(self, known: dict[bytes, int]) -> None:
+        self.known = known
+        self.width = max(8, *map(len, known)) if known else 8
+        self.sorted: dict[tuple[str, int], tuple[IntArray, IntArray]] = {}
+
+    def find(self, keys: IntArray) -> tuple[IntArray, IntArray]:
+        """The code of each key (where found) and whether it was found."""
+        if not self.known:
+            return np.zeros(len(keys), np.int64), np.zeros(len(keys), bool)
+        if keys.dtype.kind == "u" and self.width > 8:
+            keys = keys.astype(">u8").view("S8")
+        kind = (keys.dtype.kind, keys.dtype.itemsize)
+        if kind not in self.sorted:
+            table = _key_array(list(self.known), self.width if keys.dtype.kind == "u" else
+                               max(self.width, keys.dtype.itemsize))
+            order = np.argsort(table)
+            self.sorted[kind] = table[order], np.array(list(self.known.values()), np.int64)[order]
+        table, codes = self.sorted[kind]
+        at = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+        return codes[at], table[at] == keys
 
 
 def _indicator_codes(keys: IntArray, known: dict[bytes, int], cells: _Cells) -> IntArray:
     """Each key's indicator as a code in `cells`; names are decoded once per new name."""
     while True:
-        codes, hit = _lookup(keys, known)
+        codes, hit = _Table(known).find(keys)
         if hit.all():
             return codes
         for key in sorted(set(keys[~hit].tolist())):
