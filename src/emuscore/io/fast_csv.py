@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, BinaryIO, Literal
 import numpy as np
 from attrs import frozen
 
-from emuscore.dataset import Dataset
+from emuscore.dataset import Dataset, utf8_matrix
 from emuscore.exact import INT64_ROOM, Column, IntArray, max_abs
 
 if TYPE_CHECKING:
@@ -448,9 +448,15 @@ class _UnitKeys:
     """units.csv ids as sorted byte keys, to find each measure's unit row."""
 
     def __init__(self, ids: list[str]) -> None:
-        encoded = [u.encode("utf-8") for u in ids]
-        self.width = max(map(len, encoded))
-        keys = _key_array(encoded, self.width)
+        matrix = utf8_matrix(ids)        # None if an id holds a line break
+        if matrix is None:
+            encoded = [u.encode("utf-8") for u in ids]
+            self.width = max(map(len, encoded))
+            keys = _key_array(encoded, self.width)
+        else:
+            self.width = matrix.shape[1]
+            keys = (np.pad(matrix, ((0, 0), (0, 8 - self.width))).view(">u8").ravel()
+                    if self.width <= 8 else matrix.view(f"S{self.width}").ravel())
         self.order = np.argsort(keys, kind="stable")
         self.sorted = keys[self.order]
 
