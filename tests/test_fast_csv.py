@@ -24,7 +24,7 @@ from emuscore.io.fast_csv import NotSimple, load_fast
 
 ID_CHARS = st.sampled_from([*"0123456789ABCxyz_-.", "Đ", "ộ"])
 NFD_ID_CHARS = st.sampled_from(["o\u0302\u0323", "1"])     # fine, but not on the fast path
-NAME_CHARS = st.sampled_from([*"abc ,\"'=+-", "Ủy ban", "Lộc", "Lo\u0323\u0302c", "\t"])
+NAME_CHARS = st.sampled_from([*"abc ,\"'=+-", "Ủy ban", "Lộc", "Lo\u0323\u0302c", "\t", "\u00a0", "\u3000"])
 INDICATOR_NAMES = st.sampled_from(["x", "t_1", "a_20", "grdp_growth_target", "Điểm", " y ",
                                    "longer_than_eight_bytes"])
 
@@ -232,3 +232,17 @@ def test_peers_data_is_read_on_the_fast_path(tmp_path, peers):
     subprocess.run([sys.executable, str(peers / "gen.py"), "--units", "300", "--seed", "3",
                     "--out", str(tmp_path)], check=True)
     assert_identical(load_fast(tmp_path, "utf-8-sig"), exact_reader(tmp_path))
+
+
+@pytest.mark.parametrize("blank", [chr(c) for c in range(0x110000)
+                                   if chr(c).isspace() and chr(c) not in "\r\n"])
+def test_every_kind_of_white_space_around_a_field_is_stripped(tmp_path, blank):
+    """units.csv fields are only left unstripped when no field of the column could
+    start or end with white space: every Unicode space str.strip removes is noticed."""
+    (tmp_path / "units.csv").write_text(
+        f"unit_id,name,cluster_id\n{blank}H1,{blank}Sở Y tế,K1{blank}\nH2,Lộc{blank},K2\n",
+        encoding="utf-8")
+    data = load_fast(tmp_path, "utf-8-sig")
+    assert data.unit_ids == ("H1", "H2")
+    assert data.names == ("Sở Y tế", "Lộc")
+    assert data.clusters == ("K1", "K2")

@@ -72,11 +72,12 @@ def load_fast(path: Path, encoding: str) -> Dataset:
         measures = _Measures(measures_file, bom)    # parsed on other threads from now on
     try:
         ids, names, clusters, wide = _read_units(units_file, bom)
+        units = _UnitKeys(ids)                  # not simple if an id comes twice
         cells = _Cells(len(ids))
         for col, (indicator, texts) in enumerate(wide):
             cells.add_wide(indicator, col, texts)
         if measures is not None:
-            measures.store(_UnitKeys(ids), cells)
+            measures.store(units, cells)
     finally:
         if measures is not None:
             measures.close()
@@ -136,27 +137,34 @@ def _read_units(path: Path, bom: bool) -> tuple[list[str], list[str], list[str],
     try:
         # NFC of the whole text equals NFC of each field: ',', '"' and line ends never
         # compose with their neighbours.
-        text = unicodedata.normalize("NFC", raw.decode("utf-8"))
+        decoded = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise NotSimple from None
-    columns = _plain_columns(text) if '"' not in text else None
-    if columns is None:
-        columns = _quoted_columns(text)
+    text = unicodedata.normalize("NFC", decoded)
+    plain = _plain_columns(text, raw if text is decoded else None) if '"' not in text else None
+    columns, blank_edges = plain or (_quoted_columns(text), None)
     header = [c[0].strip() for c in columns]
     _check_header(header, UNIT_COLUMNS)
     iu, iname, ic = (header.index(c) for c in UNIT_COLUMNS)
-    ids = [u.strip() for u in columns[iu][1:]]
-    clusters = [c.strip() for c in columns[ic][1:]]
-    if not ids or not all(ids) or not all(clusters) or len(set(ids)) != len(ids):
+
+    def stripped(k: int) -> list[str]:
+        if blank_edges is not None and not blank_edges[k]:
+            return columns[k][1:]             # no field of it starts or ends blank
+        return [field.strip() for field in columns[k][1:]]
+
+    ids, clusters = stripped(iu), stripped(ic)
+    if not ids or not all(ids) or not all(clusters):
         raise NotSimple
-    names = [n.strip() for n in columns[iname][1:]]
+    names = stripped(iname)
     wide = [(h, columns[j][1:]) for j, h in enumerate(header) if h not in UNIT_COLUMNS]
     return ids, names, clusters, wide
 
 
-def _plain_columns(text: str) -> list[list[str]] | None:
+def _plain_columns(text: str, encoded: bytes | None = None) -> tuple[list[list[str]], list[bool]] | None:
     """The fields of a file without quotes, column by column (header first), split by
-    str methods instead of a Python loop per line; None if the lines are not all alike."""
+    str methods instead of a Python loop per line, and for each column whether a field of
+    it may start or end with white space (`str.strip` would change it); None if the lines
+    are not all alike. `encoded`: the text's UTF-8, if the caller has it."""
     body = text.replace("\r\n", "\n").rstrip("\n")     # blank lines at the end are skipped
     if "\r" in body or "\n\n" in body or not body:
         return None
@@ -165,11 +173,28 @@ def _plain_columns(text: str) -> list[list[str]] | None:
     lines = body.count("\n") + 1
     if len(fields) != lines * nfields:
         return None
-    raw = np.frombuffer(body.encode("utf-8"), np.uint8)
-    line_of_comma = np.searchsorted(np.flatnonzero(raw == NEWLINE), np.flatnonzero(raw == COMMA))
-    if (np.bincount(line_of_comma, minlength=lines) != nfields - 1).any():
-        return None
-    return [fields[k::nfields] for k in range(nfields)]
+    if encoded is None or b"\r" in encoded:
+        encoded = body.encode("utf-8")
+    raw = np.frombuffer(encoded.rstrip(b"\n") + b"\n", np.uint8)
+    separators = np.flatnonzero((raw == NEWLINE) | (raw == COMMA))
+    if len(separators) != lines * nfields or (raw[separators[nfields - 1::nfields]] != NEWLINE).any():
+        return None                           # a line with more or fewer commas
+    ends = separators.reshape(lines, nfields)
+    starts = np.r_[0, separators[:-1] + 1].reshape(lines, nfields)
+    nonempty = ends > starts
+    blank = (nonempty & (BLANK_FIRST[raw[np.minimum(starts, len(raw) - 1)]]
+                         | BLANK_LAST[raw[ends - 1]])).any(axis=0)
+    return [fields[k::nfields] for k in range(nfields)], blank.tolist()
+
+
+# Bytes a field's UTF-8 may start or end with when str.strip() would remove something:
+# ASCII white space, and the first bytes (last bytes) of the other Unicode spaces
+# (U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000). Over-inclusive: only speed depends on it.
+BLANK_FIRST = np.zeros(256, bool)
+BLANK_FIRST[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 0xC2, 0xE1, 0xE2, 0xE3]] = True
+BLANK_LAST = np.zeros(256, bool)
+BLANK_LAST[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+BLANK_LAST[0x80:] = True
 
 
 def _quoted_columns(text: str) -> list[list[str]]:
@@ -459,6 +484,8 @@ class _UnitKeys:
                     if self.width <= 8 else matrix.view(f"S{self.width}").ravel())
         self.order = np.argsort(keys, kind="stable")
         self.sorted = keys[self.order]
+        if (self.sorted[1:] == self.sorted[:-1]).any():
+            raise NotSimple                 # a unit id twice: the exact reader names both lines
 
     def rows(self, keys: IntArray) -> IntArray:
         """The unit row of each key (a unit_id field's bytes, from `_keys`); a field that
