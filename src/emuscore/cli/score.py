@@ -55,19 +55,21 @@ def print_clusters(result: Result) -> None:
     width = max(len(r["unit_id"]) for r in table)
     name_width = min(max(len(r["name"]) for r in table), 48)
     cluster = None
+    lines = []          # written at once: a line per unit
     for row in table:
         if row["cluster_id"] != cluster:
             cluster = row["cluster_id"]
-            click.secho(f"\ncluster {cluster}", bold=True)
-            click.echo(f"  {'rank':>4}  {'unit':<{width}}  {'name':<{name_width}}  {'total':>8}  "
-                       "class / awards")
+            lines.append(click.style(f"\ncluster {cluster}", bold=True))
+            lines.append(f"  {'rank':>4}  {'unit':<{width}}  {'name':<{name_width}}  {'total':>8}  "
+                         "class / awards")
         rank = row["cluster_rank"] + ("=" if row["tied"] else "")
         tie_break = row["decided_by"] not in ("", result.ruleset.ranking.order[0])
-        click.echo(f"  {rank:>4}  {row['unit_id']:<{width}}  {row['name'][:name_width]:<{name_width}}"
-                   f"  {row['total']:>8}  {row['classification']}"
-                   + (f"  [{row['awards']}]" if row["awards"] else "")
-                   + (f"  (tie-break: {row['decided_by']})" if tie_break else "")
-                   + ("  (tied: the ranking order does not separate it)" if row["tied"] else ""))
+        lines.append(f"  {rank:>4}  {row['unit_id']:<{width}}  {row['name'][:name_width]:<{name_width}}"
+                     f"  {row['total']:>8}  {row['classification']}"
+                     + (f"  [{row['awards']}]" if row["awards"] else "")
+                     + (f"  (tie-break: {row['decided_by']})" if tie_break else "")
+                     + ("  (tied: the ranking order does not separate it)" if row["tied"] else ""))
+    click.echo("\n".join(lines))
 
 
 def print_awards(result: Result) -> None:
@@ -75,5 +77,5 @@ def print_awards(result: Result) -> None:
     for rule in result.ruleset.awards:
         given = [p for p in result.proposals if p.award == rule.id]
         click.secho(f"{rule.title or rule.id} ({rule.id}): {len(given)} proposed", bold=True)
-        for p in given:
-            click.echo(f"  {p.unit}: {p.reason}")
+        if given:       # one write: national runs propose tens of thousands
+            click.echo("\n".join(f"  {p.unit}: {p.reason}" for p in given))
