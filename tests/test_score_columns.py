@@ -13,9 +13,12 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import ruleset
+from emuscore import run
 from emuscore.cli import main
 from emuscore.exact import format_units
-from emuscore.io.results import FORMULA_START, Numbers, _lines
+from emuscore.io.csv_data import dataset_from_rows
+from emuscore.io.results import FORMULA_START, Numbers, _lines, table, to_csv
 
 CLUSTER40 = "rulesets/cluster-40.toml"
 
@@ -82,3 +85,25 @@ def test_byte_lines_are_the_csv_modules_lines(rows, scale):
         (t, format_units(a, scale), str(r)) for a, t, r in rows)
     assert got is not None
     assert got.decode("utf-8") == buffer.getvalue()
+
+
+NAMES = st.lists(st.sampled_from([*"ab ,\"'=+-@\t", "Ủy", "\n"]), max_size=6).map("".join)
+
+
+@given(st.lists(st.tuples(NAMES, st.integers(0, 500)), min_size=1, max_size=12))
+def test_results_csv_reads_back_as_the_table_with_formulas_defused(units):
+    """Whichever way the CSV is built (byte matrix, or the csv module when a name needs
+    quoting), reading it back gives every cell of the table; free text a spreadsheet
+    would run as a formula gets a leading quote, numbers stay numbers."""
+    data = dataset_from_rows({"unit_id": f"u{i}", "name": name, "cluster_id": "c", "x": str(x)}
+                             for i, (name, x) in enumerate(units, 1))
+    result = run(ruleset('[[criteria]]\nid = "k"\ngroup = "g"\nscorer = "per_occurrence"\n'
+                         'max = 1000\ncount = "x"\npoints = 0.25\n'), data)
+    written = to_csv(result)
+    text = written.decode("utf-8") if isinstance(written, bytes) else written
+    back = list(csv.reader(io.StringIO(text, newline="")))
+    columns = table(result)
+    assert back[0] == [name for name, _, _ in columns]
+    for k, (_, cells, free) in enumerate(columns):
+        want = [("'" + c if free and c.startswith(FORMULA_START) else c) for c in cells]
+        assert [row[k] for row in back[1:]] == want
