@@ -246,3 +246,19 @@ def test_every_kind_of_white_space_around_a_field_is_stripped(tmp_path, blank):
     assert data.unit_ids == ("H1", "H2")
     assert data.names == ("Sở Y tế", "Lộc")
     assert data.clusters == ("K1", "K2")
+
+
+@given(st.lists(st.binary(min_size=1, max_size=8).filter(lambda b: b[-1:] != b"\0"),
+                min_size=1, max_size=300, unique=True),
+       st.lists(st.binary(min_size=1, max_size=8).filter(lambda b: b[-1:] != b"\0"), max_size=50))
+def test_indicator_lookup_finds_exactly_the_known_names(names, others):
+    """The indicator table (a collision-free hash for names of up to 8 bytes) gives each
+    known name its code and never mistakes another name for one."""
+    known = {name: code for code, name in enumerate(names)}
+    queries = names + others
+    keys = fast_csv._key_array(queries, 8).astype(np.uint64)
+    table = fast_csv._Table(known)
+    assert table.hashed is not None          # a few hundred names hash without collisions
+    codes, hit = table.find(keys)
+    assert hit.tolist() == [q in known for q in queries]
+    assert codes[hit].tolist() == [known[q] for q in queries if q in known]
