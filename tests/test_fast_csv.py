@@ -3,12 +3,14 @@ leaves every file it cannot read with certainty (and every error) to that reader
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import subprocess
 import sys
 import tempfile
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
@@ -119,6 +121,14 @@ def write_year(folder: Path, year: dict[str, object]) -> None:
     write_csv(folder / "measures.csv", [["unit_id", "indicator", "value"], *measures], year)
 
 
+@contextlib.contextmanager
+def reading_as(year: dict[str, object]) -> Iterator[None]:
+    """The fast reader with the year's block size and number of blocks parsed ahead."""
+    with mock.patch.object(fast_csv, "BLOCK", year["block"]), \
+            mock.patch.object(fast_csv, "AHEAD", year["ahead"]):
+        yield
+
+
 def exact_reader(path: Path) -> Dataset:
     with mock.patch.object(csv_data, "load_fast", side_effect=NotSimple):
         return csv_data.load_csv_data(path)
@@ -153,8 +163,7 @@ def test_simple_files_take_the_fast_path_and_give_the_same_dataset(year):
         write_year(folder, year)
         path = folder if not year["wide"] else folder / "units.csv"
         expected = outcome(path)
-        with mock.patch.object(fast_csv, "BLOCK", year["block"]), \
-                mock.patch.object(fast_csv, "AHEAD", year["ahead"]):
+        with reading_as(year):
             if isinstance(expected, str):          # e.g. a date column with a number in it
                 with pytest.raises(DataError) as caught:
                     csv_data.load_csv_data(path)
@@ -172,8 +181,7 @@ def test_any_file_loads_as_the_line_by_line_reader_loads_it_errors_included(year
         path = folder if not year["wide"] else folder / "units.csv"
         expected = outcome(path)
         try:
-            with mock.patch.object(fast_csv, "BLOCK", year["block"]), \
-                    mock.patch.object(fast_csv, "AHEAD", year["ahead"]):
+            with reading_as(year):
                 got: Dataset | str = csv_data.load_csv_data(path)
         except DataError as e:
             got = "; ".join(map(str, e.problems))

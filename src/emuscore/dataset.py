@@ -83,6 +83,16 @@ def utf8_matrix(texts: Sequence[str], joined: str | None = None) -> IntArray | N
     return matrix
 
 
+def byte_keys(matrix: IntArray) -> IntArray:
+    """One comparable key per row of a `utf8_matrix`: a big-endian uint64 of the bytes
+    zero-padded to 8 when rows are that short (the usual ids), else the bytes themselves."""
+    width = matrix.shape[1]
+    if width <= 8:
+        keys: IntArray = np.pad(matrix, ((0, 0), (0, 8 - width))).view(">u8").ravel()
+        return keys
+    return np.ascontiguousarray(matrix).view(f"S{width}").ravel()
+
+
 def _distinct(texts: tuple[str, ...]) -> tuple[tuple[str, ...], IntArray]:
     """Each distinct text once and each text's index into them. Texts are grouped by
     their UTF-8 bytes with numpy (a dict lookup per text is slow at a million: the table
@@ -92,11 +102,7 @@ def _distinct(texts: tuple[str, ...]) -> tuple[tuple[str, ...], IntArray]:
         distinct = tuple(dict.fromkeys(texts))
         code = {t: k for k, t in enumerate(distinct)}
         return distinct, np.fromiter(map(code.__getitem__, texts), np.int64, len(texts))
-    if matrix.shape[1] <= 8:
-        keys = np.pad(matrix, ((0, 0), (0, 8 - matrix.shape[1]))).view(np.uint64).ravel()
-    else:
-        keys = np.ascontiguousarray(matrix).view(f"S{matrix.shape[1]}").ravel()
-    _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
+    _, first, codes = np.unique(byte_keys(matrix), return_index=True, return_inverse=True)
     return tuple(texts[i] for i in first.tolist()), codes.astype(np.int64).ravel()
 
 

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, BinaryIO, Literal
 import numpy as np
 from attrs import frozen
 
-from emuscore.dataset import Dataset, utf8_matrix
+from emuscore.dataset import Dataset, byte_keys, utf8_matrix
 from emuscore.exact import INT64_ROOM, Column, IntArray, max_abs
 
 if TYPE_CHECKING:
@@ -480,8 +480,7 @@ class _UnitKeys:
             keys = _key_array(encoded, self.width)
         else:
             self.width = matrix.shape[1]
-            keys = (np.pad(matrix, ((0, 0), (0, 8 - self.width))).view(">u8").ravel()
-                    if self.width <= 8 else matrix.view(f"S{self.width}").ravel())
+            keys = byte_keys(matrix)
         self.order = np.argsort(keys, kind="stable")
         self.sorted = keys[self.order]
         if (self.sorted[1:] == self.sorted[:-1]).any():
@@ -541,7 +540,7 @@ class _Table:
             return np.zeros(len(keys), np.int64), np.zeros(len(keys), bool)
         if keys.dtype.kind == "u" and self.hashed is not None:
             multiplier, shift, slot_key, slot_code = self.hashed
-            slot = (keys.astype(np.uint64) * multiplier) >> shift
+            slot = (keys.astype(np.uint64, copy=False) * multiplier) >> shift
             return slot_code[slot], slot_key[slot] == keys
         if keys.dtype.kind == "u" and self.width > 8:
             keys = keys.astype(">u8").view("S8")

@@ -70,8 +70,11 @@ def table(result: Result, columns: Sequence[str] | None = None,
     Columns: those of `default_columns`, `deductions`, `bonus`, `criterion:ID`, and
     `award:ID` (headed ID: 1 for a unit proposed for that award, else 0). Units are sorted
     by cluster, then rank, then unit_id (`sort="cluster"`), or by unit_id alone."""
-    return [(name, cells if isinstance(cells, list) else cells.text(), free)
-            for name, cells, free in _table(result, columns, sort)]
+    return [(name, _text(cells), free) for name, cells, free in _table(result, columns, sort)]
+
+
+def _text(cells: Cells) -> list[str]:
+    return cells if isinstance(cells, list) else cells.text()
 
 
 def _table(result: Result, columns: Sequence[str] | None,
@@ -143,7 +146,7 @@ def to_csv(result: Result, columns: Sequence[str] | None = None,
     lines = _lines(parts, result.data.size)
     if lines is not None:
         return header.encode("utf-8") + lines
-    text = [cells if isinstance(cells, list) else cells.text() for _, cells, _ in parts]
+    text = [_text(cells) for _, cells, _ in parts]
     cells = [[_safe_cell(v) for v in values] if free and _any_starts(values, FORMULA_START)
              else values for (_, _, free), values in zip(parts, text, strict=True)]
     buffer = io.StringIO()
