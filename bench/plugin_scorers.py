@@ -1,6 +1,6 @@
 """What a plugin scorer costs: cluster-40's 20 attainment criteria scored by the built-in
 batch scorer, by the same batch scorer registered from a plugin, and by a per-unit
-`@emuscore.scorer` function on Decimals (the API for authors who do not think in columns).
+`@emuscore.plugin.scorer` function on Decimals (the API for authors who do not think in columns).
 
     python bench/plugin_scorers.py DATA [DATA ...]
 
@@ -19,11 +19,10 @@ import numpy as np
 from attrs import frozen
 
 import emuscore
-from emuscore import engine
-from emuscore.hookspecs import hookimpl
-from emuscore.plugins import Registry, get_plugin_manager
+from emuscore.manager import Registry, get_plugin_manager
+from emuscore.pipeline.score import score_criterion
+from emuscore.plugin import Indicator, hookimpl, scorer
 from emuscore.scorers.attainment import Attainment, Bonus
-from emuscore.structure import Indicator
 
 RULESET = Path(__file__).resolve().parent.parent / "rulesets" / "cluster-40.toml"
 
@@ -41,7 +40,7 @@ class UnitParams:
     bonus: Bonus
 
 
-@emuscore.scorer(name="attainment_per_unit", params=UnitParams,
+@scorer(name="attainment_per_unit", params=UnitParams,
                  bounds=lambda p, m: (Decimal(0), m + p.bonus.cap))
 def attainment_per_unit(params: UnitParams, values: dict[str, Decimal | None],
                         max: Decimal) -> Decimal:
@@ -74,7 +73,7 @@ def timed(ruleset_text: str, data: emuscore.Dataset, reg: Registry) -> tuple[flo
     ruleset = emuscore.parse_ruleset(ruleset_text, registry=reg)
     attainment = [c for c in ruleset.criteria if c.id.startswith("att_")]
     start = time.perf_counter()
-    points = {c.id: engine.score_criterion(ruleset, data, c, reg.scorers[c.scorer])
+    points = {c.id: score_criterion(ruleset, data, c, reg.scorers[c.scorer])
               for c in attainment}
     return time.perf_counter() - start, points
 

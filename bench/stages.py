@@ -21,10 +21,15 @@ import time
 from pathlib import Path
 
 import emuscore
-from emuscore import engine
-from emuscore.io.results import to_csv, write_atomically
-from emuscore.plugins import default_registry
-from emuscore.ruleset import parse_ruleset
+from emuscore.io.atomic import write_atomically
+from emuscore.io.results import to_csv
+from emuscore.manager import default_registry
+from emuscore.pipeline.awards import award
+from emuscore.pipeline.classify import classify
+from emuscore.pipeline.inputs import check_inputs
+from emuscore.pipeline.rank import rank
+from emuscore.pipeline.score import score
+from emuscore.result import Result
 
 HERE = Path(__file__).resolve().parent
 COLUMNS = ["unit_id", "total", "cluster_rank", "award:flag"]
@@ -72,15 +77,15 @@ def stages(data: Path, ruleset: emuscore.Ruleset) -> dict[str, float]:
 
     dataset = emuscore.load_data(data)
     lap("load")
-    engine.check_inputs(ruleset, dataset, registry)
-    scores = engine.score(ruleset, dataset, registry)
-    classes = engine.classify(ruleset, scores, registry)
+    check_inputs(ruleset, dataset, registry)
+    scores = score(ruleset, dataset, registry)
+    classes = classify(ruleset, scores, registry)
     lap("score")
-    ranks = engine.rank(ruleset, dataset, scores)
+    ranks = rank(ruleset, dataset, scores)
     lap("rank")
-    proposals, skips = engine.award(ruleset, dataset, scores, classes, ranks, registry)
+    proposals, skips = award(ruleset, dataset, scores, classes, ranks, registry)
     lap("award")
-    result = engine.Result(ruleset, dataset, scores, classes, ranks, proposals, skips)
+    result = Result(ruleset, dataset, scores, classes, ranks, proposals, skips)
     with tempfile.TemporaryDirectory() as tmp:
         write_atomically(Path(tmp) / "results.csv", to_csv(result, COLUMNS, "unit_id"))
     lap("write")
@@ -95,7 +100,7 @@ def main() -> None:
     ap.add_argument("--criteria", type=int)
     ap.add_argument("--profile", type=int, metavar="N")
     args = ap.parse_args()
-    ruleset = (parse_ruleset(ruleset_with(args.criteria)) if args.criteria
+    ruleset = (emuscore.parse_ruleset(ruleset_with(args.criteria)) if args.criteria
                else emuscore.load_ruleset(args.ruleset))
     if args.profile:
         profile = cProfile.Profile()

@@ -1,20 +1,30 @@
-"""Shared helpers: small rulesets in TOML text and datasets built from rows."""
+"""Shared helpers: small rulesets in TOML text and datasets built from rows.
+
+The suite never loads installed entry points (`emuscore.testing` sets the flag, as llm
+and datasette do): it sees the built-in plugins, and a test that needs a sector plugin registers it by name
+(`sector_plugins`), so what a test sees does not depend on what else is installed,
+and a sector plugin that is missing fails the test that needs it.
+"""
 
 from __future__ import annotations
 
 import decimal
+import importlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pytest
 
+from emuscore import parse_ruleset
 from emuscore.dataset import Dataset
 from emuscore.io.csv_data import dataset_from_rows
+from emuscore.manager import Registry
 from emuscore.model import Ruleset
-from emuscore.ruleset import parse_ruleset
+from emuscore.testing import PluginSandbox
 
 ROOT = Path(__file__).resolve().parents[1]
-PEERS = ROOT.parent / "shared" / "peers"
+SECTOR_PLUGINS = {"emuscore-education": "emuscore_education", "emuscore-police": "emuscore_police"}
+"""The sector plugins shipped in plugins/, by distribution and module name."""
 
 # The oracle computes with far more digits than any score needs, so its only rounding
 # is the final quantize, as the ruleset says.
@@ -43,8 +53,16 @@ def rows(values: Iterable[Mapping[str, object]], clusters: Iterable[str] | None 
         for i, (v, c) in enumerate(zip(values, cluster_list, strict=True), 1))
 
 
+def sector_plugin(distribution: str) -> object:
+    """A sector plugin's module, imported by name; a clear failure if it is not installed."""
+    try:
+        return importlib.import_module(SECTOR_PLUGINS[distribution])
+    except ImportError as e:
+        pytest.fail(f"{distribution} is not installed ({e}); install it with "
+                    f"pip install -e plugins/{distribution}")
+
+
 @pytest.fixture
-def peers() -> Path:
-    if not (PEERS / "gen.py").exists():
-        pytest.fail(f"the peers folder is expected at {PEERS} (../shared/peers beside the project)")
-    return PEERS
+def sector_plugins(emuscore_plugins: PluginSandbox) -> Registry:
+    """The built-ins and both sector plugins of plugins/, registered for this test."""
+    return emuscore_plugins.register(*(sector_plugin(d) for d in SECTOR_PLUGINS))

@@ -12,6 +12,7 @@ from emuscore import run
 from emuscore.audit.explain import explain, least, what_it_takes
 from emuscore.audit.record import build_record
 from emuscore.cli import main
+from emuscore.manager import default_registry
 from test_audit_record import AWARDS, SHEET, small_result
 from test_audit_replay import scored
 
@@ -39,7 +40,7 @@ def test_every_suggested_change_wins_the_award_in_a_rerun_and_one_step_less_does
     for i, unit in enumerate(result.data.unit_ids):
         if unit in winners:
             continue
-        taking = what_it_takes(result, unit, "flag")
+        taking = what_it_takes(result, unit, "flag", default_registry())
         if values[i]["violations"]:
             assert taking.blocked and "gate clean" in taking.blocked
             continue
@@ -65,7 +66,7 @@ def test_least_finds_the_first_true_and_none_when_out_of_reach():
 
 
 def test_explain_shows_inputs_formulas_caps_class_table_tie_break_and_what_it_takes():
-    lines = explain(build_record(small_result()), "u2")
+    lines = explain(build_record(small_result(), default_registry()), "u2", default_registry())
     text = "\n".join(lines)
     assert lines[0] == "unit u2: unit 2, cluster k1"
     assert "inputs: a = 6.50, t = 7.00" in text
@@ -81,7 +82,8 @@ def test_explain_shows_inputs_formulas_caps_class_table_tie_break_and_what_it_ta
 
 
 def test_a_gate_blocks_whatever_the_points():
-    text = "\n".join(explain(build_record(small_result()), "u3"))
+    text = "\n".join(explain(build_record(small_result(), default_registry()), "u3",
+                             default_registry()))
     assert "blocked whatever the points: gate clean" in text
     assert text.count("(eligible only with violations <= 0)") == 1
 
@@ -120,7 +122,7 @@ def test_suggestions_for_share_and_excluding_awards_also_win_in_a_rerun(units):
         for i, unit in enumerate(result.data.unit_ids):
             if unit in holders:
                 continue
-            taking = what_it_takes(result, unit, award)
+            taking = what_it_takes(result, unit, award, default_registry())
             if award == "merit" and unit in result.awards_of(unit) + [
                     p.unit for p in result.proposals if p.award == "flag"]:
                 assert taking.blocked and "excludes it" in taking.blocked
@@ -141,14 +143,14 @@ bands = [{ label = "excellent", min_each = 0.9 }, { label = "other" }]
     data = rows([{"a": "6", "t": "7", "v": "81", "late": 0, "violations": 0},
                  {"a": "7", "t": "7", "v": "99", "late": 0, "violations": 0}])
     result = run(ruleset(SHEET, rest=classed), data)
-    taking = what_it_takes(result, "u1", "flag")
+    taking = what_it_takes(result, "u1", "flag", default_registry())
     assert taking.points is None and not taking.alone
-    text = "\n".join(explain(build_record(result), "u1"))
+    text = "\n".join(explain(build_record(result, default_registry()), "u1", default_registry()))
     assert "class 'excellent' still needs: growth 2.57 < 2.7, quality 1.00 < 1.8" in text
 
 
 def test_a_plugin_whose_explanation_fails_is_named_and_the_rest_still_shown():
-    from emuscore.plugins import Registered, Registry, get_plugin_manager
+    from emuscore.manager import Registered, Registry, get_plugin_manager
     from emuscore.scorers.bands import Bands
 
     class Mute(Bands):
@@ -157,16 +159,16 @@ def test_a_plugin_whose_explanation_fails_is_named_and_the_rest_still_shown():
 
     registry = Registry(get_plugin_manager())
     registry.scorers["bands"] = Registered(Mute(), "emuscore-mute", "1.0")
-    text = "\n".join(explain(build_record(small_result()), "u2", registry))
+    text = "\n".join(explain(build_record(small_result(), default_registry()), "u2", registry))
     assert "(plugin emuscore-mute 1.0 could not explain: RuntimeError: no words)" in text
     assert "= 1.00 points" in text and "award flag" in text
 
 
 def test_explain_warns_when_the_installed_plugins_no_longer_reproduce_the_record():
-    from emuscore.plugins import Registered, Registry, get_plugin_manager
+    from emuscore.manager import Registered, Registry, get_plugin_manager
     from test_audit_replay import HalfAttainment
 
     registry = Registry(get_plugin_manager())
     registry.scorers["attainment"] = Registered(HalfAttainment(), "emuscore-sector", "2.0")
-    lines = explain(build_record(small_result()), "u2", registry)
+    lines = explain(build_record(small_result(), default_registry()), "u2", registry)
     assert lines[0].startswith("warning: the installed plugins score this record differently")

@@ -25,6 +25,7 @@ from emuscore.audit.record import (
     write_record,
 )
 from emuscore.audit.replay import replay
+from emuscore.manager import default_registry
 
 SHEET = '''
 [[criteria]]
@@ -82,11 +83,13 @@ def redigest(record):
 
 
 def test_two_runs_on_the_same_inputs_give_byte_identical_records():
-    assert record_bytes(build_record(small_result())) == record_bytes(build_record(small_result()))
+    registry = default_registry()
+    assert (record_bytes(build_record(small_result(), registry))
+            == record_bytes(build_record(small_result(), registry)))
 
 
 def test_record_is_canonical_json_with_no_floats_and_utf8_text():
-    raw = record_bytes(build_record(small_result()))
+    raw = record_bytes(build_record(small_result(), default_registry()))
     assert raw.startswith(b"{\"data\":{") and raw.endswith(b"}\n")
     assert "Cờ thi đua".encode() in raw                    # not \\u escapes
     parsed = json.loads(raw, parse_float=lambda s: pytest.fail(f"float {s} in the record"))
@@ -99,7 +102,7 @@ def test_canonical_refuses_floats():
 
 
 def test_values_are_exact_decimal_text_at_the_column_scale():
-    record = build_record(small_result())
+    record = build_record(small_result(), default_registry())
     a = record["data"]["indicators"]["a"]
     assert a == {"kind": "number", "scale": 2, "values": ["7.25", "6.50", "8.00", "2.00"]}
     assert record["results"]["units"]["u1"]["criteria"]["growth"] == "3.18"
@@ -108,7 +111,7 @@ def test_values_are_exact_decimal_text_at_the_column_scale():
 
 def test_dataset_from_the_record_has_the_same_columns():
     result = small_result()
-    again = dataset_of(build_record(result))
+    again = dataset_of(build_record(result, default_registry()))
     assert again.unit_ids == result.data.unit_ids and again.clusters == result.data.clusters
     assert again.names == result.data.names
     assert again.indicators.keys() == result.data.indicators.keys()
@@ -141,10 +144,10 @@ target = "vnd_plan"
                   "vnd_plan": "40000000000000"},
                  {"sent": "2024-03-01", "due": "2024-03-14", "vnd": "12", "vnd_plan": "10"}])
     result = run(rs, data)
-    record = build_record(result)
+    record = build_record(result, default_registry())
     assert record["data"]["indicators"]["sent"]["values"] == ["2024-03-15", "2024-03-01"]
     assert record["data"]["indicators"]["vnd"]["values"] == ["51900000000000.5", "12.0"]
-    assert replay(parse_record(record_bytes(record).decode())).identical
+    assert replay(parse_record(record_bytes(record).decode()), default_registry()).identical
 
 
 # --- replay identity over generated rulesets and data ---------------------------------
@@ -190,7 +193,7 @@ def generated_ruleset(criteria, scale, rounding):
 def test_replay_of_any_record_is_identical(criteria, units, scale, rounding):
     rs = generated_ruleset(criteria, scale, rounding)
     data = rows([v for v, _ in units], clusters=[c for _, c in units])
-    record = build_record(run(rs, data))
+    record = build_record(run(rs, data), default_registry())
     text = record_bytes(record).decode()
     again = dataset_of(parse_record(text))
     for name, col in data.indicators.items():
@@ -198,7 +201,7 @@ def test_replay_of_any_record_is_identical(criteria, units, scale, rounding):
         assert (other.scale, other.kind, other.values.dtype) == (col.scale, col.kind, col.values.dtype)
         assert other.values.tolist() == col.values.tolist()
         assert other.missing.tolist() == col.missing.tolist()
-    outcome = replay(parse_record(text))
+    outcome = replay(parse_record(text), default_registry())
     assert outcome.identical
     assert outcome.lines() == [f"identical {record['digests']['record']}"]
     assert record_bytes(outcome.replayed) == text.encode()
@@ -207,7 +210,7 @@ def test_replay_of_any_record_is_identical(criteria, units, scale, rounding):
 # --- tampering ------------------------------------------------------------------------
 
 def tampered(edit):
-    record = json.loads(record_bytes(build_record(small_result())))
+    record = json.loads(record_bytes(build_record(small_result(), default_registry())))
     edit(record)
     return json.dumps(record, ensure_ascii=False)
 
@@ -242,10 +245,10 @@ def test_unreadable_or_foreign_files_are_unusable(text, why):
 
 def test_a_tampered_record_redigested_replays_as_different():
     """Someone who edits a score and recomputes the digests is caught by replay."""
-    record = json.loads(record_bytes(build_record(small_result())))
+    record = json.loads(record_bytes(build_record(small_result(), default_registry())))
     record["results"]["units"]["u2"]["total"] = "9.99"
     record["results"]["units"]["u2"]["rank"] = 1
-    outcome = replay(parse_record(json.dumps(redigest(record))))
+    outcome = replay(parse_record(json.dumps(redigest(record))), default_registry())
     assert not outcome.identical
     text = "\n".join(outcome.lines())
     assert text.startswith("different: 1 unit(s)")
@@ -254,17 +257,17 @@ def test_a_tampered_record_redigested_replays_as_different():
 
 def test_record_file_is_written_atomically_and_identically(tmp_path: Path):
     result = small_result()
-    first = write_record(result, tmp_path / "run.json")
+    first = write_record(result, tmp_path / "run.json", default_registry())
     assert load_record(tmp_path / "run.json") == first
     assert [p.name for p in tmp_path.iterdir()] == ["run.json"]
     with pytest.raises(Exception, match="does not exist"):
-        write_record(result, tmp_path / "missing" / "run.json")
+        write_record(result, tmp_path / "missing" / "run.json", default_registry())
 
 
 def test_a_ruleset_built_in_code_is_recorded_as_its_toml_and_replays():
     import attrs
     result = small_result()
     in_code = attrs.evolve(result.ruleset, text="")
-    record = build_record(run(in_code, result.data))
+    record = build_record(run(in_code, result.data), default_registry())
     assert "[ruleset]" in record["ruleset"]["text"]
-    assert replay(parse_record(record_bytes(record).decode())).identical
+    assert replay(parse_record(record_bytes(record).decode()), default_registry()).identical

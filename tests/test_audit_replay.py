@@ -20,7 +20,7 @@ from emuscore.audit.record import (
 )
 from emuscore.audit.replay import replay
 from emuscore.cli import main
-from emuscore.plugins import Registered, Registry, get_plugin_manager
+from emuscore.manager import Registered, Registry, default_registry, get_plugin_manager
 from emuscore.scorers.attainment import Attainment
 from test_audit_record import AWARDS, SHEET, small_result
 
@@ -79,8 +79,8 @@ def with_software(record, scorer, **changes):
 
 def test_replay_reports_a_plugin_version_that_differs_from_the_record():
     """As if the record were made by an older emuscore: same results, version noted."""
-    old = with_software(build_record(small_result()), "attainment", version="0.0.9")
-    outcome = replay(old)
+    old = with_software(build_record(small_result(), default_registry()), "attainment", version="0.0.9")
+    outcome = replay(old, default_registry())
     assert outcome.identical
     assert outcome.lines()[1] == ("note: scorer attainment: emuscore.scorers.attainment 0.0.9 "
                                   f"(recorded) -> emuscore.scorers.attainment {VERSION} (now)")
@@ -96,7 +96,7 @@ class HalfAttainment(Attainment):
 def test_replay_with_a_plugin_that_scores_differently_shows_units_criteria_and_versions():
     registry = Registry(get_plugin_manager())
     registry.scorers["attainment"] = Registered(HalfAttainment(), "emuscore-sector", "2.0")
-    outcome = replay(build_record(small_result()), registry)
+    outcome = replay(build_record(small_result(), default_registry()), registry)
     assert not outcome.identical
     lines = outcome.lines()
     assert lines[0].startswith("different: 4 unit(s) scored differently")
@@ -110,7 +110,7 @@ def test_replay_without_a_scorer_the_record_needs_is_unusable(tmp_path):
     registry = Registry(get_plugin_manager())
     del registry.scorers["bands"]
     with pytest.raises(UnusableRecord, match="cannot replay") as caught:
-        replay(build_record(small_result()), registry)
+        replay(build_record(small_result(), default_registry()), registry)
     assert f"bands (emuscore.scorers.bands {VERSION})" in str(caught.value)
 
 
@@ -151,11 +151,11 @@ def test_diff_shows_a_ruleset_revision(tmp_path):
 
 
 def test_replay_shows_a_changed_reason_for_passing_a_unit_over():
-    record = json.loads(record_bytes(build_record(small_result())))
+    record = json.loads(record_bytes(build_record(small_result(), default_registry())))
     skip = record["results"]["skips"][0]
     skip["reason"] = "rank 9 is below the rank 1 required"
     record["digests"] = digests(record)
-    outcome = replay(parse_record(json.dumps(record)))
+    outcome = replay(parse_record(json.dumps(record)), default_registry())
     assert not outcome.identical
     text = "\n".join(outcome.lines())
     assert "2 reason(s) for passing units over changed" in text
@@ -201,7 +201,7 @@ def gate_registry(version: str) -> Registry:
 
 def test_a_plugin_gate_is_recorded_and_its_version_change_reported():
     from emuscore import run
-    from emuscore.ruleset import parse_ruleset
+    from emuscore import parse_ruleset
     registry = gate_registry("3.1")
     rs = parse_ruleset(sheet(SHEET, rest=AWARDS.replace('gates = ["clean"]', 'gates = ["spotless"]')),
                        registry=registry)

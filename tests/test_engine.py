@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import rows, ruleset
-from emuscore import run
+from emuscore import parse_ruleset, run
 from emuscore.exact import format_units
 from emuscore.io.csv_data import dataset_from_rows
-from emuscore.ruleset import can_tie, parse_ruleset
+from emuscore.ruleset import can_tie
 
 SHEET = '''
 [[criteria]]

@@ -16,14 +16,15 @@ from attrs import frozen
 from click.testing import CliRunner
 
 import emuscore
-from emuscore import Indicator, ScoreContext, Scorer, hookimpl
+from emuscore import plugin
 from emuscore.cli import main
 from emuscore.dataset import Dataset
 from emuscore.eligibility import EligibilityGate
 from emuscore.exact import IntArray
 from emuscore.io.csv_data import dataset_from_rows
+from emuscore.io.dispatch import write_results
 from emuscore.io.formats import Loader, Writer
-from emuscore.io.results import write_results
+from emuscore.plugin import Indicator, ScoreContext, Scorer, hookimpl
 from emuscore.testing import PluginSandbox
 
 RULESET = """
@@ -74,7 +75,7 @@ class Twice(Scorer):
         return points
 
 
-@emuscore.scorer(name="half", params=ValueParams)
+@plugin.scorer(name="half", params=ValueParams)
 def half(params: ValueParams, values: Any, max: Decimal) -> Decimal:
     """A per-unit scorer: value / 2."""
     value: Decimal = values["value"]
@@ -154,7 +155,7 @@ def test_hook_register_writers(emuscore_plugins: PluginSandbox, tmp_path: Path) 
 
     emuscore_plugins.register(Twice(), half, Writer("tsv", ".tsv", tsv, "unit and total"))
     result = emuscore_plugins.run(RULESET, TABLE)
-    write_results(result, tmp_path / "out.tsv")
+    write_results(result, tmp_path / "out.tsv", emuscore_plugins.registry)
     assert (tmp_path / "out.tsv").read_text(encoding="utf-8") == "A\t3.13\nB\t7.50\nC\t0.03\n"
     assert list(emuscore_plugins.registry.writers) == [".csv", ".json", ".tsv"]
 
@@ -168,7 +169,7 @@ def test_hook_register_writers_failure_is_named_and_writes_nothing(emuscore_plug
     result = emuscore_plugins.run(RULESET, TABLE)
     with pytest.raises(emuscore.PluginError, match=r"plugin test:broken unversioned, writer broken "
                        r"failed on .*out.tsv: ValueError: no template"):
-        write_results(result, tmp_path / "out.tsv")
+        write_results(result, tmp_path / "out.tsv", emuscore_plugins.registry)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -177,7 +178,7 @@ def test_an_unknown_output_suffix_lists_the_installed_writers(emuscore_plugins: 
     emuscore_plugins.register(Twice(), half)
     result = emuscore_plugins.run(RULESET, TABLE)
     with pytest.raises(emuscore.EmuscoreError, match=r"unknown output format '.ods'; use .csv or .json"):
-        write_results(result, tmp_path / "out.ods")
+        write_results(result, tmp_path / "out.ods", emuscore_plugins.registry)
 
 
 def _odd_units(data: Dataset) -> list[str | None]:

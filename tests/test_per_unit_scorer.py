@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import emuscore
-from emuscore import Indicator
+from emuscore import plugin
+from emuscore.plugin import Indicator
 from emuscore.testing import PluginSandbox
 
 ORACLE = decimal.Context(prec=200, traps=[decimal.InvalidOperation, decimal.DivisionByZero])
@@ -29,14 +30,14 @@ class RatioParams:
     weight: Decimal = Decimal(1)
 
 
-@emuscore.scorer(name="ratio", params=RatioParams)
+@plugin.scorer(name="ratio", params=RatioParams)
 def ratio(params: RatioParams, values: Any, max: Decimal) -> Decimal:
     """max x weight x actual / target, at most max."""
     value: Decimal = min(max * params.weight * values["actual"] / values["target"], max)
     return value
 
 
-@emuscore.scorer(name="thirds", params=RatioParams)
+@plugin.scorer(name="thirds", params=RatioParams)
 def thirds(params: RatioParams, values: Any, max: Decimal) -> Fraction:
     return Fraction(values["actual"]) / 3
 
@@ -104,7 +105,7 @@ def test_params_must_be_an_attrs_class() -> None:
         actual: str
 
     with pytest.raises(TypeError, match="params must be an attrs class"):
-        emuscore.scorer(name="plain", params=Plain)
+        plugin.scorer(name="plain", params=Plain)
 
 
 def test_the_default_explanation_shows_the_inputs_and_the_exact_value(
@@ -116,11 +117,11 @@ def test_the_default_explanation_shows_the_inputs_and_the_exact_value(
 
 
 def test_a_deduction_and_custom_bounds(emuscore_plugins: PluginSandbox) -> None:
-    @emuscore.scorer(name="late", params=RatioParams, role="deduction")
+    @plugin.scorer(name="late", params=RatioParams, role="deduction")
     def late(params: RatioParams, values: Any, max: Decimal) -> Decimal:
         return -min(values["actual"] * Decimal("0.5"), max)
 
-    @emuscore.scorer(name="boosted", params=RatioParams,
+    @plugin.scorer(name="boosted", params=RatioParams,
                      bounds=lambda params, max: (Decimal(0), max + 1))
     def boosted(params: RatioParams, values: Any, max: Decimal) -> Decimal:
         return max + 1

@@ -14,8 +14,9 @@ from attrs import frozen
 from click.testing import CliRunner
 
 import emuscore
-from emuscore import Indicator, ScoreContext, Scorer
+from emuscore import plugin
 from emuscore.cli import main
+from emuscore.plugin import Indicator, ScoreContext, Scorer
 from emuscore.testing import PluginSandbox
 
 CRITERION = 'scorer = "bad"\nmax = 10\nvalue = "v"'
@@ -102,7 +103,7 @@ def test_a_value_out_of_range_is_caught(emuscore_plugins: PluginSandbox) -> None
         f"{WHO}, unit u4: gave 12.00 points, outside the criterion's range 0.00..10.00"
 
 
-@emuscore.scorer(name="bad", params=Params)
+@plugin.scorer(name="bad", params=Params)
 def raises(params: Params, values: Any, max: Decimal) -> Decimal:
     return max / values["value"]
 
@@ -112,7 +113,7 @@ def test_a_per_unit_exception_names_its_unit(emuscore_plugins: PluginSandbox) ->
 
 
 def test_a_per_unit_float_is_caught(emuscore_plugins: PluginSandbox) -> None:
-    @emuscore.scorer(name="bad", params=Params)
+    @plugin.scorer(name="bad", params=Params)
     def floating(params: Params, values: Any, max: Decimal) -> Any:
         return float(values["value"]) / 3
 
@@ -122,7 +123,7 @@ def test_a_per_unit_float_is_caught(emuscore_plugins: PluginSandbox) -> None:
 
 
 def test_a_float_mixed_into_decimal_arithmetic_is_caught(emuscore_plugins: PluginSandbox) -> None:
-    @emuscore.scorer(name="bad", params=Params)
+    @plugin.scorer(name="bad", params=Params)
     def mixing(params: Params, values: Any, max: Decimal) -> Any:
         return Decimal(0.1) * values["value"]  # noqa: RUF032  (the mistake under test)
 
@@ -132,7 +133,7 @@ def test_a_float_mixed_into_decimal_arithmetic_is_caught(emuscore_plugins: Plugi
 
 
 def test_a_per_unit_value_out_of_range_is_caught(emuscore_plugins: PluginSandbox) -> None:
-    @emuscore.scorer(name="bad", params=Params)
+    @plugin.scorer(name="bad", params=Params)
     def too_much(params: Params, values: Any, max: Decimal) -> Any:
         return values["value"] * 3
 

@@ -4,6 +4,7 @@ ruleset's `requires`, and the fixture for plugin authors."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -12,12 +13,12 @@ from typing import Any
 
 import pytest
 from attrs import frozen
-from click.testing import CliRunner
 
 import emuscore
-from emuscore import Indicator, plugins
-from emuscore.cli import main
-from emuscore.plugins import DEFAULT_PLUGINS, Registry, default_registry, get_plugin_manager
+from emuscore import manager as plugins
+from emuscore import plugin
+from emuscore.manager import DEFAULT_PLUGINS, default_registry
+from emuscore.plugin import Indicator
 from emuscore.ruleset import unmet_requirements
 from emuscore.testing import PluginSandbox
 
@@ -40,8 +41,16 @@ def test_the_built_in_csv_and_json_io_are_plugins_like_any_other() -> None:
         ".csv": "emuscore.io.results", ".json": "emuscore.io.results"}
 
 
+def installed(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The `emuscore` command as a user runs it, outside pytest, so that it loads the
+    installed entry points (the sector plugins of plugins/, which the README installs)."""
+    return subprocess.run([sys.executable, "-c", "from emuscore.cli import main; main()", *args],
+                          capture_output=True, text=True, check=True,
+                          env={**os.environ, **(env or {})})
+
+
 def test_plugins_lists_each_plugin_its_version_origin_and_what_it_registers() -> None:
-    listing = json.loads(CliRunner().invoke(main, ["plugins", "--json"]).output)
+    listing = json.loads(installed("plugins", "--json").stdout)
     by_name = {p["name"]: p for p in listing}
     assert by_name["emuscore.scorers.occurrences"]["origin"] == "built-in"
     assert by_name["emuscore.scorers.occurrences"]["scorers"] == ["per_occurrence", "deduction", "bonus"]
@@ -54,24 +63,22 @@ def test_plugins_lists_each_plugin_its_version_origin_and_what_it_registers() ->
 
 
 def test_plugins_prints_a_readable_list() -> None:
-    output = CliRunner().invoke(main, ["plugins"]).output
+    output = installed("plugins").stdout
     assert "emuscore-education 1.0.0  (package)\n  scorers: pass_rate, teacher_standards, " \
            "standard_schools\n  hooks: validate_ruleset\n" in output
     assert "emuscore.io.csv_data" in output and "loaders: csv" in output
 
 
-def test_a_disabled_plugin_is_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EMUSCORE_DISABLE_PLUGINS", "emuscore.scorers.bands, emuscore-police")
-    registry = Registry(get_plugin_manager())
-    assert "bands" not in registry.scorers and "case_clearance" not in registry.scorers
-    assert "attainment" in registry.scorers and "pass_rate" in registry.scorers
+def test_a_disabled_plugin_is_left_out() -> None:
+    listing = json.loads(installed("plugins", "--json", env={
+        "EMUSCORE_DISABLE_PLUGINS": "emuscore.scorers.bands, emuscore-police"}).stdout)
+    scorers = {s for p in listing for s in p.get("scorers", [])}
+    assert "bands" not in scorers and "case_clearance" not in scorers
+    assert "attainment" in scorers and "pass_rate" in scorers
 
 
-def test_the_trace_variable_prints_every_hook_call_with_its_time(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("EMUSCORE_TRACE_HOOKS", "1")
-    Registry(get_plugin_manager())
-    err = capsys.readouterr().err.splitlines()
+def test_the_trace_variable_prints_every_hook_call_with_its_time() -> None:
+    err = installed("plugins", env={"EMUSCORE_TRACE_HOOKS": "1"}).stderr.splitlines()
     assert "emuscore hook register_scorers(register) -> ['emuscore.scorers.attainment']" in err
     assert "emuscore hook register_gates(register) -> ['emuscore-police']" in err
     assert any(line.startswith("emuscore hook register_loaders done in ") and line.endswith(" ms")
@@ -79,7 +86,7 @@ def test_the_trace_variable_prints_every_hook_call_with_its_time(
 
 
 def test_importing_emuscore_loads_no_plugin() -> None:
-    code = ("import sys, emuscore, emuscore.plugins as p; "
+    code = ("import sys, emuscore, emuscore.manager as p; "
             "print(p._default is None, 'emuscore_education' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout == "True False\n"
@@ -116,7 +123,7 @@ def test_an_unreadable_requirement_is_a_ruleset_error() -> None:
 
 
 def test_the_fixture_removes_what_it_registered_when_the_test_ends() -> None:
-    @emuscore.scorer(name="twice", params=Params)
+    @plugin.scorer(name="twice", params=Params)
     def twice(params: Params, values: Any, max: Decimal) -> Decimal:
         return 2 * values["value"]
 

@@ -152,11 +152,11 @@ def test_load_dump_load_is_identity(tables, rounding, scale):
 def test_the_ruleset_guide_documents_every_built_in_scorer_and_parameter():
     import attrs
 
-    from emuscore.plugins import default_registry
+    from emuscore.manager import default_registry
     from emuscore.structure import toml_key
 
     guide = (ROOT / "docs" / "rulesets.md").read_text(encoding="utf-8")
-    built_in = [r.scorer for r in default_registry() if r.scorer.__module__.startswith("emuscore.")]
+    built_in = [r.item for r in default_registry() if r.item.__module__.startswith("emuscore.")]
     assert len(built_in) >= 10
     for scorer in built_in:
         section = guide.split(f"**`{scorer.name}`**", 1)

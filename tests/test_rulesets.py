@@ -2,16 +2,14 @@
 the same stem) validates and scores from the CLI, every ruleset round-trips through TOML,
 and the province example (lang-son-2024) gives the outcome a secretariat can defend.
 
-A ruleset whose `requires` plugins (or whose scorers) are not installed here cannot be
-scored; it is left out of the scoring tests with a warning naming what to install, and
-a test checks that this is the only thing wrong with it."""
+Every test here registers the sector plugins of plugins/ (`sector_plugins`), so every
+bundled ruleset is loaded and scored; a sector plugin that is not installed fails them."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import tomllib
-import warnings
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -21,12 +19,12 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT
-from emuscore import Result, dump_ruleset, engine, load_data, load_ruleset, parse_ruleset, run
+from emuscore import Result, dump_ruleset, load_data, load_ruleset, parse_ruleset, run
 from emuscore.cli import main
 from emuscore.exact import format_units
-from emuscore.plugins import default_registry
+from emuscore.manager import Registry, default_registry
+from emuscore.pipeline import score
 from emuscore.problems import RulesetError
-from emuscore.ruleset import unmet_requirements
 
 RULESETS = ROOT / "rulesets"
 PROVINCE = RULESETS / "lang-son-2024.toml"
@@ -37,49 +35,27 @@ PROVINCE_WIDE = RULESETS / "lang-son-2024-wide.csv"
 @attrs.frozen
 class Bundled:
     toml: Path
-    data: Path | None
-    missing: tuple[str, ...]
-    """What this machine lacks to load it: unmet `requires` and scorers no plugin provides."""
+    data: Path
 
     @property
     def name(self) -> str:
         return self.toml.stem
 
+    @property
+    def requires(self) -> list[str]:
+        raw = tomllib.loads(self.toml.read_text(encoding="utf-8-sig"))
+        return list(raw.get("ruleset", {}).get("requires", []))
 
-def data_beside(toml: Path) -> Path | None:
+
+def data_beside(toml: Path) -> Path:
     folder, wide = toml.with_suffix(""), toml.with_suffix(".csv")
     if (folder / "units.csv").exists():
         return folder
-    return wide if wide.exists() else None
+    assert wide.exists(), f"{toml.name} has no sample data beside it ({folder.name}/ or {wide.name})"
+    return wide
 
 
-def missing_plugins(toml: Path) -> tuple[str, ...]:
-    try:
-        raw = tomllib.loads(toml.read_text(encoding="utf-8-sig"))
-    except tomllib.TOMLDecodeError:
-        return ()       # not a plugin matter: the loading tests report it
-    requires = raw.get("ruleset", {}).get("requires", [])
-    unmet = [message for _, message in unmet_requirements(requires)]
-    known = default_registry().scorers
-    scorers = {c.get("scorer") for c in raw.get("criteria", []) if isinstance(c, dict)}
-    unknown = sorted(s for s in scorers if isinstance(s, str) and s not in known)
-    if unknown:
-        unmet.append(f"no installed plugin provides scorer(s) {', '.join(unknown)} (its requires: "
-                     f"{', '.join(requires) or 'none declared'})")
-    return tuple(unmet)
-
-
-def discover() -> list[Bundled]:
-    return [Bundled(toml, data_beside(toml), missing_plugins(toml))
-            for toml in sorted(RULESETS.glob("*.toml"))]
-
-
-BUNDLED = discover()
-LOADABLE = [b for b in BUNDLED if not b.missing]
-SCORABLE = [b for b in LOADABLE if b.data is not None]
-for _left_out in (b for b in BUNDLED if b.missing):
-    warnings.warn(f"rulesets/{_left_out.toml.name} is not loaded or scored by these tests: "
-                  f"{'; '.join(_left_out.missing)}", stacklevel=1)
+BUNDLED = [Bundled(toml, data_beside(toml)) for toml in sorted(RULESETS.glob("*.toml"))]
 
 
 def invoke(*args: object) -> tuple[int, str]:
@@ -87,31 +63,32 @@ def invoke(*args: object) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_the_province_and_cluster40_rulesets_are_scored_here():
-    names = {b.name for b in SCORABLE}
-    assert {"lang-son-2024", "cluster-40"} <= names, (
-        f"scored: {sorted(names)}; every bundled ruleset: "
-        f"{[(b.name, str(b.data), b.missing) for b in BUNDLED]}")
+def test_every_bundled_ruleset_is_tested_here():
+    assert {b.name for b in BUNDLED} >= {"lang-son-2024", "cluster-40", "education-2024",
+                                         "police-2024"}
 
 
-def test_a_ruleset_left_out_lacks_only_plugins_and_its_error_says_what_to_install():
-    for bundled in (b for b in BUNDLED if b.missing):
-        with pytest.raises(RulesetError) as caught:
-            load_ruleset(bundled.toml)
-        for problem in caught.value.problems:
-            text = str(problem)
-            assert "requires" in text or "no installed plugin provides scorer" in text, text
+@pytest.mark.parametrize("bundled", [b for b in BUNDLED if b.requires], ids=lambda b: b.name)
+def test_a_ruleset_whose_sector_plugin_is_missing_says_what_to_install(bundled):
+    """Here only the built-ins are registered: the error names the package to install."""
+    with pytest.raises(RulesetError) as caught:
+        load_ruleset(bundled.toml)
+    text = str(caught.value)
+    assert "no installed plugin provides scorer" in text
+    for requirement in bundled.requires:
+        assert requirement in text
 
 
-@pytest.mark.parametrize("bundled", SCORABLE, ids=lambda b: b.name)
-def test_bundled_ruleset_validates_with_its_sample_data(bundled):
+@pytest.mark.parametrize("bundled", BUNDLED, ids=lambda b: b.name)
+def test_bundled_ruleset_validates_with_its_sample_data(bundled, sector_plugins):
     code, output = invoke("validate", bundled.toml, bundled.data)
     assert code == 0, output
     assert "ok" in output.splitlines()[-1]
 
 
-@pytest.mark.parametrize("bundled", SCORABLE, ids=lambda b: b.name)
-def test_bundled_ruleset_scores_its_sample_data_and_writes_every_unit(bundled, tmp_path):
+@pytest.mark.parametrize("bundled", BUNDLED, ids=lambda b: b.name)
+def test_bundled_ruleset_scores_its_sample_data_and_writes_every_unit(bundled, tmp_path,
+                                                                      sector_plugins):
     out = tmp_path / "results.json"
     code, output = invoke("score", bundled.toml, bundled.data, "--out", out, "-q")
     assert code == 0, output
@@ -119,12 +96,13 @@ def test_bundled_ruleset_scores_its_sample_data_and_writes_every_unit(bundled, t
     assert out.read_text(encoding="utf-8").count('"unit_id"') >= load_data(bundled.data).size
 
 
-@pytest.mark.parametrize("bundled", SCORABLE, ids=lambda b: b.name)
-def test_criteria_scored_on_several_threads_give_the_same_scores(bundled, monkeypatch):
+@pytest.mark.parametrize("bundled", BUNDLED, ids=lambda b: b.name)
+def test_criteria_scored_on_several_threads_give_the_same_scores(bundled, monkeypatch,
+                                                                  sector_plugins):
     """At large N thread-safe criteria run on all cores, beside plugins' others."""
     ruleset, data = load_ruleset(bundled.toml), load_data(bundled.data)
     serial = run(ruleset, data).scores
-    monkeypatch.setattr(engine, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(score, "PARALLEL_FROM", 0)
     threaded = run(ruleset, data).scores
     assert serial.criteria.keys() == threaded.criteria.keys()
     for criterion, points in serial.criteria.items():
@@ -132,8 +110,8 @@ def test_criteria_scored_on_several_threads_give_the_same_scores(bundled, monkey
     assert serial.total.tolist() == threaded.total.tolist()
 
 
-@pytest.mark.parametrize("bundled", LOADABLE, ids=lambda b: b.name)
-def test_bundled_ruleset_round_trips_through_toml(bundled):
+@pytest.mark.parametrize("bundled", BUNDLED, ids=lambda b: b.name)
+def test_bundled_ruleset_round_trips_through_toml(bundled, sector_plugins: Registry):
     ruleset = load_ruleset(bundled.toml)
     text = dump_ruleset(ruleset)
     again = parse_ruleset(text)

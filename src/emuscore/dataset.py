@@ -25,6 +25,9 @@ class Dataset:
     source: str = ""
     lines: Mapping[str, int] = field(factory=dict)
     """unit_id -> the line of the file that declared it, for error messages."""
+    how_to_add: str = ""
+    """How an indicator the ruleset needs is added to data of this format, in a user's
+    words (the loader knows its format; the engine speaks only of indicators)."""
 
     @property
     def size(self) -> int:

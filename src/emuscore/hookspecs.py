@@ -15,7 +15,7 @@ emuscore calls each plugin on its own and there is no other plugin's call to wra
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     import click
 
     from emuscore.eligibility import EligibilityGate
-    from emuscore.engine import Result
     from emuscore.io.formats import Loader, Writer
     from emuscore.model import Ruleset
+    from emuscore.result import Result
     from emuscore.scoring import Scorer
 
 hookspec = pluggy.HookspecMarker("emuscore")
@@ -33,7 +33,7 @@ hookimpl = pluggy.HookimplMarker("emuscore")
 
 
 @hookspec
-def register_scorers(register: Callable[[Scorer], None]) -> None:
+def register_scorers(register: Callable[[Scorer[Any]], None]) -> None:
     """Called once when the plugin manager is built. Call ``register(scorer)`` for each
     scorer the plugin provides: an `emuscore.scoring.Scorer` instance (the batch API) or
     a function decorated with `@emuscore.scorer` (the per-unit API). Its ``name`` is what
@@ -86,6 +86,6 @@ def register_commands(cli: click.Group) -> None:
 @hookspec
 def run_finished(result: Result) -> None:
     """Called when `emuscore.run` has scored, classified, ranked and proposed awards,
-    before anything is written. The `emuscore.engine.Result` is frozen: read it (to
+    before anything is written. The `emuscore.result.Result` is frozen: read it (to
     log, notify, collect statistics), do not change it. The return value is ignored;
     an exception stops the run with the plugin's name."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Literal
 
 from attrs import field, frozen
 
@@ -51,7 +51,8 @@ class Criterion:
     max: Decimal
     title: str | None = None
     group: str | None = None
-    params: Any = field(default=None, metadata={"dump": False})
+    params: object = field(default=None, metadata={"dump": False})
+    """An instance of the scorer's `Params` attrs class; `Scorer.params_of` gives it its type."""
 
 
 @frozen

@@ -46,7 +46,7 @@ AUTHOR_CONTEXT = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_EVEN, trap
     decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow, decimal.FloatOperation])
 
 
-class UnitScorer(Scorer):
+class UnitScorer(Scorer[Any]):
     """A scorer made by `@emuscore.scorer` from a per-unit function. Calling it calls the
     function, so it can be tested like one."""
 
@@ -68,7 +68,8 @@ class UnitScorer(Scorer):
             return super().bounds(criterion)
         return self.bounder(criterion.params, criterion.max)
 
-    def unit_values(self, ctx: ScoreContext, units: range | None = None) -> list[dict[str, Decimal | None]]:
+    def unit_values(self, ctx: ScoreContext[Any],
+                    units: range | None = None) -> list[dict[str, Decimal | None]]:
         """The units' indicator values by parameter name (all units, in order, by default)."""
         columns = []
         for field, indicator in self.inputs(ctx.params).items():
@@ -77,7 +78,7 @@ class UnitScorer(Scorer):
         return [{field: None if missing[i] else Decimal(values[i]).scaleb(-scale)
                  for field, values, missing, scale in columns} for i in units or range(ctx.size)]
 
-    def exact(self, ctx: ScoreContext, unit: int, values: Values) -> tuple[int, int]:
+    def exact(self, ctx: ScoreContext[Any], unit: int, values: Values) -> tuple[int, int]:
         """The function's value for one unit as an exact (numerator, denominator), checked.
         Call it inside `decimal.localcontext(AUTHOR_CONTEXT)`."""
         unit_id = ctx.unit_ids[unit]
@@ -104,7 +105,7 @@ class UnitScorer(Scorer):
         raise UnitFault(unit_id, f"returned {value!r} ({type(value).__name__}); return a finite "
                         "Decimal, an int or a Fraction")
 
-    def score(self, ctx: ScoreContext) -> IntArray:
+    def score(self, ctx: ScoreContext[Any]) -> IntArray:
         with decimal.localcontext(AUTHOR_CONTEXT):
             exact = [self.exact(ctx, i, values) for i, values in enumerate(self.unit_values(ctx))]
         num = np.array([n for n, _ in exact], dtype=object)
@@ -114,7 +115,7 @@ class UnitScorer(Scorer):
             return points.astype(np.int64)
         return points
 
-    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+    def explain(self, ctx: ScoreContext[Any], unit: int) -> list[str]:
         (values,) = self.unit_values(ctx, range(unit, unit + 1))
         with decimal.localcontext(AUTHOR_CONTEXT):
             if self.explainer is not None:

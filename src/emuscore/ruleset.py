@@ -12,6 +12,7 @@ from typing import Any
 import attrs
 import tomli_w
 
+from emuscore.manager import Registry
 from emuscore.model import (
     AwardRule,
     Classification,
@@ -22,7 +23,6 @@ from emuscore.model import (
     Ranking,
     Ruleset,
 )
-from emuscore.plugins import Registry, default_registry
 from emuscore.problems import Problem, RulesetError, did_you_mean
 from emuscore.structure import Structurer, toml_key, unstructure
 
@@ -32,7 +32,7 @@ SORT_FIELDS = ("total", "deductions", "bonus", "unit_id")
 SORT_PREFIXES = ("group", "criterion", "indicator")
 
 
-def load_ruleset(path: str | Path, registry: Registry | None = None) -> Ruleset:
+def load_ruleset(path: str | Path, registry: Registry) -> Ruleset:
     """Read and validate a ruleset file; raises RulesetError listing every problem."""
     path = Path(path)
     try:
@@ -44,7 +44,7 @@ def load_ruleset(path: str | Path, registry: Registry | None = None) -> Ruleset:
     return parse_ruleset(text, str(path), registry)
 
 
-def parse_ruleset(text: str, source: str = "<ruleset>", registry: Registry | None = None) -> Ruleset:
+def parse_ruleset(text: str, source: str, registry: Registry) -> Ruleset:
     try:
         raw = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as e:
@@ -53,7 +53,7 @@ def parse_ruleset(text: str, source: str = "<ruleset>", registry: Registry | Non
                                    int(line.group(1)) if line else None)) from None
     lines = KeyLines(text)
     s = Structurer(source, lines.locate, lambda path: describe(path, raw))
-    ruleset = _build(raw, s, registry or default_registry())
+    ruleset = _build(raw, s, registry)
     if s.problems or ruleset is None:
         raise RulesetError(s.problems)
     return attrs.evolve(ruleset, source=source, text=text)
@@ -119,11 +119,11 @@ def _criterion(s: Structurer, registry: Registry, table: Any, i: int, hint: str)
                   f"{did_you_mean(scorer_name, registry.scorers)}{hint}")
         return None
     params_table = {k: v for k, v in table.items() if k not in COMMON_CRITERION_KEYS}
-    params = s.table(found.scorer.Params, params_table, path)
+    params = s.table(found.item.Params, params_table, path)
     if common is None or params is None:
         return None
     criterion = attrs.evolve(common, params=params)
-    for problem in found.scorer.check(criterion):
+    for problem in found.item.check(criterion):
         where, message = problem if isinstance(problem, tuple) else ((), problem)
         s.problem((*path, *where), message)
     return criterion
@@ -185,7 +185,7 @@ def _check(r: Ruleset, s: Structurer, registry: Registry) -> None:
         if g.max <= 0 or scaled != scaled.to_integral_value():
             s.problem(("groups", i, "max"), f"max must be positive with at most {r.meta.scale} decimals")
     for i, c in enumerate(r.criteria):
-        role = registry.scorers[c.scorer].scorer.role
+        role = registry.scorers[c.scorer].item.role
         if c.group is not None and c.group not in group_ids:
             s.problem(("criteria", i, "group"), f"no group '{c.group}'{did_you_mean(c.group, group_ids)}")
         if c.group is None and role == "points":

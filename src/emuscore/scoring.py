@@ -11,7 +11,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar, Literal, TypeAlias
+from typing import Any, ClassVar, Generic, Literal, TypeAlias, TypeVar, cast
 
 import numpy as np
 from attrs import frozen
@@ -32,10 +32,12 @@ from emuscore.structure import indicator_fields
 
 Role: TypeAlias = Literal["points", "deduction", "bonus"]
 Check: TypeAlias = str | tuple[tuple[str | int, ...], str]
+P = TypeVar("P")
+"""A scorer's Params class: what `ctx.params` is, so that mypy checks its use."""
 
 
 @frozen(eq=False)
-class ScoreContext:
+class ScoreContext(Generic[P]):
     """Everything a batch scorer may read for one criterion, for all units at once."""
 
     criterion: Criterion
@@ -46,8 +48,9 @@ class ScoreContext:
     rounding: Rounding
 
     @property
-    def params(self) -> Any:
-        return self.criterion.params
+    def params(self) -> P:
+        """The criterion's parameters, an instance of the scorer's `Params`."""
+        return cast(P, self.criterion.params)
 
     @property
     def size(self) -> int:
@@ -65,6 +68,18 @@ class ScoreContext:
                 f"indicator '{name}' has no value for unit {shown}{more}; "
                 "enter the value (0 if none) or drop the unit", where=f"criterion {self.criterion.id}"))
         return col
+
+    def refuse(self, bad: IntArray, message: str) -> None:
+        """Stop the run if any unit is marked in the boolean array `bad`: a `DataError`
+        naming the unit (the first five, and how many more) and this criterion, e.g.
+        ``ctx.refuse(target < 0, "the target is negative; targets must be 0 or more")``."""
+        if not bad.any():
+            return
+        units = np.flatnonzero(bad)
+        shown = ", ".join(self.unit_ids[i] for i in units[:5])
+        more = f" and {len(units) - 5} more" if len(units) > 5 else ""
+        raise DataError(Problem(f"unit{'s' if len(units) > 1 else ''} {shown}{more}: {message}",
+                                where=f"criterion {self.criterion.id}"))
 
     def units(self, value: Decimal) -> int:
         """A parameter in points as an integer of 10**-scale (raises if finer than the scale)."""
@@ -100,18 +115,19 @@ def as_int(value: Decimal, decimals: int) -> int:
     return int(value.scaleb(decimals))
 
 
-class Scorer(ABC):
-    """Base class of batch scorers. Subclasses set `name`, `Params`, and define `score`."""
+class Scorer(ABC, Generic[P]):
+    """Base class of batch scorers. Subclasses set `name`, `Params`, and define `score`;
+    ``class Clearance(Scorer[ClearanceParams])`` makes `ctx.params` a ClearanceParams."""
 
     name: ClassVar[str]
-    Params: ClassVar[type]
+    Params: ClassVar[type[Any]]
     role: ClassVar[Role] = "points"
     description: ClassVar[str] = ""
     threadsafe: ClassVar[bool] = False
     """True if `score` only reads its context and keeps no state, so that at large N the
     engine may score this criterion on one core while others run on the rest."""
 
-    def inputs(self, params: Any) -> dict[str, str]:
+    def inputs(self, params: P) -> dict[str, str]:
         """Parameter name -> indicator name, for every indicator this criterion reads."""
         out = {}
         for field in indicator_fields(type(params)):
@@ -119,6 +135,10 @@ class Scorer(ABC):
             if value is not None:
                 out[field] = value
         return out
+
+    def params_of(self, criterion: Criterion) -> P:
+        """A criterion's parameters as this scorer's `Params` (for `check` and `bounds`)."""
+        return cast(P, criterion.params)
 
     def check(self, criterion: Criterion) -> Sequence[Check]:
         """Ruleset-time problems beyond types (e.g. band points above the maximum): a
@@ -133,15 +153,14 @@ class Scorer(ABC):
         return Decimal(0), criterion.max
 
     @abstractmethod
-    def score(self, ctx: ScoreContext) -> IntArray:
+    def score(self, ctx: ScoreContext[P]) -> IntArray:
         """Points for every unit, exact integers of 10**-ctx.scale, in unit order."""
 
-    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+    def explain(self, ctx: ScoreContext[P], unit: int) -> list[str]:
         """Steps that led to one unit's points, with the exact numbers (for `explain`)."""
         inputs = ", ".join(f"{ind} = {ctx.columns[ind].decimal(unit)}"
                            for ind in self.inputs(ctx.params).values())
         return [f"{self.name}({inputs})"]
-
 
 
 class UnitFault(Exception):

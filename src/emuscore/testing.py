@@ -11,12 +11,18 @@ scores a criterion or runs a ruleset on a tiny table in a line::
 
 While the test runs, everything that asks for the installed plugins (`emuscore.run`,
 `load_ruleset`, the CLI through `CliRunner`) sees the registered ones too.
+
+Under pytest, emuscore never loads installed entry points (the `sys._called_from_test`
+flag that llm and datasette use): a test sees the built-in plugins and what it
+registers, never whatever else happens to be installed, so a plugin's tests register
+the plugin itself (``emuscore_plugins.register(my_plugin_module)``).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import sys
 import tomllib
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -26,9 +32,9 @@ import pytest
 
 if TYPE_CHECKING:
     from emuscore.dataset import Dataset
-    from emuscore.engine import Result
+    from emuscore.manager import Registry
     from emuscore.model import Ruleset
-    from emuscore.plugins import Registry
+    from emuscore.result import Result
 
 Table = str | Iterable[Mapping[str, object]]
 """CSV text with a header, or rows as dicts: unit_id and indicator columns; name and
@@ -59,11 +65,11 @@ class PluginSandbox:
         return self.registry
 
     def _build(self) -> Registry:
-        from emuscore import plugins
+        from emuscore import manager as plugins
 
         pm = plugins.get_plugin_manager()
         for thing in self._extra:
-            pm.register(_as_plugin(thing), name=f"test:{_name(thing)}")
+            pm.register(_as_plugin(thing), name=_entry_point_name(thing) or f"test:{_name(thing)}")
         registry = plugins.Registry(pm)
         self._monkeypatch.setattr(plugins, "_default", registry)
         return registry
@@ -84,7 +90,7 @@ class PluginSandbox:
                      else criterion)
         table.setdefault("id", CRITERION)
         found = self.registry.scorers.get(str(table.get("scorer")))
-        if found is not None and found.scorer.role == "points":
+        if found is not None and found.item.role == "points":
             table.setdefault("group", GROUP)
         document = {
             "ruleset": {"id": "test", "title": "test", "version": "0", "scale": scale,
@@ -123,13 +129,23 @@ class PluginSandbox:
 
     def explain(self, criterion: str | Mapping[str, Any], table: Table, unit: str) -> list[str]:
         """The scorer's one-unit explanation for `unit`."""
-        from emuscore.engine import context
+        from emuscore.pipeline.score import context
 
         ruleset = self.criterion_ruleset(criterion)
         data = self.data(table)
         c = ruleset.criteria[0]
-        return self.registry.scorers[c.scorer].scorer.explain(context(ruleset, data, c),
+        return self.registry.scorers[c.scorer].item.explain(context(ruleset, data, c),
                                                              data.index()[unit])
+
+
+def _entry_point_name(thing: object) -> str | None:
+    """The name a plugin module has when it is loaded from its package's `emuscore` entry
+    point (e.g. "emuscore-police"), so that messages read the same as in a real run."""
+    from importlib import metadata
+
+    module = getattr(thing, "__name__", None)
+    return next((ep.name for ep in metadata.entry_points(group="emuscore") if ep.value == module),
+                None)
 
 
 def _name(thing: object) -> str:
@@ -154,6 +170,10 @@ def _as_plugin(thing: object) -> object:
             register.__name__ = name
             return type("TestPlugin", (), {name: staticmethod(hookimpl(register))})()
     return thing
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    sys._called_from_test = True  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import decimal
 from decimal import Decimal
 from pathlib import Path
 
+import emuscore_police
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,14 @@ CENT = Decimal("0.01")
 RULESETS = Path(__file__).resolve().parents[3] / "rulesets"
 fixture_ok = settings(max_examples=60, deadline=None,
                       suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+
+@pytest.fixture(autouse=True)
+def _registered(emuscore_plugins: PluginSandbox) -> None:
+    """Every test here sees emuscore-police because it registers it, not because it is
+    installed: under pytest emuscore loads no entry points (see `emuscore.testing`)."""
+    emuscore_plugins.register(emuscore_police)
 
 
 def rounded(num: Decimal, den: Decimal = Decimal(1)) -> Decimal:

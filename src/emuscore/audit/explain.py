@@ -25,22 +25,17 @@ from attrs import frozen
 
 from emuscore.audit.record import results_part, run_record, value_text
 from emuscore.dataset import Dataset, natural_key
-from emuscore.engine import (
-    Result,
-    Scores,
-    award,
-    classify,
-    context,
-    gate_failures,
-    rank,
-    run,
-    sort_columns,
-    sum_scores,
-)
+from emuscore.engine import run
 from emuscore.exact import INT64_ROOM, Column, IntArray, format_units, to_units, units_to_decimal
+from emuscore.manager import Registry
 from emuscore.model import AwardRule, Criterion, Gate
-from emuscore.plugins import Registry, default_registry
+from emuscore.pipeline.awards import award
+from emuscore.pipeline.classify import classify
+from emuscore.pipeline.eligibility import gate_failures
+from emuscore.pipeline.rank import rank, sort_columns
+from emuscore.pipeline.score import context, sum_scores
 from emuscore.problems import EmuscoreError, did_you_mean
+from emuscore.result import Result, Scores
 
 DATE_RANGE = 3660
 """How many days a date input may move either way when searching for a change."""
@@ -48,9 +43,8 @@ VALUE_RANGE = 1000
 """How far a number input may move: up to this many times its size (or this many steps)."""
 
 
-def explain(record: Mapping[str, Any], unit_id: str, registry: Registry | None = None) -> list[str]:
+def explain(record: Mapping[str, Any], unit_id: str, registry: Registry) -> list[str]:
     """The explanation of one unit of a checked record, as lines of text."""
-    registry = registry or default_registry()
     result = run_record(record, registry)
     index = result.data.index()
     unit_id = unicodedata.normalize("NFC", unit_id.strip())    # ids are stored in NFC
@@ -90,7 +84,7 @@ class Explainer:
         lines = ["criteria:"]
         for c in self.ruleset.criteria:
             registered = self.registry.scorers[c.scorer]
-            scorer = registered.scorer
+            scorer = registered.item
             ctx = context(self.ruleset, self.data, c)
             inputs = ", ".join(f"{ind} = {_value(self.data.indicators[ind], self.unit)}"
                                for ind in scorer.inputs(c.params).values())
@@ -132,7 +126,7 @@ class Explainer:
             return []
         i = self.unit
         points = [c for c in self.ruleset.criteria
-                  if self.registry.scorers[c.scorer].scorer.role == "points"]
+                  if self.registry.scorers[c.scorer].item.role == "points"]
         total = units_to_decimal(int(self.scores.total[i]), self.ruleset.scale)
         lines = [f"classification: {self.result.classes[i] or 'none'}"]
         for band in self.ruleset.classification.bands:
@@ -277,9 +271,9 @@ class Taking:
 
 
 def what_it_takes(result: Result, unit_id: str, award_id: str,
-                  registry: Registry | None = None) -> Taking:
+                  registry: Registry) -> Taking:
     """The smallest changes that would have got `unit_id` the award `award_id`."""
-    e = Explainer(result, result.data.index()[unit_id], registry or default_registry())
+    e = Explainer(result, result.data.index()[unit_id], registry)
     rule = next(r for r in e.ruleset.awards if r.id == award_id)
     return WhatItTakes(e, rule, set(result.awards_of(unit_id))).compute()
 
@@ -305,7 +299,8 @@ class WhatItTakes:
         """Would the unit be proposed for the award with these scores (scope units only)?"""
         ruleset, data = self.e.ruleset, self.scope
         classes = classify(ruleset, scores, self.e.registry)
-        proposals, _ = award(ruleset, data, scores, classes, rank(ruleset, data, scores))
+        proposals, _ = award(ruleset, data, scores, classes, rank(ruleset, data, scores),
+                             self.e.registry)
         unit = self.e.unit_id
         return any(p.award == self.rule.id and p.unit == unit for p in proposals)
 
@@ -374,7 +369,7 @@ class WhatItTakes:
             short.append(f"total {total} < {band.min_total}")
         if band.min_each is not None:
             short += [f"{c.id} {e.points_of(c)} < {band.min_each * c.max}" for c in e.ruleset.criteria
-                      if e.registry.scorers[c.scorer].scorer.role == "points"
+                      if e.registry.scorers[c.scorer].item.role == "points"
                       and e.points_of(c) < band.min_each * c.max]
         return [f"class '{label}' still needs: {', '.join(short)}"] if short else []
 
@@ -396,14 +391,14 @@ class WhatItTakes:
 
     def room(self, c: Criterion) -> int:
         """How many points criterion c can still add for this unit."""
-        hi = self.e.registry.scorers[c.scorer].scorer.bounds(c)[1]
+        hi = self.e.registry.scorers[c.scorer].item.bounds(c)[1]
         return max(0, to_units(hi, self.e.ruleset.scale) - int(self.e.scores.criteria[c.id][self.e.unit]))
 
     def input_changes(self, c: Criterion, points: int) -> list[Change]:
         """Each single input change that gives c at least `points` more and, re-run through
         the whole engine, gets the unit the award."""
         e, i = self.e, self.e.unit
-        scorer = e.registry.scorers[c.scorer].scorer
+        scorer = e.registry.scorers[c.scorer].item
         goal = int(e.scores.criteria[c.id][i]) + points
         out = []
         for indicator in dict.fromkeys(scorer.inputs(c.params).values()):
@@ -436,7 +431,7 @@ class WhatItTakes:
             limit = v0 // step          # counts, shares and amounts stop at zero
         else:
             limit = max(abs(v0) // step, 1) * VALUE_RANGE
-        scorer = e.registry.scorers[c.scorer].scorer
+        scorer = e.registry.scorers[c.scorer].item
 
         def scores_enough(k: int) -> bool:
             # the scope's units suffice to search; `wins` then checks on the whole dataset

@@ -29,12 +29,13 @@ from typing import Any, Literal, NoReturn
 import numpy as np
 
 from emuscore.dataset import Dataset
-from emuscore.engine import Result, run
+from emuscore.engine import run
 from emuscore.exact import INT64_ROOM, Column, IntArray, format_units
-from emuscore.io.results import write_atomically
+from emuscore.io.atomic import write_atomically
+from emuscore.manager import Registry
 from emuscore.model import Ruleset
-from emuscore.plugins import Registry, default_registry
 from emuscore.problems import EmuscoreError, Problem
+from emuscore.result import Result
 from emuscore.ruleset import dump_ruleset, parse_ruleset
 
 FORMAT = "emuscore-record/1"
@@ -93,9 +94,8 @@ def digests(record: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def build_record(result: Result, registry: Registry | None = None) -> dict[str, Any]:
+def build_record(result: Result, registry: Registry) -> dict[str, Any]:
     """The run record of a result, digests included."""
-    registry = registry or default_registry()
     record: dict[str, Any] = {
         "format": FORMAT,
         "ruleset": {"id": result.ruleset.meta.id, "version": result.ruleset.meta.version,
@@ -114,7 +114,7 @@ def record_bytes(record: Mapping[str, Any]) -> bytes:
     return _join(_encoded(record, tuple(record))) + b"\n"
 
 
-def write_record(result: Result, path: Path, registry: Registry | None = None) -> dict[str, Any]:
+def write_record(result: Result, path: Path, registry: Registry) -> dict[str, Any]:
     """Write the run record of `result` to `path`, whole or not at all."""
     record = build_record(result, registry)
     write_atomically(path, record_bytes(record).decode("utf-8"))
@@ -205,8 +205,8 @@ def software_part(ruleset: Ruleset, registry: Registry) -> dict[str, Any]:
     return {
         "emuscore": _version("emuscore"),
         "python": platform.python_version(),
-        "scorers": {r.scorer.name: {"plugin": r.plugin, "version": r.version,
-                                    "used_by": used.get(r.scorer.name, [])}
+        "scorers": {r.item.name: {"plugin": r.plugin, "version": r.version,
+                                    "used_by": used.get(r.item.name, [])}
                     for r in registry},
         "gates": {name: {"plugin": r.plugin, "version": r.version, "used_by": gated.get(name, [])}
                   for name, r in registry.gates.items()},
@@ -265,7 +265,7 @@ def _float_in_record(text: str) -> NoReturn:
     raise ValueError(f"it holds the float {text}; a run record writes every number as text")
 
 
-def ruleset_of(record: Mapping[str, Any], registry: Registry | None = None) -> Ruleset:
+def ruleset_of(record: Mapping[str, Any], registry: Registry) -> Ruleset:
     """The ruleset embedded in a record, parsed and validated again."""
     return parse_ruleset(record["ruleset"]["text"], "<record ruleset>", registry)
 
@@ -320,7 +320,6 @@ def _pattern(kind: str, scale: int) -> re.Pattern[str]:
     return re.compile(r"(?:-?\d+" + (rf"\.\d{{{scale}}}" if scale else "") + r"\n)*")
 
 
-def run_record(record: Mapping[str, Any], registry: Registry | None = None) -> Result:
+def run_record(record: Mapping[str, Any], registry: Registry) -> Result:
     """Score the record's data with its ruleset again, on the plugins installed now."""
-    registry = registry or default_registry()
     return run(ruleset_of(record, registry), dataset_of(record), registry)

@@ -10,7 +10,7 @@ from attrs import frozen
 
 from emuscore.audit import diff
 from emuscore.audit.record import UnusableRecord, build_record, run_record
-from emuscore.plugins import Registry, default_registry
+from emuscore.manager import Registry
 from emuscore.problems import EmuscoreError, Problem
 
 
@@ -38,10 +38,9 @@ class Replay:
                 *diff.render(d, "recorded", "replayed")]
 
 
-def replay(record: Mapping[str, Any], registry: Registry | None = None) -> Replay:
+def replay(record: Mapping[str, Any], registry: Registry) -> Replay:
     """Re-run a checked record (see `record.load_record`); raises UnusableRecord when the
     installed plugins cannot score it at all (a scorer missing, its parameters changed)."""
-    registry = registry or default_registry()
     try:
         replayed = build_record(run_record(record, registry), registry)
     except UnusableRecord:

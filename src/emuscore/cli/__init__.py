@@ -42,7 +42,7 @@ class Group(click.Group):
 
     def load_all(self) -> None:
         """emuscore's own commands, then the plugins' (which may not replace them)."""
-        from emuscore.plugins import default_registry
+        from emuscore.manager import default_registry
 
         for name in COMMANDS:
             self._own(name)

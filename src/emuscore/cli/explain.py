@@ -6,6 +6,7 @@ import click
 
 from emuscore.audit.explain import explain as explain_unit
 from emuscore.audit.record import load_record
+from emuscore.manager import default_registry
 
 
 @click.command()
@@ -14,5 +15,5 @@ from emuscore.audit.record import load_record
 def explain(record: str, unit: str) -> None:
     """Explain UNIT of RECORD: inputs, formulas, points, caps, class, rank and tie-break, and
     for each award it did not get, the smallest change that would have got it."""
-    for line in explain_unit(load_record(record), unit):
+    for line in explain_unit(load_record(record), unit, default_registry()):
         click.echo(line)

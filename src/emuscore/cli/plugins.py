@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from emuscore.plugins import PluginInfo
+    from emuscore.manager import PluginInfo
 
 KINDS = ("scorers", "loaders", "writers", "gates", "commands")
 
@@ -18,7 +18,7 @@ KINDS = ("scorers", "loaders", "writers", "gates", "commands")
 def plugins(as_json: bool) -> None:
     """List each plugin, its version, where it came from and what it registers."""
     from emuscore.cli import main
-    from emuscore.plugins import default_registry
+    from emuscore.manager import default_registry
 
     main.load_all()
     registry = default_registry()

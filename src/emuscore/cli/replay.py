@@ -8,6 +8,7 @@ import click
 
 from emuscore.audit.record import load_record
 from emuscore.audit.replay import replay as replay_record
+from emuscore.manager import default_registry
 from emuscore.problems import EmuscoreError
 
 IDENTICAL, DIFFERENT, UNUSABLE = 0, 1, 2
@@ -21,7 +22,7 @@ def replay(record: str) -> None:
     Prints "identical DIGEST" (exit 0) or what moved (exit 1); exit 2 when the record is
     unreadable, not a record, edited after it was written, or cannot be scored here."""
     try:
-        outcome = replay_record(load_record(record))
+        outcome = replay_record(load_record(record), default_registry())
     except EmuscoreError as e:
         for problem in e.problems:
             click.echo(f"unusable: {problem}", err=True)

@@ -8,8 +8,11 @@ import click
 
 import emuscore
 from emuscore.cli.options import data_argument, encoding_option, ruleset_argument
-from emuscore.engine import Result
-from emuscore.io.results import SORTS, rows, to_csv, write_atomically, write_results
+from emuscore.io.atomic import write_atomically
+from emuscore.io.dispatch import write_results
+from emuscore.io.results import SORTS, rows, to_csv
+from emuscore.manager import default_registry
+from emuscore.result import Result
 
 
 @click.command()
@@ -29,18 +32,20 @@ from emuscore.io.results import SORTS, rows, to_csv, write_atomically, write_res
 def score(ruleset: str, data: str, out: Path | None, quiet: bool, record: Path | None,
           columns: str | None, sort: str, encoding: str) -> None:
     """Score DATA with RULESET, rank each cluster and propose award recipients."""
-    result = emuscore.run(emuscore.load_ruleset(ruleset), emuscore.load_data(data, encoding))
+    registry = default_registry()
+    result = emuscore.run(emuscore.load_ruleset(ruleset, registry),
+                          emuscore.load_data(data, encoding, registry), registry)
     if out is not None and (columns or sort != "cluster"):
         if out.suffix.lower() != ".csv":
             raise click.UsageError("--columns and --sort shape a .csv --out")
         names = [c.strip() for c in columns.split(",")] if columns else None
         write_atomically(out, to_csv(result, names, sort))
     elif out is not None:
-        write_results(result, out)
+        write_results(result, out, registry)
     if record is not None:
         from emuscore.audit.record import write_record  # loaded only when a record is asked for
 
-        written = write_record(result, record)
+        written = write_record(result, record, registry)
     if not quiet:
         print_clusters(result)
     print_awards(result)

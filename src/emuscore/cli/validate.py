@@ -6,6 +6,7 @@ import click
 
 import emuscore
 from emuscore.cli.options import encoding_option, ruleset_argument
+from emuscore.manager import default_registry
 from emuscore.ruleset import can_tie
 
 
@@ -15,7 +16,8 @@ from emuscore.ruleset import can_tie
 @encoding_option
 def validate(ruleset: str, data: str | None, encoding: str) -> None:
     """Check RULESET (and DATA, if given) and report every problem at once."""
-    rs = emuscore.load_ruleset(ruleset)
+    registry = default_registry()
+    rs = emuscore.load_ruleset(ruleset, registry)
     click.echo(f"ruleset {rs.meta.id} {rs.meta.version}: {len(rs.criteria)} criteria in "
                f"{len(rs.groups)} groups, {len(rs.awards)} awards: ok")
     if can_tie(rs):
@@ -23,6 +25,6 @@ def validate(ruleset: str, data: str | None, encoding: str) -> None:
                    "\"unit_id asc\"); tied units share a rank, and an award slot they tie for "
                    "is left to the council")
     if data is not None:
-        result = emuscore.run(rs, emuscore.load_data(data, encoding))
+        result = emuscore.run(rs, emuscore.load_data(data, encoding, registry), registry)
         click.echo(f"data {data}: {result.data.size} units in {len(result.data.cluster_ids)} "
                    "clusters: ok")

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
+import attrs
 import numpy as np
 
 from emuscore.dataset import Dataset
@@ -28,6 +29,12 @@ MEASURE_COLUMNS = ("unit_id", "indicator", "value")
 
 def load_csv_data(path: Path, encoding: str = "utf-8-sig") -> Dataset:
     """A folder (units.csv [+ measures.csv]) or one wide CSV file."""
+    how_to_add = ("add it to measures.csv (or as a column of units.csv)" if path.is_dir()
+                  else "add it as a column")
+    return attrs.evolve(_load(path, encoding), how_to_add=how_to_add)
+
+
+def _load(path: Path, encoding: str) -> Dataset:
     try:
         return load_fast(path, encoding)
     except NotSimple:

@@ -1,7 +1,8 @@
-"""What a data loader and a result writer are, and how a path finds its format.
+"""What a data loader and a result writer are: two of the plugin contracts.
 
 Both are registered through hooks (`register_loaders`, `register_writers`); the
-built-in CSV loader and CSV/JSON writers are plugins like any other.
+built-in CSV loader and CSV/JSON writers are plugins like any other. How a path finds
+its loader or writer is `emuscore.io.dispatch`'s business.
 """
 
 from __future__ import annotations
@@ -12,12 +13,9 @@ from typing import TYPE_CHECKING
 
 from attrs import frozen
 
-from emuscore.problems import DataError, EmuscoreError, Problem
-
 if TYPE_CHECKING:
     from emuscore.dataset import Dataset
-    from emuscore.engine import Result
-    from emuscore.plugins import Registry
+    from emuscore.result import Result
 
 
 @frozen
@@ -43,35 +41,3 @@ class Writer:
     suffix: str
     write: Callable[[Result], str | bytes]
     description: str = ""
-
-
-def load_data(path: Path, encoding: str, registry: Registry | None = None) -> Dataset:
-    """The year's data, read by the most recently registered loader that accepts `path`."""
-    from emuscore.plugins import default_registry
-
-    registry = registry or default_registry()
-    for found in reversed(list(registry.loaders.values())):
-        if found.item.accepts(path):
-            with found.blame(f"loader {found.item.name} failed on {path}"):
-                return found.item.load(path, encoding)
-    if not path.exists():
-        raise DataError(Problem("no such data file or folder", str(path)))
-    known = "; ".join(f"{r.item.name}: {r.item.description}" for r in registry.loaders.values())
-    raise DataError(Problem(f"no installed loader reads this ({known})", str(path)))
-
-
-def writer_for(path: Path, registry: Registry | None = None) -> Callable[[Result], str | bytes]:
-    """The registered writer for the file's suffix, its failures named by plugin."""
-    from emuscore.plugins import default_registry
-
-    registry = registry or default_registry()
-    found = registry.writers.get(path.suffix.lower())
-    if found is None:
-        raise EmuscoreError(f"{path}: unknown output format '{path.suffix}'; use "
-                            f"{' or '.join(registry.writers)}")
-
-    def write(result: Result) -> str | bytes:
-        with found.blame(f"writer {found.item.name} failed on {path}"):
-            return found.item.write(result)
-
-    return write

@@ -5,22 +5,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from attrs import frozen
 
 from emuscore.dataset import utf8_matrix
-from emuscore.engine import Result
 from emuscore.exact import IntArray, NotANumber, format_column, order_by, parse_decimal
 from emuscore.hookspecs import hookimpl
-from emuscore.io.formats import Writer, writer_for
-from emuscore.plugins import Registry
+from emuscore.io.formats import Writer
 from emuscore.problems import EmuscoreError, did_you_mean
+from emuscore.result import Result
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -235,36 +231,6 @@ def to_json(result: Result) -> str:
 def register_writers(register: Callable[[Writer], None]) -> None:
     register(Writer("csv", ".csv", to_csv, "one row per unit, safe to open in a spreadsheet"))
     register(Writer("json", ".json", to_json, "units, proposals and skips"))
-
-
-def write_results(result: Result, path: Path, registry: Registry | None = None) -> None:
-    """Write with the registered writer for the file's suffix; the file appears complete
-    or not at all."""
-    write_atomically(path, writer_for(path, registry)(result))
-
-
-def write_atomically(path: Path, text: str | bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it into place."""
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise EmuscoreError(f"{path}: the folder {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # mkstemp makes the file private; results are for publishing, so give it the
-        # permissions any new file of this user would get
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8") if isinstance(text, str) else text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _safe_cell(value: str) -> str:

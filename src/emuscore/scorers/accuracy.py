@@ -3,7 +3,9 @@ returned for errors, award revoked and complaint upheld, as the ruleset says; ne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from attrs import frozen
@@ -11,7 +13,6 @@ from attrs import frozen
 from emuscore.exact import IntArray
 from emuscore.hookspecs import hookimpl
 from emuscore.model import Criterion
-from emuscore.problems import DataError, Problem
 from emuscore.scoring import ScoreContext, Scorer, as_int, param_scale
 from emuscore.structure import Indicator
 
@@ -27,7 +28,7 @@ class AccuracyParams:
     penalties: tuple[Penalty, ...]
 
 
-class AwardAccuracy(Scorer):
+class AwardAccuracy(Scorer[AccuracyParams]):
     threadsafe = True
     name = "award_accuracy"
     Params = AccuracyParams
@@ -37,21 +38,17 @@ class AwardAccuracy(Scorer):
         return {f"penalties[{i}].count": p.count for i, p in enumerate(params.penalties)}
 
     def check(self, criterion: Criterion) -> list[str]:
-        p: AccuracyParams = criterion.params
+        p = self.params_of(criterion)
         if not p.penalties:
             return ["penalties must list at least one {count = ..., points = ...}"]
         return [f"penalties[{i}].points must be positive" for i, pen in enumerate(p.penalties)
                 if pen.points <= 0]
 
-    def score(self, ctx: ScoreContext) -> IntArray:
+    def score(self, ctx: ScoreContext[AccuracyParams]) -> IntArray:
         p: AccuracyParams = ctx.params
         columns = [ctx.columns[pen.count] for pen in p.penalties]
         for pen, col in zip(p.penalties, columns, strict=True):
-            bad = col.missing | (col.values < 0)
-            if bad.any():
-                unit = ctx.unit_ids[int(np.flatnonzero(bad)[0])]
-                raise DataError(Problem(f"unit {unit}: {pen.count} must be a count of 0 or more",
-                                        where=f"criterion {ctx.criterion.id}"))
+            ctx.refuse(col.missing | (col.values < 0), f"{pen.count} must be a count of 0 or more")
         scale = max(c.scale for c in columns)
         k = param_scale(ctx.criterion.max, *(pen.points for pen in p.penalties))
         lost: IntArray = np.zeros(ctx.size, np.int64)
@@ -61,7 +58,7 @@ class AwardAccuracy(Scorer):
         full = as_int(ctx.criterion.max, k) * 10**scale
         return ctx.divide(np.maximum(full - lost, 0), 1, k + scale)
 
-    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+    def explain(self, ctx: ScoreContext[AccuracyParams], unit: int) -> list[str]:
         p: AccuracyParams = ctx.params
         terms = " - ".join(f"{pen.points} x {pen.count} {ctx.columns[pen.count].decimal(unit)}"
                            for pen in p.penalties)
@@ -69,5 +66,5 @@ class AwardAccuracy(Scorer):
 
 
 @hookimpl
-def register_scorers(register):  # type: ignore[no-untyped-def]
+def register_scorers(register: Callable[[Scorer[Any]], None]) -> None:
     register(AwardAccuracy())

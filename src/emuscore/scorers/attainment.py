@@ -13,9 +13,10 @@ against the best actual in its cluster. A zero target is an error, or
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from attrs import frozen
@@ -23,7 +24,6 @@ from attrs import frozen
 from emuscore.exact import IntArray
 from emuscore.hookspecs import hookimpl
 from emuscore.model import Criterion
-from emuscore.problems import DataError, Problem
 from emuscore.scoring import ScoreContext, Scorer, as_int, param_scale
 from emuscore.structure import Indicator
 
@@ -46,14 +46,14 @@ class AttainmentParams:
     zero_target: Literal["error", "pass_fail"] = "error"
 
 
-class Attainment(Scorer):
+class Attainment(Scorer[AttainmentParams]):
     threadsafe = True
     name = "attainment"
     Params = AttainmentParams
     description = "actual vs target, proportional below, bonus per percent over (capped)"
 
     def check(self, criterion: Criterion) -> list[str]:
-        p: AttainmentParams = criterion.params
+        p = self.params_of(criterion)
         problems = []
         if not Decimal(0) <= p.below <= 1:
             problems.append("below must be between 0 and 1 (the share of max per unit of A/T)")
@@ -67,10 +67,10 @@ class Attainment(Scorer):
         return problems
 
     def bounds(self, criterion: Criterion) -> tuple[Decimal, Decimal]:
-        p: AttainmentParams = criterion.params
+        p = self.params_of(criterion)
         return Decimal(0), criterion.max + (p.bonus.cap if p.bonus else 0)
 
-    def targets(self, ctx: ScoreContext) -> tuple[IntArray, IntArray, int]:
+    def targets(self, ctx: ScoreContext[AttainmentParams]) -> tuple[IntArray, IntArray, int]:
         """Actual and target at one scale, with targets filled where the ruleset allows."""
         p: AttainmentParams = ctx.params
         act = ctx.column("actual")
@@ -84,18 +84,13 @@ class Attainment(Scorer):
         if missing.any():
             best = _cluster_best(a, ctx.cluster, p.direction == "higher")
             t = np.where(missing, best, t)
-        if (t < 0).any():
-            unit = ctx.unit_ids[int(np.flatnonzero(t < 0)[0])]
-            raise DataError(Problem(f"unit {unit}: target {p.target} is negative; targets must "
-                                    "be zero or more", where=f"criterion {ctx.criterion.id}"))
-        if p.zero_target == "error" and (t == 0).any():
-            unit = ctx.unit_ids[int(np.flatnonzero(t == 0)[0])]
-            raise DataError(Problem(
-                f"unit {unit}: target is 0, so attainment A/T is undefined; enter the real target "
-                "or declare zero_target = \"pass_fail\"", where=f"criterion {ctx.criterion.id}"))
+        ctx.refuse(t < 0, f"target {p.target} is negative; targets must be zero or more")
+        if p.zero_target == "error":
+            ctx.refuse(t == 0, "target is 0, so attainment A/T is undefined; enter the real "
+                       "target or declare zero_target = \"pass_fail\"")
         return a, t, scale
 
-    def score(self, ctx: ScoreContext) -> IntArray:
+    def score(self, ctx: ScoreContext[AttainmentParams]) -> IntArray:
         p: AttainmentParams = ctx.params
         a, t, _ = self.targets(ctx)
         bonus = p.bonus or Bonus(cap=Decimal(0), per_percent=Decimal(0))
@@ -121,7 +116,7 @@ class Attainment(Scorer):
             points = np.where(t == 0, np.where(met, ctx.units(ctx.criterion.max), 0), points)
         return points
 
-    def _relative_bonus(self, ctx: ScoreContext, t: IntArray, excess: IntArray,
+    def _relative_bonus(self, ctx: ScoreContext[AttainmentParams], t: IntArray, excess: IntArray,
                         ms: int, cap: int, k: int) -> IntArray:
         """max + cap * e/e_best for every unit, e = excess/T; exact fractions, rounded once."""
         rel = [Fraction(int(x), int(y)) if y > 0 and x > 0 else Fraction(0)
@@ -135,7 +130,7 @@ class Attainment(Scorer):
         den = np.array([p.denominator for p in points], dtype=object)
         return ctx.divide(num, den, k)
 
-    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+    def explain(self, ctx: ScoreContext[AttainmentParams], unit: int) -> list[str]:
         p: AttainmentParams = ctx.params
         a, t, scale = self.targets(ctx)
         actual, target = Decimal(int(a[unit])).scaleb(-scale), Decimal(int(t[unit])).scaleb(-scale)
@@ -184,5 +179,5 @@ def _cluster_best(values: IntArray, cluster: IntArray, highest: bool) -> IntArra
 
 
 @hookimpl
-def register_scorers(register):  # type: ignore[no-untyped-def]
+def register_scorers(register: Callable[[Scorer[Any]], None]) -> None:
     register(Attainment())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from attrs import frozen
@@ -28,14 +30,14 @@ class BandsParams:
     otherwise: Decimal = Decimal(0)
 
 
-class Bands(Scorer):
+class Bands(Scorer[BandsParams]):
     threadsafe = True
     name = "bands"
     Params = BandsParams
     description = "thresholds on one value; the first threshold met gives its points"
 
     def check(self, criterion: Criterion) -> list[Check]:
-        p: BandsParams = criterion.params
+        p = self.params_of(criterion)
         problems: list[Check] = []
         if not p.thresholds:
             problems.append((("thresholds",), "list at least one threshold"))
@@ -49,7 +51,7 @@ class Bands(Scorer):
             problems.append((("otherwise",), f"{p.otherwise} points is outside 0..max {criterion.max}"))
         return problems
 
-    def score(self, ctx: ScoreContext) -> IntArray:
+    def score(self, ctx: ScoreContext[BandsParams]) -> IntArray:
         p: BandsParams = ctx.params
         col = ctx.column("value")
         scale = max(col.scale, param_scale(*(th.at_least for th in p.thresholds),
@@ -60,7 +62,7 @@ class Bands(Scorer):
         choices = [ctx.units(th.points) for th in p.thresholds]
         return np.select(conditions, choices, ctx.units(p.otherwise)).astype(np.int64)
 
-    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+    def explain(self, ctx: ScoreContext[BandsParams], unit: int) -> list[str]:
         p: BandsParams = ctx.params
         v = ctx.columns[p.value].decimal(unit)
         assert v is not None
@@ -73,5 +75,5 @@ class Bands(Scorer):
 
 
 @hookimpl
-def register_scorers(register):  # type: ignore[no-untyped-def]
+def register_scorers(register: Callable[[Scorer[Any]], None]) -> None:
     register(Bands())

@@ -4,8 +4,9 @@ e.g. +15 for a Government flag received in the year)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 from attrs import frozen
@@ -13,7 +14,6 @@ from attrs import frozen
 from emuscore.exact import IntArray
 from emuscore.hookspecs import hookimpl
 from emuscore.model import Criterion
-from emuscore.problems import DataError, Problem
 from emuscore.scoring import Role, ScoreContext, Scorer, as_int, param_scale
 from emuscore.structure import Indicator
 
@@ -24,7 +24,7 @@ class OccurrenceParams:
     points: Decimal
 
 
-class PerOccurrence(Scorer):
+class PerOccurrence(Scorer[OccurrenceParams]):
     threadsafe = True
     name = "per_occurrence"
     Params = OccurrenceParams
@@ -32,24 +32,21 @@ class PerOccurrence(Scorer):
     sign = 1
 
     def check(self, criterion: Criterion) -> list[str]:
-        if criterion.params.points <= 0:
+        if self.params_of(criterion).points <= 0:
             return ["points must be positive (the points for each occurrence)"]
         return []
 
-    def score(self, ctx: ScoreContext) -> IntArray:
+    def score(self, ctx: ScoreContext[OccurrenceParams]) -> IntArray:
         p: OccurrenceParams = ctx.params
         col = ctx.column("count")
-        if (col.values < 0).any():
-            unit = ctx.unit_ids[int(np.flatnonzero(col.values < 0)[0])]
-            raise DataError(Problem(f"unit {unit}: {p.count} is negative; a count must be 0 or "
-                                    "more", where=f"criterion {ctx.criterion.id}"))
+        ctx.refuse(col.values < 0, f"{p.count} is negative; a count must be 0 or more")
         k = param_scale(p.points, ctx.criterion.max)
         points, cap = as_int(p.points, k), as_int(ctx.criterion.max, k)
         (count,) = ctx.fit(points * 10**k, col.values)
         raw = np.minimum(points * count, cap * 10**col.scale)
         return self.sign * ctx.divide(raw, 1, k + col.scale)
 
-    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+    def explain(self, ctx: ScoreContext[OccurrenceParams], unit: int) -> list[str]:
         p: OccurrenceParams = ctx.params
         sign = "-" if self.sign < 0 else ""
         return [f"{sign}min({p.points} x {p.count} {ctx.columns[p.count].decimal(unit)}, "
@@ -70,6 +67,6 @@ class Bonus(PerOccurrence):
 
 
 @hookimpl
-def register_scorers(register):  # type: ignore[no-untyped-def]
+def register_scorers(register: Callable[[Scorer[Any]], None]) -> None:
     for scorer in (PerOccurrence(), Deduction(), Bonus()):
         register(scorer)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from attrs import frozen
@@ -19,23 +21,23 @@ class PassFailParams:
     pass_value: Decimal = Decimal(1)
 
 
-class PassFail(Scorer):
+class PassFail(Scorer[PassFailParams]):
     threadsafe = True
     name = "pass_fail"
     Params = PassFailParams
     description = "full points if the indicator equals pass_value, else 0"
 
-    def passed(self, ctx: ScoreContext) -> IntArray:
+    def passed(self, ctx: ScoreContext[PassFailParams]) -> IntArray:
         p: PassFailParams = ctx.params
         col = ctx.column("value")
         scale = max(col.scale, param_scale(p.pass_value))
         passed: IntArray = col.at_scale(scale) == to_units(p.pass_value, scale)
         return passed
 
-    def score(self, ctx: ScoreContext) -> IntArray:
+    def score(self, ctx: ScoreContext[PassFailParams]) -> IntArray:
         return np.where(self.passed(ctx), ctx.units(ctx.criterion.max), 0).astype(np.int64)
 
-    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+    def explain(self, ctx: ScoreContext[PassFailParams], unit: int) -> list[str]:
         p: PassFailParams = ctx.params
         verdict = "passed" if self.passed(ctx)[unit] else "failed"
         return [f"{p.value} = {ctx.columns[p.value].decimal(unit)}, pass when {p.pass_value}: "
@@ -43,5 +45,5 @@ class PassFail(Scorer):
 
 
 @hookimpl
-def register_scorers(register):  # type: ignore[no-untyped-def]
+def register_scorers(register: Callable[[Scorer[Any]], None]) -> None:
     register(PassFail())

@@ -13,8 +13,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from attrs import frozen
@@ -27,18 +28,15 @@ from emuscore.scoring import ScoreContext, Scorer, as_int, param_scale
 from emuscore.structure import Indicator
 
 
-def _ratio(ctx: ScoreContext, num: IntArray, den: IntArray, factor: Decimal,
+def _ratio(ctx: ScoreContext[Any], num: IntArray, den: IntArray, factor: Decimal,
            empty: str, empty_param: str) -> IntArray:
     """max * min(num / (den * factor), 1), one division; den == 0 handled by `empty`."""
     if (num < 0).any() or (den < 0).any():
         raise DataError(Problem("counts and days must not be negative",
                                 where=f"criterion {ctx.criterion.id}"))
     zero = den == 0
-    if zero.any() and empty == "error":
-        unit = ctx.unit_ids[int(np.flatnonzero(zero)[0])]
-        raise DataError(Problem(
-            f"unit {unit}: nothing to divide by; declare {empty_param} = \"full\" or \"zero\"",
-            where=f"criterion {ctx.criterion.id}"))
+    if empty == "error":
+        ctx.refuse(zero, f"nothing to divide by; declare {empty_param} = \"full\" or \"zero\"")
     k = param_scale(ctx.criterion.max, factor)
     ms, f = as_int(ctx.criterion.max, k), as_int(factor, k)
     num, den = ctx.fit(ms * f + 1, num, den)
@@ -48,7 +46,7 @@ def _ratio(ctx: ScoreContext, num: IntArray, den: IntArray, factor: Decimal,
     return np.where(zero, full, points)
 
 
-def _shown(ctx: ScoreContext, indicator: str, unit: int) -> str:
+def _shown(ctx: ScoreContext[Any], indicator: str, unit: int) -> str:
     """One unit's value for an explanation: a date as 2024-03-15, a number as written."""
     col = ctx.columns[indicator]
     if col.missing[unit]:
@@ -73,14 +71,14 @@ class OnTimeParams:
     no_dossiers: Literal["error", "full", "zero"] = "error"
 
 
-class AwardOnTime(Scorer):
+class AwardOnTime(Scorer[OnTimeParams]):
     threadsafe = True
     name = "award_on_time"
     Params = OnTimeParams
     description = "dossiers submitted by the deadline: a share of counts, or a date vs a deadline"
 
     def check(self, criterion: Criterion) -> list[str]:
-        p: OnTimeParams = criterion.params
+        p = self.params_of(criterion)
         counts = p.dossiers is not None and p.on_time is not None
         dates = p.submitted is not None and p.deadline is not None
         if counts == dates:
@@ -89,14 +87,11 @@ class AwardOnTime(Scorer):
             return ["with dates, per_day_late says how many points each day late costs"]
         return []
 
-    def score(self, ctx: ScoreContext) -> IntArray:
+    def score(self, ctx: ScoreContext[OnTimeParams]) -> IntArray:
         p: OnTimeParams = ctx.params
         if p.dossiers is not None:
             on_time, dossiers = _same_scale(ctx.column("on_time"), ctx.column("dossiers"))
-            if (on_time > dossiers).any():
-                unit = ctx.unit_ids[int(np.flatnonzero(on_time > dossiers)[0])]
-                raise DataError(Problem(f"unit {unit}: {p.on_time} exceeds {p.dossiers}",
-                                        where=f"criterion {ctx.criterion.id}"))
+            ctx.refuse(on_time > dossiers, f"{p.on_time} exceeds {p.dossiers}")
             return _ratio(ctx, on_time, dossiers, Decimal(1), p.no_dossiers, "no_dossiers")
         submitted, deadline = ctx.column("submitted"), ctx.column("deadline")
         if submitted.kind != deadline.kind or submitted.scale or deadline.scale:
@@ -111,7 +106,7 @@ class AwardOnTime(Scorer):
         return ctx.divide(as_int(ctx.criterion.max, k) - lost, 1, k)
 
 
-    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+    def explain(self, ctx: ScoreContext[OnTimeParams], unit: int) -> list[str]:
         p: OnTimeParams = ctx.params
         mx = ctx.criterion.max
         if p.dossiers is not None and p.on_time is not None:
@@ -136,21 +131,21 @@ class ProcessingParams:
     decided: Indicator | None = None
 
 
-class AwardProcessingDays(Scorer):
+class AwardProcessingDays(Scorer[ProcessingParams]):
     threadsafe = True
     name = "award_processing_days"
     Params = ProcessingParams
     description = "days from achievement to decision against a norm: max * norm / days beyond it"
 
     def check(self, criterion: Criterion) -> list[str]:
-        p: ProcessingParams = criterion.params
+        p = self.params_of(criterion)
         if (p.days is None) == (p.achieved is None or p.decided is None):
             return ["give either days, or both achieved and decided (dates)"]
         if p.norm <= 0:
             return ["norm must be a positive number of days"]
         return []
 
-    def days(self, ctx: ScoreContext) -> tuple[IntArray, int]:
+    def days(self, ctx: ScoreContext[ProcessingParams]) -> tuple[IntArray, int]:
         p: ProcessingParams = ctx.params
         if p.days is not None:
             col = ctx.column("days")
@@ -163,13 +158,10 @@ class AwardProcessingDays(Scorer):
             days, scale = decided.values - achieved.values, 0
             what = f"{p.decided} is before {p.achieved}"
         # a negative duration is a typing slip, never "within the norm"
-        if (days < 0).any():
-            unit = ctx.unit_ids[int(np.flatnonzero(days < 0)[0])]
-            raise DataError(Problem(f"unit {unit}: {what}; correct the data",
-                                    where=f"criterion {ctx.criterion.id}"))
+        ctx.refuse(days < 0, f"{what}; correct the data")
         return days, scale
 
-    def score(self, ctx: ScoreContext) -> IntArray:
+    def score(self, ctx: ScoreContext[ProcessingParams]) -> IntArray:
         p: ProcessingParams = ctx.params
         days, scale = self.days(ctx)
         norm = np.full(len(days), as_int(p.norm, scale + param_scale(p.norm)))
@@ -178,7 +170,7 @@ class AwardProcessingDays(Scorer):
         return _ratio(ctx, norm, np.maximum(days, norm), Decimal(1), "full", "")
 
 
-    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+    def explain(self, ctx: ScoreContext[ProcessingParams], unit: int) -> list[str]:
         p: ProcessingParams = ctx.params
         days, scale = self.days(ctx)
         n = Decimal(int(days[unit])).scaleb(-scale)
@@ -198,27 +190,24 @@ class GrassrootsParams:
     no_awards: Literal["error", "full", "zero"] = "error"
 
 
-class AwardGrassrootsShare(Scorer):
+class AwardGrassrootsShare(Scorer[GrassrootsParams]):
     threadsafe = True
     name = "award_grassroots_share"
     Params = GrassrootsParams
     description = "share of awards to front-line workers and grassroots units against a target"
 
     def check(self, criterion: Criterion) -> list[str]:
-        if not Decimal(0) < criterion.params.target <= 1:
+        if not Decimal(0) < self.params_of(criterion).target <= 1:
             return ["target is a share between 0 and 1, e.g. 0.7 for 70%"]
         return []
 
-    def score(self, ctx: ScoreContext) -> IntArray:
+    def score(self, ctx: ScoreContext[GrassrootsParams]) -> IntArray:
         p: GrassrootsParams = ctx.params
         grassroots, awards = _same_scale(ctx.column("grassroots"), ctx.column("awards"))
-        if (grassroots > awards).any():
-            unit = ctx.unit_ids[int(np.flatnonzero(grassroots > awards)[0])]
-            raise DataError(Problem(f"unit {unit}: {p.grassroots} exceeds {p.awards}",
-                                    where=f"criterion {ctx.criterion.id}"))
+        ctx.refuse(grassroots > awards, f"{p.grassroots} exceeds {p.awards}")
         return _ratio(ctx, grassroots, awards, p.target, p.no_awards, "no_awards")
 
-    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+    def explain(self, ctx: ScoreContext[GrassrootsParams], unit: int) -> list[str]:
         p: GrassrootsParams = ctx.params
         g, a = _shown(ctx, p.grassroots, unit), _shown(ctx, p.awards, unit)
         if ctx.columns[p.awards].decimal(unit) == 0:
@@ -228,6 +217,6 @@ class AwardGrassrootsShare(Scorer):
 
 
 @hookimpl
-def register_scorers(register):  # type: ignore[no-untyped-def]
+def register_scorers(register: Callable[[Scorer[Any]], None]) -> None:
     for scorer in (AwardOnTime(), AwardProcessingDays(), AwardGrassrootsShare()):
         register(scorer)

@@ -20,11 +20,7 @@ from typing import Any
 
 from attrs import field, frozen
 
-import emuscore
-from emuscore import Indicator
-from emuscore.model import Ruleset
-from emuscore.problems import DataError
-from emuscore.scoring import Scorer
+from emuscore.plugin import DataError, Indicator, Ruleset, Scorer, hookimpl, scorer
 
 __version__ = "1.0.0"
 
@@ -79,7 +75,7 @@ def _explain_pass_rate(params: PassRateParams, values: Values, max: Decimal) -> 
             f"{max} x {passed} x 100 / ({candidates} x {params.target})"]
 
 
-@emuscore.scorer(name="pass_rate", params=PassRateParams, explain=_explain_pass_rate)
+@scorer(name="pass_rate", params=PassRateParams, explain=_explain_pass_rate)
 def pass_rate(params: PassRateParams, values: Values, max: Decimal) -> Decimal:
     """Students passing against a target rate: full points at or above it, in proportion below."""
     passed, candidates = _counts(values, "passed", "candidates")
@@ -112,7 +108,7 @@ class TeacherStandardsParams:
     bands: tuple[Band, ...] = field(validator=_descending)
 
 
-@emuscore.scorer(name="teacher_standards", params=TeacherStandardsParams)
+@scorer(name="teacher_standards", params=TeacherStandardsParams)
 def teacher_standards(params: TeacherStandardsParams, values: Values, max: Decimal) -> Decimal:
     """Share of teachers meeting the professional standard, in bands (first band reached)."""
     meeting, teachers = _counts(values, "meeting", "teachers")
@@ -143,7 +139,7 @@ def _standard_schools_bounds(params: StandardSchoolsParams, max: Decimal) -> tup
     return Decimal(0), max + (params.bonus.cap if params.bonus else 0)
 
 
-@emuscore.scorer(name="standard_schools", params=StandardSchoolsParams,
+@scorer(name="standard_schools", params=StandardSchoolsParams,
                  bounds=_standard_schools_bounds)
 def standard_schools(params: StandardSchoolsParams, values: Values, max: Decimal) -> Fraction:
     """Share of schools meeting national standards against the unit's target: in proportion
@@ -160,22 +156,24 @@ def standard_schools(params: StandardSchoolsParams, values: Values, max: Decimal
     return Fraction(max) + min(over, Fraction(params.bonus.cap))
 
 
-SCORERS: tuple[Scorer, ...] = (pass_rate, teacher_standards, standard_schools)
+SCORERS: tuple[Scorer[Any], ...] = (pass_rate, teacher_standards, standard_schools)
 
 
-@emuscore.hookimpl
-def register_scorers(register: Callable[[Scorer], None]) -> None:
-    for scorer in SCORERS:
-        register(scorer)
+@hookimpl
+def register_scorers(register: Callable[[Scorer[Any]], None]) -> None:
+    for each in SCORERS:
+        register(each)
 
 
-@emuscore.hookimpl
+@hookimpl
 def validate_ruleset(ruleset: Ruleset) -> list[str]:
     """A band cannot give more than its criterion's max."""
     problems = []
     for criterion in ruleset.criteria:
         if criterion.scorer == "teacher_standards":
-            for band in criterion.params.bands:
+            params = criterion.params
+            assert isinstance(params, TeacherStandardsParams)
+            for band in params.bands:
                 if band.points > criterion.max:
                     problems.append(f"criterion {criterion.id}: band at_least {band.at_least} "
                                     f"gives {band.points} points, more than its max {criterion.max}")

@@ -19,13 +19,19 @@ from typing import Any, Literal
 import numpy as np
 from attrs import field, frozen
 
-from emuscore import Indicator, ScoreContext, Scorer, hookimpl
-from emuscore.dataset import Dataset
-from emuscore.eligibility import EligibilityGate
-from emuscore.exact import IntArray, decimals_of
-from emuscore.model import Criterion
-from emuscore.problems import DataError, Problem
-from emuscore.scoring import as_int, param_scale
+from emuscore.plugin import (
+    Criterion,
+    Dataset,
+    EligibilityGate,
+    Indicator,
+    IntArray,
+    ScoreContext,
+    Scorer,
+    as_int,
+    decimals_of,
+    hookimpl,
+    param_scale,
+)
 
 __version__ = "1.0.0"
 
@@ -35,16 +41,13 @@ def _percent(instance: Any, attribute: Any, value: Any) -> None:
         raise ValueError(f"{attribute.name} is a percentage, from 0 to 100")
 
 
-def _counts(ctx: ScoreContext, *params: str) -> list[IntArray]:
+def _counts(ctx: ScoreContext[Any], *params: str) -> list[IntArray]:
     """The named count columns at one scale; a negative count is a data error."""
     columns = [ctx.column(p) for p in params]
     scale = max(c.scale for c in columns)
     values = [c.at_scale(scale) for c in columns]
     for param, v in zip(params, values, strict=True):
-        if (v < 0).any():
-            unit = ctx.unit_ids[int(np.flatnonzero(v < 0)[0])]
-            raise DataError(Problem(f"unit {unit}: '{getattr(ctx.params, param)}' is negative; "
-                                    "a count cannot be", where=f"criterion {ctx.criterion.id}"))
+        ctx.refuse(v < 0, f"'{getattr(ctx.params, param)}' is negative; a count cannot be")
     return values
 
 
@@ -60,21 +63,18 @@ class ClearanceParams:
     """Points for a unit with no case detected: full (nothing left unsolved) or zero."""
 
 
-class CaseClearance(Scorer):
+class CaseClearance(Scorer[ClearanceParams]):
     name = "case_clearance"
     Params = ClearanceParams
     description = "cases solved / cases detected against a target rate, in proportion below it"
 
-    def counts(self, ctx: ScoreContext) -> tuple[IntArray, IntArray]:
+    def counts(self, ctx: ScoreContext[ClearanceParams]) -> tuple[IntArray, IntArray]:
         solved, detected = _counts(ctx, "solved", "detected")
-        if (solved > detected).any():
-            unit = ctx.unit_ids[int(np.flatnonzero(solved > detected)[0])]
-            raise DataError(Problem(f"unit {unit}: more cases solved than detected; check "
-                                    f"'{ctx.params.solved}' and '{ctx.params.detected}'",
-                                    where=f"criterion {ctx.criterion.id}"))
+        ctx.refuse(solved > detected, "more cases solved than detected; check "
+                   f"'{ctx.params.solved}' and '{ctx.params.detected}'")
         return solved, detected
 
-    def score(self, ctx: ScoreContext) -> IntArray:
+    def score(self, ctx: ScoreContext[ClearanceParams]) -> IntArray:
         p: ClearanceParams = ctx.params
         k = param_scale(ctx.criterion.max, p.target)
         ms, t = as_int(ctx.criterion.max, k), as_int(p.target, k)
@@ -88,7 +88,7 @@ class CaseClearance(Scorer):
         points: IntArray = np.where(detected == 0, none, np.where(met, full, below))
         return points
 
-    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+    def explain(self, ctx: ScoreContext[ClearanceParams], unit: int) -> list[str]:
         p: ClearanceParams = ctx.params
         solved, detected = (ctx.columns[getattr(p, f)].decimal(unit) for f in ("solved", "detected"))
         if not detected:
@@ -114,34 +114,31 @@ class ReductionParams:
     """Or: an indicator holding each unit's own target reduction, in percent."""
 
 
-class Reduction(Scorer):
+class Reduction(Scorer[ReductionParams]):
     name = "reduction"
     Params = ReductionParams
     description = ("lower is better, against last year: full points for the target reduction, "
                    "in proportion for less, none for an increase")
 
     def check(self, criterion: Criterion) -> list[str]:
-        p: ReductionParams = criterion.params
+        p = self.params_of(criterion)
         if (p.target is None) == (p.unit_target is None):
             return ["give either target (a reduction in percent for every unit) or unit_target "
                     "(an indicator with each unit's own)"]
         return []
 
-    def targets(self, ctx: ScoreContext) -> tuple[IntArray, int]:
+    def targets(self, ctx: ScoreContext[ReductionParams]) -> tuple[IntArray, int]:
         """Each unit's target reduction as integers of 10**-tk percent, and tk."""
         p: ReductionParams = ctx.params
         if p.target is not None:
             tk = decimals_of(p.target)
             return np.full(ctx.size, as_int(p.target, tk), np.int64), tk
         column = ctx.column("unit_target")
-        if (column.values < 0).any() or (column.values > 100 * 10**column.scale).any():
-            bad = (column.values < 0) | (column.values > 100 * 10**column.scale)
-            unit = ctx.unit_ids[int(np.flatnonzero(bad)[0])]
-            raise DataError(Problem(f"unit {unit}: target reduction '{p.unit_target}' must be "
-                                    "a percentage from 0 to 100", where=f"criterion {ctx.criterion.id}"))
+        ctx.refuse((column.values < 0) | (column.values > 100 * 10**column.scale),
+                   f"target reduction '{p.unit_target}' must be a percentage from 0 to 100")
         return column.values, column.scale
 
-    def score(self, ctx: ScoreContext) -> IntArray:
+    def score(self, ctx: ScoreContext[ReductionParams]) -> IntArray:
         k = param_scale(ctx.criterion.max)
         ms = as_int(ctx.criterion.max, k)
         target, tk = self.targets(ctx)
@@ -160,7 +157,7 @@ class Reduction(Scorer):
             np.where(met, full, np.where(cut <= 0, 0, below)))
         return points
 
-    def explain(self, ctx: ScoreContext, unit: int) -> list[str]:
+    def explain(self, ctx: ScoreContext[ReductionParams], unit: int) -> list[str]:
         p: ReductionParams = ctx.params
         current = ctx.columns[p.current].decimal(unit)
         previous = ctx.columns[p.previous].decimal(unit)
@@ -201,7 +198,7 @@ def no_serious_misconduct(data: Dataset) -> Sequence[str | None]:
 
 
 @hookimpl
-def register_scorers(register: Callable[[Scorer], None]) -> None:
+def register_scorers(register: Callable[[Scorer[Any]], None]) -> None:
     register(CaseClearance())
     register(Reduction())
 

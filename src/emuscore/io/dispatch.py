@@ -1,0 +1,45 @@
+"""How a path finds its format: the registered loader that reads it, the registered
+writer for its suffix, each failure named by plugin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from emuscore.dataset import Dataset
+from emuscore.io.atomic import write_atomically
+from emuscore.manager import Registry
+from emuscore.problems import DataError, EmuscoreError, Problem
+from emuscore.result import Result
+
+
+def load_data(path: Path, encoding: str, registry: Registry) -> Dataset:
+    """The year's data, read by the most recently registered loader that accepts `path`."""
+    for found in reversed(list(registry.loaders.values())):
+        if found.item.accepts(path):
+            with found.blame(f"loader {found.item.name} failed on {path}"):
+                return found.item.load(path, encoding)
+    if not path.exists():
+        raise DataError(Problem("no such data file or folder", str(path)))
+    known = "; ".join(f"{r.item.name}: {r.item.description}" for r in registry.loaders.values())
+    raise DataError(Problem(f"no installed loader reads this ({known})", str(path)))
+
+
+def writer_for(path: Path, registry: Registry) -> Callable[[Result], str | bytes]:
+    """The registered writer for the file's suffix, its failures named by plugin."""
+    found = registry.writers.get(path.suffix.lower())
+    if found is None:
+        raise EmuscoreError(f"{path}: unknown output format '{path.suffix}'; use "
+                            f"{' or '.join(registry.writers)}")
+
+    def write(result: Result) -> str | bytes:
+        with found.blame(f"writer {found.item.name} failed on {path}"):
+            return found.item.write(result)
+
+    return write
+
+
+def write_results(result: Result, path: Path, registry: Registry) -> None:
+    """Write with the registered writer for the file's suffix; the file appears complete
+    or not at all."""
+    write_atomically(path, writer_for(path, registry)(result))

@@ -1,0 +1,40 @@
+"""Before any unit is scored: the data holds every indicator the ruleset reads."""
+
+from __future__ import annotations
+
+from emuscore.dataset import Dataset
+from emuscore.manager import Registry
+from emuscore.model import Ruleset
+from emuscore.pipeline.eligibility import plugin_gates
+from emuscore.problems import DataError, Problem
+
+
+def check_inputs(ruleset: Ruleset, data: Dataset, registry: Registry) -> None:
+    """Every indicator the ruleset reads exists in the data (all problems at once). The
+    messages speak of indicators; the loader's `Dataset.how_to_add` says where its format
+    keeps them."""
+    problems = []
+
+    def lacks(indicator: str) -> str:
+        return f"needs indicator '{indicator}', which {data.source} does not have" + (
+            f"; {data.how_to_add}" if data.how_to_add else "")
+
+    for c in ruleset.criteria:
+        for indicator in registry.scorers[c.scorer].item.inputs(c.params).values():
+            if indicator not in data.indicators:
+                problems.append(Problem(lacks(indicator), where=f"criterion {c.id}"))
+    for g in ruleset.gates:
+        if g.indicator not in data.indicators:
+            problems.append(Problem(lacks(g.indicator), where=f"gate {g.id}"))
+    for name in plugin_gates(ruleset):
+        gate = registry.gates[name]
+        for indicator in gate.item.indicators:
+            if indicator not in data.indicators:
+                problems.append(Problem(lacks(indicator),
+                                        where=f"gate {name} (plugin {gate.plugin})"))
+    for entry in ruleset.ranking.order:
+        name = entry.split()[0]
+        if name.startswith("indicator:") and name[10:] not in data.indicators:
+            problems.append(Problem(f"ranking uses '{name}', which {data.source} does not have"))
+    if problems:
+        raise DataError(problems)

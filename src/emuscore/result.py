@@ -1,0 +1,70 @@
+"""The run's values: what each stage of the pipeline produces and the next one reads.
+
+They sit below everything that makes or reads them (the stages, writers, audit and the
+plugin contracts), so none of those imports another to learn what a result is.
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from emuscore.dataset import Dataset
+from emuscore.exact import IntArray, format_units
+from emuscore.model import Ruleset
+
+
+@frozen(eq=False)
+class Scores:
+    """Points of every unit, exact integers of 10**-scale, in the dataset's unit order."""
+
+    criteria: dict[str, IntArray]
+    groups: dict[str, IntArray]
+    deductions: IntArray
+    bonus: IntArray
+    total: IntArray
+
+
+@frozen(eq=False)
+class Ranks:
+    rank: IntArray
+    """1-based rank inside the unit's cluster; tied units share the better rank."""
+    tied: IntArray
+    decided_by: tuple[str | None, ...]
+    """The ranking entry that separated the unit from its neighbour above (below, for the
+    first of a cluster); None when tied with it or alone in the cluster."""
+
+
+@frozen
+class Proposal:
+    """A unit proposed for an award, and why."""
+
+    award: str
+    unit: str
+    reason: str
+
+
+@frozen
+class Skip:
+    """A unit passed over for an award that a lower unit received (or a tie left to the
+    council), and why."""
+
+    award: str
+    unit: str
+    reason: str
+
+
+@frozen(eq=False)
+class Result:
+    ruleset: Ruleset
+    data: Dataset
+    scores: Scores
+    classes: tuple[str, ...]
+    ranks: Ranks
+    proposals: tuple[Proposal, ...]
+    skips: tuple[Skip, ...]
+
+    def awards_of(self, unit_id: str) -> list[str]:
+        return [p.award for p in self.proposals if p.unit == unit_id]
+
+    def points(self, values: IntArray, unit: int) -> str:
+        return format_units(int(values[unit]), self.ruleset.scale)
