@@ -135,3 +135,18 @@ def test_the_fixture_removes_what_it_registered_when_the_test_ends() -> None:
         assert "twice" in default_registry().scorers
     assert default_registry() is before and "twice" not in before.scorers
     assert plugins._default is before
+
+
+def test_an_installed_plugin_that_cannot_be_imported_is_one_line_naming_it(tmp_path: Path) -> None:
+    info = tmp_path / "emuscore_broken-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: emuscore-broken\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text("[emuscore]\nbroken = emuscore_broken_module\n")
+    done = subprocess.run([sys.executable, "-c", "from emuscore.cli import main; main()", "plugins"],
+                          capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "error: plugin broken (emuscore-broken 1.0) cannot be loaded: ModuleNotFoundError: No module "
+        "named 'emuscore_broken_module'; reinstall or upgrade it, or leave it out with "
+        "EMUSCORE_DISABLE_PLUGINS=broken"]

@@ -56,11 +56,31 @@ def get_plugin_manager() -> pluggy.PluginManager:
     for name in disabled - {""}:
         pm.set_blocked(name)
     if not getattr(sys, "_called_from_test", False):   # a test registers what it needs
-        pm.load_setuptools_entrypoints("emuscore")
+        try:
+            pm.load_setuptools_entrypoints("emuscore")
+        except Exception as e:
+            raise PluginError(_unloadable(pm, e)) from e
     pm.check_pending()
     if os.environ.get("EMUSCORE_TRACE_HOOKS"):
         _trace(pm)
     return pm
+
+
+def _unloadable(pm: pluggy.PluginManager, error: Exception) -> str:
+    """Which installed plugin could not be imported, and what to do about it."""
+    from importlib import metadata
+
+    for ep in metadata.entry_points(group="emuscore"):
+        if pm.has_plugin(ep.name) or pm.is_blocked(ep.name):
+            continue
+        try:
+            ep.load()
+        except Exception as e:
+            dist = f" ({ep.dist.name} {ep.dist.version})" if ep.dist else ""
+            return (f"plugin {ep.name}{dist} cannot be loaded: {type(e).__name__}: {e}; "
+                    f"reinstall or upgrade it, or leave it out with "
+                    f"EMUSCORE_DISABLE_PLUGINS={ep.name}")
+    return f"an installed plugin cannot be loaded: {type(error).__name__}: {error}"
 
 
 def _trace(pm: pluggy.PluginManager) -> None:

@@ -12,7 +12,7 @@ from decimal import Decimal
 import numpy as np
 
 from emuscore.dataset import Dataset
-from emuscore.exact import IntArray, format_units, order_by
+from emuscore.exact import format_units, order_by
 from emuscore.manager import Registry
 from emuscore.model import AwardRule, Ruleset
 from emuscore.pipeline.eligibility import Ineligible
@@ -54,14 +54,12 @@ def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, 
         failures = Ineligible(rule, ruleset, data, scores, classes, ranks, labels, holders,
                               registry)
         eligible = np.array(failures.eligible, bool)
-        reachable: IntArray | None = None
         pool_scope = None       # what a tie is for: a cluster's slots, or the pool's quota
         if rule.per_cluster is not None:
             slots = rule.per_cluster
             candidates = order_by(data.cluster_codes, ranks.rank, data.unit_order)
             group, place = data.cluster_codes[candidates], ranks.rank[candidates]
-            if rule.requires.max_rank is not None:     # ranks below it are never candidates
-                reachable = place <= rule.requires.max_rank
+            max_place = rule.requires.max_rank      # ranks below it are never candidates
         else:
             pool = np.array(sorted(holders[rule.from_award or ""]), np.int64)
             slots = int((rule.share or Decimal(0)) * len(pool))      # int() rounds down
@@ -70,7 +68,8 @@ def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, 
             group = np.zeros(len(pool), np.int64)
             place = shared_places([k[candidates] for k in keys], len(pool))
             pool_scope = f"{len(pool)} holders of {rule.from_award}, quota {slots}"
-        picked = pick(candidates, group, place, eligible[candidates], slots, reachable)
+            max_place = None    # a pool's order is not the cluster rank max_rank speaks of
+        picked = pick(candidates, group, place, eligible[candidates], slots, max_place)
         reasons = iter(failures.reasons([p.unit for p in picked.passed if not p.tie]))
         ids = data.unit_ids
         for p in picked.passed:

@@ -43,10 +43,10 @@ class Picked:
 
 
 def pick(candidates: IntArray, group: IntArray, place: IntArray, eligible: IntArray,
-         slots: int, reachable: IntArray | None = None) -> Picked:
-    """`candidates`: unit indices in (group, place, stable) order; `group`, `place`,
-    `eligible` (bool) and `reachable` (bool: False for units that may never be taken,
-    such as ranks below an award's `max_rank`, which get no reason) are aligned with it."""
+         slots: int, max_place: int | None = None) -> Picked:
+    """`candidates`: unit indices in (group, place, stable) order; `group`, `place` and
+    `eligible` (bool) are aligned with it. Places after `max_place` (an award's
+    `max_rank`) are never reached: those units were never candidates, so get no reason."""
     n = len(candidates)
     if n == 0:
         return Picked(np.zeros(0, np.int64), ())
@@ -59,8 +59,8 @@ def pick(candidates: IntArray, group: IntArray, place: IntArray, eligible: IntAr
     before = np.cumsum(fits) - fits                                    # ... in earlier blocks
     before -= before[block[new_group]][np.cumsum(new_group[starts[:-1]]) - 1]  # ... of its group
     reached = (before < slots)[block]
-    if reachable is not None:
-        reached &= reachable
+    if max_place is not None:
+        reached &= place <= max_place
     overflow = ((before < slots) & (before + fits > slots))[block]
     chosen = candidates[eligible & reached & ~overflow]
     at = np.flatnonzero(reached & (~eligible | overflow))
