@@ -6,8 +6,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import subprocess
-import sys
 import tempfile
 import unicodedata
 from collections.abc import Iterator
@@ -19,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import cluster40
 from emuscore import DataError
 from emuscore.dataset import Dataset
 from emuscore.io import csv_data, fast_csv
@@ -236,9 +235,9 @@ def test_a_legacy_encoding_is_read_line_by_line(tmp_path):
     assert csv_data.load_csv_data(tmp_path, "cp1258").names == ("Tư pháp",)
 
 
-def test_peers_data_is_read_on_the_fast_path(tmp_path, peers):
-    subprocess.run([sys.executable, str(peers / "gen.py"), "--units", "300", "--seed", "3",
-                    "--out", str(tmp_path)], check=True)
+def test_peers_data_is_read_on_the_fast_path(tmp_path):
+    """Data shaped like the peers' cluster-40 job (tests/cluster40.py) needs no fallback."""
+    cluster40.generate(tmp_path, 300, seed=3)
     assert_identical(load_fast(tmp_path, "utf-8-sig"), exact_reader(tmp_path))
 
 

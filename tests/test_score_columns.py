@@ -1,19 +1,19 @@
 """`emuscore score --columns ... --sort ...`: the results table a user asks for, such as
-the peers' unit_id,total,cluster_rank,flag, byte for byte."""
+the peers' unit_id,total,cluster_rank,flag, byte for byte (as tests/cluster40.py's exact
+oracle writes it)."""
 
 from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
 
 import numpy as np
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import ruleset
+import cluster40
+from conftest import ROOT, ruleset
 from emuscore import run
 from emuscore.cli import main
 from emuscore.exact import format_units
@@ -23,27 +23,17 @@ from emuscore.io.results import FORMULA_START, Numbers, _lines, table, to_csv
 CLUSTER40 = "rulesets/cluster-40.toml"
 
 
-def test_the_peers_columns_sorted_by_unit_id_equal_the_decimal_oracle(tmp_path, peers):
-    from conftest import ROOT
-
-    data, want, got = tmp_path / "data", tmp_path / "oracle.csv", tmp_path / "results.csv"
-    subprocess.run([sys.executable, str(peers / "gen.py"), "--units", "400", "--seed", "5",
-                    "--out", str(data)], check=True)
-    subprocess.run([sys.executable, str(peers / "impl_decimal.py"), "--data", str(data),
-                    "--out", str(want)], check=True, cwd=peers)
+def test_the_peers_columns_sorted_by_unit_id_equal_the_exact_oracle(tmp_path):
+    data, got = cluster40.generate(tmp_path / "data", 400, seed=5), tmp_path / "results.csv"
     result = CliRunner().invoke(main, [
         "score", str(ROOT / CLUSTER40), str(data), "-q", "--out", str(got),
         "--columns", "unit_id,total,cluster_rank,award:flag", "--sort", "unit_id"])
     assert result.exit_code == 0, result.output
-    assert got.read_bytes() == want.read_bytes()
+    assert got.read_bytes() == cluster40.oracle_csv(data)
 
 
-def test_an_unknown_column_is_one_line_naming_the_closest(tmp_path, peers):
-    from conftest import ROOT
-
-    data = tmp_path / "data"
-    subprocess.run([sys.executable, str(peers / "gen.py"), "--units", "20", "--seed", "1",
-                    "--out", str(data)], check=True)
+def test_an_unknown_column_is_one_line_naming_the_closest(tmp_path):
+    data = cluster40.generate(tmp_path / "data", 20, seed=1)
     result = CliRunner().invoke(main, [
         "score", str(ROOT / CLUSTER40), str(data), "-q", "--out", str(tmp_path / "r.csv"),
         "--columns", "unit_id,totl"])
@@ -52,12 +42,8 @@ def test_an_unknown_column_is_one_line_naming_the_closest(tmp_path, peers):
     assert not (tmp_path / "r.csv").exists()
 
 
-def test_columns_need_a_csv_file(tmp_path, peers):
-    from conftest import ROOT
-
-    data = tmp_path / "data"
-    subprocess.run([sys.executable, str(peers / "gen.py"), "--units", "20", "--seed", "1",
-                    "--out", str(data)], check=True)
+def test_columns_need_a_csv_file(tmp_path):
+    data = cluster40.generate(tmp_path / "data", 20, seed=1)
     result = CliRunner().invoke(main, [
         "score", str(ROOT / CLUSTER40), str(data), "-q", "--out", str(tmp_path / "r.json"),
         "--columns", "unit_id"])
