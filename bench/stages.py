@@ -79,7 +79,7 @@ def stages(data: Path, ruleset: emuscore.Ruleset) -> dict[str, float]:
     lap("load")
     check_inputs(ruleset, dataset, registry)
     scores = score(ruleset, dataset, registry)
-    classes = classify(ruleset, scores, registry)
+    classes = classify(ruleset, data, scores, registry)
     lap("score")
     ranks = rank(ruleset, dataset, scores)
     lap("rank")

@@ -200,8 +200,7 @@ def gate_registry(version: str) -> Registry:
 
 
 def test_a_plugin_gate_is_recorded_and_its_version_change_reported():
-    from emuscore import run
-    from emuscore import parse_ruleset
+    from emuscore import parse_ruleset, run
     registry = gate_registry("3.1")
     rs = parse_ruleset(sheet(SHEET, rest=AWARDS.replace('gates = ["clean"]', 'gates = ["spotless"]')),
                        registry=registry)

@@ -19,7 +19,7 @@ def run(ruleset: Ruleset, data: Dataset, registry: Registry) -> Result:
     `registry` (`emuscore.run` uses the installed ones)."""
     check_inputs(ruleset, data, registry)
     scores = score(ruleset, data, registry)
-    classes = classify(ruleset, scores, registry)
+    classes = classify(ruleset, data, scores, registry)
     ranks = rank(ruleset, data, scores)
     proposals, skips = award(ruleset, data, scores, classes, ranks, registry)
     result = Result(ruleset, data, scores, classes, ranks, proposals, skips)

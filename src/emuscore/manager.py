@@ -39,6 +39,7 @@ DEFAULT_PLUGINS = (
     "emuscore.scorers.occurrences",
     "emuscore.scorers.timeliness",
     "emuscore.scorers.accuracy",
+    "emuscore.scorers.formula",
     "emuscore.io.csv_data",
     "emuscore.io.results",
 )

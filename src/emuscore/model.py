@@ -57,12 +57,15 @@ class Criterion:
 
 @frozen
 class Band:
-    """A class: reached with at least `min_total` and every criterion at least
-    `min_each` of its maximum. A band with neither is the catch-all."""
+    """A class: reached with at least `min_total`, each of the `criteria` (by default
+    every points criterion) at least `min_each` of its maximum, and the formula `when`
+    true (docs/formulas.md). A band with none of these is the catch-all."""
 
     label: str
     min_total: Decimal | None = None
     min_each: Decimal | None = None
+    criteria: tuple[str, ...] | None = None
+    when: str | None = None
 
 
 @frozen
@@ -71,19 +74,31 @@ class Classification:
 
 
 @frozen
+class RankingKey:
+    """A named formula to rank by: `key:ID desc` in an order."""
+
+    id: str
+    expr: str
+    title: str | None = None
+
+
+@frozen
 class Ranking:
     """Within each cluster, e.g. ["total desc", "group:targets desc", "unit_id asc"]."""
 
     order: tuple[str, ...]
+    keys: tuple[RankingKey, ...] = ()
 
 
 @frozen
 class Gate:
-    """An eligibility condition on one indicator, e.g. no serious violation."""
+    """An eligibility condition: one indicator against a bound (e.g. no serious
+    violation), or a formula `when` that must be true (docs/formulas.md)."""
 
     id: str
-    indicator: str
+    indicator: str | None = None
     title: str | None = None
+    when: str | None = None
     at_most: Decimal | None = None
     at_least: Decimal | None = None
     equals: Decimal | None = None
@@ -112,6 +127,9 @@ class AwardRule:
     share: Decimal | None = None
     exclude: tuple[str, ...] = ()
     requires: AwardRequirements = AwardRequirements()
+    order: tuple[str, ...] | None = None
+    """The award's own order of its candidates (entries as in [ranking] order); by
+    default the cluster ranking's."""
 
 
 @frozen

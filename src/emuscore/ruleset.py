@@ -12,6 +12,8 @@ from typing import Any
 import attrs
 import tomli_w
 
+from emuscore.formula.checker import Type
+from emuscore.formula.host import problems as formula_problems
 from emuscore.manager import Registry
 from emuscore.model import (
     AwardRule,
@@ -29,7 +31,7 @@ from emuscore.structure import Structurer, toml_key, unstructure
 SECTIONS = ("ruleset", "groups", "criteria", "classification", "ranking", "gates", "awards")
 COMMON_CRITERION_KEYS = tuple(toml_key(f) for f in attrs.fields(Criterion) if f.name != "params")
 SORT_FIELDS = ("total", "deductions", "bonus", "unit_id")
-SORT_PREFIXES = ("group", "criterion", "indicator")
+SORT_PREFIXES = ("group", "criterion", "indicator", "key")
 
 
 def load_ruleset(path: str | Path, registry: Registry) -> Ruleset:
@@ -185,7 +187,7 @@ def _check(r: Ruleset, s: Structurer, registry: Registry) -> None:
         if g.max <= 0 or scaled != scaled.to_integral_value():
             s.problem(("groups", i, "max"), f"max must be positive with at most {r.meta.scale} decimals")
     for i, c in enumerate(r.criteria):
-        role = registry.scorers[c.scorer].item.role
+        role = registry.scorers[c.scorer].item.role_for(c)
         if c.group is not None and c.group not in group_ids:
             s.problem(("criteria", i, "group"), f"no group '{c.group}'{did_you_mean(c.group, group_ids)}")
         if c.group is None and role == "points":
@@ -195,9 +197,48 @@ def _check(r: Ruleset, s: Structurer, registry: Registry) -> None:
         scaled = c.max.scaleb(r.meta.scale)
         if scaled != scaled.to_integral_value():
             s.problem(("criteria", i, "max"), f"max {c.max} has more decimals than scale {r.meta.scale}")
+    _check_references(r, s, registry)
     _check_ranking(r, s)
     _check_classification(r, s)
     _check_awards(r, s, registry)
+
+
+def _check_references(r: Ruleset, s: Structurer, registry: Registry) -> None:
+    """Criteria read by others ("criterion.ID", "group.ID") exist, and none reads itself,
+    directly or through others."""
+    ids = {"criterion": [c.id for c in r.criteria], "group": [g.id for g in r.groups]}
+    reads: dict[str, set[str]] = {}
+    for i, c in enumerate(r.criteria):
+        reads[c.id] = set()
+        for name in registry.scorers[c.scorer].item.references(c.params):
+            kind, _, ref = name.partition(".")
+            if ref not in ids[kind]:
+                s.problem(("criteria", i, "expr"), f"no {kind} '{ref}'"
+                          f"{did_you_mean(ref, ids[kind])} (the formula reads '{name}')")
+            elif kind == "criterion":
+                reads[c.id].add(ref)
+            else:
+                reads[c.id].update(m.id for m in r.criteria if m.group == ref)
+    for i, c in enumerate(r.criteria):
+        path = _reading_path(reads, c.id)
+        if path:
+            s.problem(("criteria", i, "expr"), "the criteria read each other in a cycle: "
+                      f"{' -> '.join(path)}; a criterion may only read criteria scored before it")
+
+
+def _reading_path(reads: Mapping[str, set[str]], start: str) -> list[str] | None:
+    """start -> ... -> start through `reads`, if there is such a path (the shortest)."""
+    paths = [[start, n] for n in sorted(reads[start])]
+    seen: set[str] = set()
+    while paths:
+        path = paths.pop(0)
+        if path[-1] == start:
+            return path
+        if path[-1] in seen:
+            continue
+        seen.add(path[-1])
+        paths.extend([*path, n] for n in sorted(reads.get(path[-1], ())))
+    return None
 
 
 def sort_key_problem(entry: str, r: Ruleset, criterion_ids: Sequence[str] | None = None) -> str | None:
@@ -210,19 +251,33 @@ def sort_key_problem(entry: str, r: Ruleset, criterion_ids: Sequence[str] | None
     if not ref:
         if name not in SORT_FIELDS:
             return f"unknown field '{name}'{did_you_mean(name, SORT_FIELDS)} (fields: " \
-                   f"{', '.join(SORT_FIELDS)}, or group:ID, criterion:ID, indicator:NAME)"
+                   f"{', '.join(SORT_FIELDS)}, or group:ID, criterion:ID, indicator:NAME, key:ID)"
         return None
     if prefix not in SORT_PREFIXES:
         return f"unknown prefix '{prefix}'{did_you_mean(prefix, SORT_PREFIXES)}"
     if criterion_ids is None:
         criterion_ids = [c.id for c in r.criteria]
-    ids = {"group": [g.id for g in r.groups], "criterion": list(criterion_ids)}.get(prefix)
+    ids = {"group": [g.id for g in r.groups], "criterion": list(criterion_ids),
+           "key": [k.id for k in r.ranking.keys]}.get(prefix)
     if ids is not None and ref not in ids:
         return f"no {prefix} '{ref}'{did_you_mean(ref, ids)}"
     return None
 
 
+def _check_formula(r: Ruleset, s: Structurer, path: tuple[str | int, ...], text: str,
+                   want: Type) -> None:
+    """A formula outside the criteria (evaluated after scoring): syntax, types, names."""
+    for message in formula_problems(text, want, [c.id for c in r.criteria],
+                                    [g.id for g in r.groups], scored=True):
+        s.problem(path, message)
+
+
 def _check_ranking(r: Ruleset, s: Structurer, criterion_ids: Sequence[str] | None = None) -> None:
+    keys = [k.id for k in r.ranking.keys]
+    for i, key in enumerate(r.ranking.keys):
+        if key.id in keys[:i]:
+            s.problem(("ranking", "keys", i, "id"), f"duplicate key '{key.id}'")
+        _check_formula(r, s, ("ranking", "keys", i, "expr"), key.expr, "number")
     if not r.ranking.order:
         s.problem(("ranking", "order"), "declare at least one ranking field, e.g. \"total desc\"")
     for i, entry in enumerate(r.ranking.order):
@@ -249,9 +304,20 @@ def _check_classification(r: Ruleset, s: Structurer) -> None:
         if band.min_each is not None and not Decimal(0) <= band.min_each <= 1:
             s.problem(("classification", "bands", i, "min_each"),
                       "min_each is a share of each criterion's max, between 0 and 1")
-    if bands and (bands[-1].min_total is not None or bands[-1].min_each is not None):
+        ids = [c.id for c in r.criteria]
+        for j, cid in enumerate(band.criteria or ()):
+            if cid not in ids:
+                s.problem(("classification", "bands", i, "criteria", j),
+                          f"no criterion '{cid}'{did_you_mean(cid, ids)}")
+        if band.criteria is not None and band.min_each is None:
+            s.problem(("classification", "bands", i, "criteria"),
+                      "criteria lists what min_each checks; give min_each too")
+        if band.when is not None:
+            _check_formula(r, s, ("classification", "bands", i, "when"), band.when, "boolean")
+    last = bands[-1] if bands else None
+    if last and (last.min_total is not None or last.min_each is not None or last.when is not None):
         s.problem(("classification", "bands"), "the last band must be the catch-all "
-                  "(no min_total, no min_each), e.g. { label = \"not completed\" }")
+                  "(no min_total, no min_each, no when), e.g. { label = \"not completed\" }")
 
 
 def _check_awards(r: Ruleset, s: Structurer, registry: Registry) -> None:
@@ -286,9 +352,22 @@ def _check_awards(r: Ruleset, s: Structurer, registry: Registry) -> None:
             if gate not in gates:
                 s.problem((*path, "requires", "gates", j), f"no gate '{gate}'{did_you_mean(gate, gates)}"
                           " (declare it under [[gates]], or install the plugin that provides it)")
+        for j, entry in enumerate(a.order or ()):
+            message = sort_key_problem(entry, r)
+            if message:
+                s.problem((*path, "order", j), message)
         earlier.append(a.id)
     for i, g in enumerate(r.gates):
-        if sum(x is not None for x in (g.at_most, g.at_least, g.equals)) != 1:
+        bounds = sum(x is not None for x in (g.at_most, g.at_least, g.equals))
+        if g.when is not None:
+            if g.indicator is not None or bounds:
+                s.problem(("gates", i), "a gate is either a formula (when) or an indicator with "
+                          "one of at_most, at_least, equals, not both")
+            _check_formula(r, s, ("gates", i, "when"), g.when, "boolean")
+        elif g.indicator is None:
+            s.problem(("gates", i), "a gate needs an indicator (with at_most, at_least or equals) "
+                      "or a formula: when = \"vi_pham == 0\"")
+        elif bounds != 1:
             s.problem(("gates", i), "a gate needs exactly one of at_most, at_least, equals")
 
 

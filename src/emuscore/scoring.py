@@ -127,6 +127,16 @@ class Scorer(ABC, Generic[P]):
     """True if `score` only reads its context and keeps no state, so that at large N the
     engine may score this criterion on one core while others run on the rest."""
 
+    def role_for(self, criterion: Criterion) -> Role:
+        """This criterion's role; `role` unless the scorer lets a criterion choose (the
+        formula scorer's `kind`)."""
+        return self.role
+
+    def references(self, params: P) -> tuple[str, ...]:
+        """Other criteria's points ("criterion.ID") and groups' sums ("group.ID") this
+        criterion reads; they are scored first, and read as columns of `ctx.columns`."""
+        return ()
+
     def inputs(self, params: P) -> dict[str, str]:
         """Parameter name -> indicator name, for every indicator this criterion reads."""
         out = {}
@@ -148,7 +158,7 @@ class Scorer(ABC, Generic[P]):
 
     def bounds(self, criterion: Criterion) -> tuple[Decimal, Decimal]:
         """The least and most points this criterion can give."""
-        if self.role == "deduction":
+        if self.role_for(criterion) == "deduction":
             return -criterion.max, Decimal(0)
         return Decimal(0), criterion.max
 

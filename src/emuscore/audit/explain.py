@@ -30,8 +30,9 @@ from emuscore.exact import INT64_ROOM, Column, IntArray, format_units, to_units,
 from emuscore.manager import Registry
 from emuscore.model import AwardRule, Criterion, Gate
 from emuscore.pipeline.awards import award
-from emuscore.pipeline.classify import classify
+from emuscore.pipeline.classify import checked_criteria, classify
 from emuscore.pipeline.eligibility import gate_failures
+from emuscore.pipeline.expressions import scored_env, truth, values_shown
 from emuscore.pipeline.rank import rank, sort_columns
 from emuscore.pipeline.score import context, sum_scores
 from emuscore.problems import EmuscoreError, did_you_mean
@@ -85,10 +86,10 @@ class Explainer:
         for c in self.ruleset.criteria:
             registered = self.registry.scorers[c.scorer]
             scorer = registered.item
-            ctx = context(self.ruleset, self.data, c)
+            ctx = context(self.ruleset, self.data, c, self.scores.criteria)
             inputs = ", ".join(f"{ind} = {_value(self.data.indicators[ind], self.unit)}"
                                for ind in scorer.inputs(c.params).values())
-            where = f"group {c.group}" if c.group else scorer.role
+            where = f"group {c.group}" if c.group else scorer.role_for(c)
             lines.append(f"  {c.id}{' (' + c.title + ')' if c.title else ''} [{where}, "
                          f"{c.scorer} from {registered.plugin} {registered.version}]")
             lines.append(f"    inputs: {inputs or 'none'}")
@@ -125,11 +126,10 @@ class Explainer:
         if self.ruleset.classification is None:
             return []
         i = self.unit
-        points = [c for c in self.ruleset.criteria
-                  if self.registry.scorers[c.scorer].item.role == "points"]
         total = units_to_decimal(int(self.scores.total[i]), self.ruleset.scale)
         lines = [f"classification: {self.result.classes[i] or 'none'}"]
         for band in self.ruleset.classification.bands:
+            points = checked_criteria(self.ruleset, band, self.registry)
             why = []
             if band.min_total is not None:
                 why.append(f"total {total} {'>=' if total >= band.min_total else '<'} "
@@ -139,6 +139,11 @@ class Explainer:
                          if self.points_of(c) < band.min_each * c.max]
                 why.append(f"criteria under {band.min_each} of their max: {', '.join(under)}"
                            if under else f"every criterion at least {band.min_each} of its max")
+            if band.when is not None:
+                env = scored_env(self.ruleset, self.data, self.scores)
+                holds = bool(truth(env, band.when, f"classification band {band.label}")[i])
+                why.append(f"when {band.when}: {'true' if holds else 'false'} "
+                           f"({values_shown(env, band.when, i)})")
             met = band.label == self.result.classes[i]
             lines.append(f"  {band.label}: {'; '.join(why) or 'no conditions'} -> "
                          f"{'met (first band met)' if met else 'not met'}")
@@ -298,7 +303,7 @@ class WhatItTakes:
     def gets(self, scores: Scores) -> bool:
         """Would the unit be proposed for the award with these scores (scope units only)?"""
         ruleset, data = self.e.ruleset, self.scope
-        classes = classify(ruleset, scores, self.e.registry)
+        classes = classify(ruleset, data, scores, self.e.registry)
         proposals, _ = award(ruleset, data, scores, classes, rank(ruleset, data, scores),
                              self.e.registry)
         unit = self.e.unit_id
@@ -368,9 +373,9 @@ class WhatItTakes:
         if band.min_total is not None and total < band.min_total:
             short.append(f"total {total} < {band.min_total}")
         if band.min_each is not None:
-            short += [f"{c.id} {e.points_of(c)} < {band.min_each * c.max}" for c in e.ruleset.criteria
-                      if e.registry.scorers[c.scorer].item.role == "points"
-                      and e.points_of(c) < band.min_each * c.max]
+            short += [f"{c.id} {e.points_of(c)} < {band.min_each * c.max}"
+                      for c in checked_criteria(e.ruleset, band, e.registry)
+                      if e.points_of(c) < band.min_each * c.max]
         return [f"class '{label}' still needs: {', '.join(short)}"] if short else []
 
     def blocked(self) -> str | None:
@@ -381,7 +386,7 @@ class WhatItTakes:
             return f"not open to this unit: it is proposed for {', '.join(excluded)}, which excludes it"
         if rule.from_award and rule.from_award not in self.held:
             return f"only holders of {rule.from_award} are considered; see that award above"
-        failures = gate_failures(e.ruleset, e.data, rule.requires.gates, e.registry)[e.unit]
+        failures = gate_failures(e.ruleset, e.data, e.scores, rule.requires.gates, e.registry)[e.unit]
         if failures:
             needs = [_condition(g) for g in e.ruleset.gates if g.id in rule.requires.gates
                      and any(f.startswith(f"gate {g.id} ") for f in failures)]
@@ -413,7 +418,8 @@ class WhatItTakes:
             if found:
                 best = min(found, key=abs)
                 new = int(col.values[i]) + best
-                then = scorer.score(context(e.ruleset, _with_value(e.data, i, indicator, new), c))
+                then = scorer.score(context(e.ruleset, _with_value(e.data, i, indicator, new), c,
+                                            e.scores.criteria))
                 out.append(Change(indicator, _text(col, new), _value(col, i),
                                   f"{'+' if best > 0 else '-'}{_amount(col, abs(best))}", new,
                                   e.show(int(then[i]))))
@@ -437,7 +443,7 @@ class WhatItTakes:
             # the scope's units suffice to search; `wins` then checks on the whole dataset
             data = _with_value(self.scope, self.at, indicator, v0 + sign * k * step)
             try:
-                return int(scorer.score(context(e.ruleset, data, c))[self.at]) >= goal
+                return int(scorer.score(context(e.ruleset, data, c, self.criteria))[self.at]) >= goal
             except (EmuscoreError, ArithmeticError, ValueError):
                 return False
 

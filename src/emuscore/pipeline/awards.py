@@ -48,18 +48,26 @@ def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, 
     proposals: list[Proposal] = []
     skips: list[Skip] = []
     holders: dict[str, set[int]] = {}
-    keys = sort_columns(ruleset, data, scores)
+    ranking_keys = sort_columns(ruleset, data, scores)
     labels = [b.label for b in ruleset.classification.bands] if ruleset.classification else []
     for rule in ruleset.awards:
         failures = Ineligible(rule, ruleset, data, scores, classes, ranks, labels, holders,
                               registry)
         eligible = np.array(failures.eligible, bool)
         pool_scope = None       # what a tie is for: a cluster's slots, or the pool's quota
-        if rule.per_cluster is not None:
+        keys = ranking_keys if rule.order is None else sort_columns(ruleset, data, scores,
+                                                                    rule.order)
+        if rule.per_cluster is not None and rule.order is None:
             slots = rule.per_cluster
             candidates = order_by(data.cluster_codes, ranks.rank, data.unit_order)
             group, place = data.cluster_codes[candidates], ranks.rank[candidates]
             max_place = rule.requires.max_rank      # ranks below it are never candidates
+        elif rule.per_cluster is not None:          # the cluster by the award's own order
+            slots = rule.per_cluster
+            candidates = order_by(data.cluster_codes, *keys, data.unit_order)
+            group = data.cluster_codes[candidates]
+            place = shared_places([k[candidates] for k in keys], len(candidates), group)
+            max_place = None
         else:
             pool = np.array(sorted(holders[rule.from_award or ""]), np.int64)
             slots = int((rule.share or Decimal(0)) * len(pool))      # int() rounds down

@@ -4,28 +4,39 @@ from __future__ import annotations
 
 import numpy as np
 
+from emuscore.dataset import Dataset
 from emuscore.exact import ceil_units
 from emuscore.manager import Registry
-from emuscore.model import Ruleset
+from emuscore.model import Band, Criterion, Ruleset
+from emuscore.pipeline.expressions import scored_env, truth
 from emuscore.result import Scores
 
 
-def classify(ruleset: Ruleset, scores: Scores, registry: Registry) -> tuple[str, ...]:
+def checked_criteria(ruleset: Ruleset, band: Band, registry: Registry) -> list[Criterion]:
+    """The criteria a band's `min_each` holds to: those it names, else every points one."""
+    if band.criteria is not None:
+        return [ruleset.criterion(c) for c in band.criteria]
+    return [c for c in ruleset.criteria if registry.scorers[c.scorer].item.role_for(c) == "points"]
+
+
+def classify(ruleset: Ruleset, data: Dataset, scores: Scores, registry: Registry) -> tuple[str, ...]:
     """Each unit's class label ("" when the ruleset has no classification): the first band
-    whose `min_total` and `min_each` (of every points criterion's maximum) it meets."""
+    whose `min_total`, `min_each` (of each checked criterion's maximum) and `when` it meets."""
     if ruleset.classification is None:
         return ("",) * len(scores.total)
-    points_criteria = [c for c in ruleset.criteria
-                       if registry.scorers[c.scorer].item.role == "points"]
+    bands = ruleset.classification.bands
+    env = scored_env(ruleset, data, scores) if any(b.when for b in bands) else None
     label = np.full(len(scores.total), "", dtype=object)
     undecided = np.ones(len(scores.total), bool)
-    for band in ruleset.classification.bands:
+    for band in bands:
         ok = undecided.copy()
         if band.min_total is not None:
             ok &= scores.total >= ceil_units(band.min_total, ruleset.scale)
         if band.min_each is not None:
-            for c in points_criteria:
+            for c in checked_criteria(ruleset, band, registry):
                 ok &= scores.criteria[c.id] >= ceil_units(band.min_each * c.max, ruleset.scale)
+        if band.when is not None and env is not None:
+            ok &= truth(env, band.when, f"classification band {band.label}")
         label[ok] = band.label
         undecided &= ~ok
     return tuple(label.tolist())

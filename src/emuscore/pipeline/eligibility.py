@@ -14,24 +14,27 @@ from emuscore.eligibility import EligibilityGate
 from emuscore.exact import IntArray, ceil_units, decimals_of, format_column, to_units
 from emuscore.manager import Registered, Registry
 from emuscore.model import AwardRule, Gate, Ruleset
+from emuscore.pipeline.expressions import scored_env, truth, values_shown
 from emuscore.problems import DataError, PluginError
 from emuscore.result import Ranks, Scores
 
 
-def gate_failures(ruleset: Ruleset, data: Dataset, gate_ids: Sequence[str],
+def gate_failures(ruleset: Ruleset, data: Dataset, scores: Scores, gate_ids: Sequence[str],
                   registry: Registry) -> list[list[str]]:
     """For each unit, why it fails each of the named gates (empty list = eligible): the
     ruleset's own [[gates]], then gates registered by plugins."""
-    return GateCheck(ruleset, data, gate_ids, registry).failures(range(data.size))
+    return GateCheck(ruleset, data, scores, gate_ids, registry).failures(range(data.size))
 
 
 class GateCheck:
     """The named gates evaluated for every unit at once."""
 
-    def __init__(self, ruleset: Ruleset, data: Dataset, gate_ids: Sequence[str],
+    def __init__(self, ruleset: Ruleset, data: Dataset, scores: Scores, gate_ids: Sequence[str],
                  registry: Registry) -> None:
         self.data = data
-        self.own = [(g, _gate_passes(g, data)) for g in ruleset.gates if g.id in gate_ids]
+        used = [g for g in ruleset.gates if g.id in gate_ids]
+        self.env = scored_env(ruleset, data, scores) if any(g.when for g in used) else None
+        self.own = [(g, self._passes(g)) for g in used]
         own = {g.id for g in ruleset.gates}
         self.plugin = [(name, _plugin_gate(registry.gates[name], data))
                        for name in gate_ids if name not in own]
@@ -40,16 +43,35 @@ class GateCheck:
         """For each of the units, why it fails the gates."""
         out: list[list[str]] = [[] for _ in units]
         for gate, passes in self.own:
-            column = self.data.indicators[gate.indicator]
             for k in np.flatnonzero(~passes[np.asarray(units, np.int64)]).tolist():
-                value = column.decimal(units[k])
-                out[k].append(f"gate {gate.id} ({gate.title or gate.indicator}) failed: "
-                              f"{gate.indicator} = {'missing' if value is None else value}")
+                out[k].append(f"gate {gate.id} ({gate.title or gate.when or gate.indicator}) "
+                              f"failed: {self._values(gate, units[k])}")
         for name, verdict in self.plugin:
             for k, i in enumerate(units):
                 if verdict[i] is not None:
                     out[k].append(f"gate {name} failed: {verdict[i]}")
         return out
+
+    def _passes(self, gate: Gate) -> IntArray:
+        if gate.when is not None:
+            assert self.env is not None
+            return truth(self.env, gate.when, f"gate {gate.id}")
+        assert gate.indicator is not None
+        col = self.data.indicators[gate.indicator]
+        bound = next(v for v in (gate.at_most, gate.at_least, gate.equals) if v is not None)
+        scale = max(col.scale, decimals_of(bound))
+        v, b = col.at_scale(scale), to_units(bound, scale)
+        ok = v <= b if gate.at_most is not None else v >= b if gate.at_least is not None else v == b
+        return np.where(col.missing, gate.missing == "pass", ok)
+
+    def _values(self, gate: Gate, unit: int) -> str:
+        """What the gate read for the unit, e.g. "vi_pham = 2" or "vi_pham = 2, ky_luat = 0"."""
+        if gate.when is not None:
+            assert self.env is not None
+            return values_shown(self.env, gate.when, unit)
+        assert gate.indicator is not None
+        value = self.data.indicators[gate.indicator].decimal(unit)
+        return f"{gate.indicator} = {'missing' if value is None else value}"
 
 
 def plugin_gates(ruleset: Ruleset) -> list[str]:
@@ -78,15 +100,6 @@ def _plugin_gate(registered: Registered[EligibilityGate], data: Dataset) -> list
     return verdict
 
 
-def _gate_passes(gate: Gate, data: Dataset) -> IntArray:
-    col = data.indicators[gate.indicator]
-    bound = next(v for v in (gate.at_most, gate.at_least, gate.equals) if v is not None)
-    scale = max(col.scale, decimals_of(bound))
-    v, b = col.at_scale(scale), to_units(bound, scale)
-    ok = v <= b if gate.at_most is not None else v >= b if gate.at_least is not None else v == b
-    return np.where(col.missing, gate.missing == "pass", ok)
-
-
 class Ineligible:
     """Why each unit may not receive one award (empty = eligible). Every condition is
     checked for all units at once; the reasons are written out only for the units the
@@ -98,7 +111,7 @@ class Ineligible:
         self.rule, self.scale, self.data = rule, ruleset.scale, data
         self.scores, self.classes, self.ranks = scores, classes, ranks
         self.holders = holders
-        self.gates = GateCheck(ruleset, data, rule.requires.gates, registry)
+        self.gates = GateCheck(ruleset, data, scores, rule.requires.gates, registry)
         req = rule.requires
         fails = np.zeros(data.size, bool)
         for other in rule.exclude:

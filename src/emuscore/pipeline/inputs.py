@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from emuscore.dataset import Dataset
+from emuscore.formula.host import indicators, program
 from emuscore.manager import Registry
 from emuscore.model import Ruleset
 from emuscore.pipeline.eligibility import plugin_gates
-from emuscore.problems import DataError, Problem
+from emuscore.problems import DataError, Problem, did_you_mean
+
+
+def formula_inputs(ruleset: Ruleset) -> list[tuple[str, tuple[str, ...]]]:
+    """(where, indicators) read by gates, classification bands and ranking keys."""
+    out = [(f"gate {g.id}", (g.indicator,) if g.indicator is not None else
+            indicators(program(g.when or "", "boolean"))) for g in ruleset.gates]
+    if ruleset.classification is not None:
+        out += [(f"classification band {b.label}", indicators(program(b.when, "boolean")))
+                for b in ruleset.classification.bands if b.when is not None]
+    out += [(f"ranking key {k.id}", indicators(program(k.expr))) for k in ruleset.ranking.keys]
+    return out
 
 
 def check_inputs(ruleset: Ruleset, data: Dataset, registry: Registry) -> None:
@@ -16,16 +28,16 @@ def check_inputs(ruleset: Ruleset, data: Dataset, registry: Registry) -> None:
     problems = []
 
     def lacks(indicator: str) -> str:
-        return f"needs indicator '{indicator}', which {data.source} does not have" + (
-            f"; {data.how_to_add}" if data.how_to_add else "")
+        return (f"needs indicator '{indicator}', which {data.source} does not have"
+                f"{did_you_mean(indicator, data.indicators)}"
+                + (f"; {data.how_to_add}" if data.how_to_add else ""))
 
     for c in ruleset.criteria:
         for indicator in registry.scorers[c.scorer].item.inputs(c.params).values():
             if indicator not in data.indicators:
                 problems.append(Problem(lacks(indicator), where=f"criterion {c.id}"))
-    for g in ruleset.gates:
-        if g.indicator not in data.indicators:
-            problems.append(Problem(lacks(g.indicator), where=f"gate {g.id}"))
+    for where, names in formula_inputs(ruleset):
+        problems += [Problem(lacks(n), where=where) for n in names if n not in data.indicators]
     for name in plugin_gates(ruleset):
         gate = registry.gates[name]
         for indicator in gate.item.indicators:

@@ -76,14 +76,21 @@ def pick(candidates: IntArray, group: IntArray, place: IntArray, eligible: IntAr
     return Picked(chosen, tuple(passed))
 
 
-def shared_places(keys: list[IntArray], n: int) -> IntArray:
-    """1-based positions of n rows already sorted by `keys`, equal rows sharing the first
-    one's position (competition ranking: 1, 2, 2, 4)."""
+def shared_places(keys: list[IntArray], n: int, group: IntArray | None = None) -> IntArray:
+    """1-based positions of n rows already sorted by (group and) `keys`, counted within
+    each group, equal rows sharing the first one's position (competition ranking: 1, 2,
+    2, 4)."""
     if n == 0:
         return np.zeros(0, np.int64)
-    new = np.ones(n, bool)
-    new[1:] = False
+    new_group = np.zeros(n, bool)
+    new_group[0] = True
+    if group is not None:
+        new_group[1:] = group[1:] != group[:-1]
+    new = new_group.copy()
     for key in keys:
         new[1:] |= key[1:] != key[:-1]
-    places: IntArray = np.maximum.accumulate(np.where(new, np.arange(1, n + 1), 0))
+    position = np.arange(n)
+    start = np.maximum.accumulate(np.where(new_group, position, 0))
+    first = np.maximum.accumulate(np.where(new, position, 0))
+    places: IntArray = first - start + 1
     return places

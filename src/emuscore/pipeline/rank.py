@@ -3,19 +3,24 @@ entry share a rank and are marked tied, never separated by row order."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from emuscore.dataset import Dataset
 from emuscore.exact import IntArray, order_by
 from emuscore.model import Ruleset
+from emuscore.pipeline.expressions import ascending, number, scored_env
 from emuscore.problems import DataError, Problem
 from emuscore.result import Ranks, Scores
 
 
-def sort_columns(ruleset: Ruleset, data: Dataset, scores: Scores) -> list[IntArray]:
-    """One ascending integer key per ranking entry (desc entries negated)."""
+def sort_columns(ruleset: Ruleset, data: Dataset, scores: Scores,
+                 order: Sequence[str] | None = None) -> list[IntArray]:
+    """One ascending integer key per entry of `order` (the ranking's by default; desc
+    entries negated)."""
     keys = []
-    for entry in ruleset.ranking.order:
+    for entry in ruleset.ranking.order if order is None else order:
         name, direction = entry.split()
         prefix, _, ref = name.partition(":")
         values: IntArray
@@ -27,6 +32,10 @@ def sort_columns(ruleset: Ruleset, data: Dataset, scores: Scores) -> list[IntArr
             values = scores.groups[ref]
         elif prefix == "criterion":
             values = scores.criteria[ref]
+        elif prefix == "key":
+            key = next(k for k in ruleset.ranking.keys if k.id == ref)
+            values = ascending(number(scored_env(ruleset, data, scores), key.expr,
+                                      f"ranking key {ref}"))
         else:
             col = data.indicators[ref]
             if col.missing.any():

@@ -1,9 +1,11 @@
 """Stage 1: every criterion's points, checked against the scorer contract, then the
-group sums (capped), deductions, bonus and totals."""
+group sums (capped), deductions, bonus and totals. A criterion that reads others'
+points ("criterion.ID", "group.ID": a formula's references) is scored after them."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -22,39 +24,100 @@ PARALLEL_FROM = 50_000
 GIL on whole columns; below this, starting threads costs more than it saves)."""
 
 
-def context(ruleset: Ruleset, data: Dataset, criterion: Criterion) -> ScoreContext[Any]:
-    return ScoreContext(criterion, data.indicators, data.unit_ids, data.cluster_codes,
+def context(ruleset: Ruleset, data: Dataset, criterion: Criterion,
+            points: Mapping[str, IntArray] | None = None) -> ScoreContext[Any]:
+    """What a scorer reads for one criterion: the data's indicators and, given the points
+    of criteria scored already, those as "criterion.ID" and complete groups as "group.ID"."""
+    columns: Mapping[str, Column] = data.indicators
+    if points:
+        columns = {**data.indicators, **score_columns(ruleset, points, data.size)}
+    return ScoreContext(criterion, columns, data.unit_ids, data.cluster_codes,
                         ruleset.scale, ruleset.rounding)
 
 
+def score_columns(ruleset: Ruleset, points: Mapping[str, IntArray], size: int) -> dict[str, Column]:
+    """Scored criteria as columns a formula reads, and the capped sum of every group whose
+    criteria are all scored."""
+    present = np.zeros(size, bool)
+    columns = {f"criterion.{cid}": Column(p, ruleset.scale, present) for cid, p in points.items()}
+    for g in ruleset.groups:
+        members = [c.id for c in ruleset.criteria if c.group == g.id]
+        if all(m in points for m in members):
+            total = sum((points[m] for m in members), np.zeros(size, np.int64))
+            columns[f"group.{g.id}"] = Column(np.minimum(total, to_units(g.max, ruleset.scale)),
+                                              ruleset.scale, present)
+    return columns
+
+
+def dependency_levels(ruleset: Ruleset, registry: Registry) -> list[list[Criterion]]:
+    """The criteria in levels: each reads only criteria of earlier levels (the ruleset's
+    validation has refused cycles). Without references, one level: every criterion."""
+    needs = {c.id: referenced(ruleset, registry, c) for c in ruleset.criteria}
+    levels: list[list[Criterion]] = []
+    done: set[str] = set()
+    while len(done) < len(ruleset.criteria):
+        level = [c for c in ruleset.criteria if c.id not in done and needs[c.id] <= done]
+        if not level:
+            raise AssertionError("a cycle of criteria passed validation")
+        levels.append(level)
+        done.update(c.id for c in level)
+    return levels
+
+
+def referenced(ruleset: Ruleset, registry: Registry, criterion: Criterion) -> set[str]:
+    """The criteria whose points `criterion` reads, directly ("criterion.ID") or through a
+    group's sum ("group.ID")."""
+    out = set()
+    for name in registry.scorers[criterion.scorer].item.references(criterion.params):
+        kind, _, ref = name.partition(".")
+        if kind == "criterion":
+            out.add(ref)
+        else:
+            out.update(c.id for c in ruleset.criteria if c.group == ref)
+    return out
+
+
 def score(ruleset: Ruleset, data: Dataset, registry: Registry) -> Scores:
-    jobs = [(c, registry.scorers[c.scorer]) for c in ruleset.criteria]
+    points: dict[str, IntArray] = {}
+    for level in dependency_levels(ruleset, registry):
+        points.update(score_level(ruleset, data, registry, level, points))
+    criteria = {c.id: points[c.id] for c in ruleset.criteria}
+    return sum_scores(ruleset, criteria, registry, data.size)
+
+
+def score_level(ruleset: Ruleset, data: Dataset, registry: Registry, level: list[Criterion],
+                scored: Mapping[str, IntArray]) -> dict[str, IntArray]:
+    """The points of criteria that read only data and `scored` criteria: thread-safe ones
+    on all cores at large N, results and errors in criterion order."""
+    jobs = [(c, registry.scorers[c.scorer]) for c in level]
     shared = [job for job in jobs if job[1].item.threadsafe]
     if data.size < PARALLEL_FROM or len(shared) < 2:
-        points = [score_criterion(ruleset, data, c, registered) for c, registered in jobs]
+        points = [score_criterion(ruleset, data, c, registered, scored)
+                  for c, registered in jobs]
     else:
         from concurrent.futures import ThreadPoolExecutor
 
         _ = data.cluster_codes  # made once, here, before the threads read it
         with ThreadPoolExecutor(min(os.cpu_count() or 1, 8)) as pool:
-            running = {c.id: pool.submit(score_criterion, ruleset, data, c, registered)
+            running = {c.id: pool.submit(score_criterion, ruleset, data, c, registered, scored)
                        for c, registered in shared}
-            # the others here meanwhile, one at a time; results and errors in criterion order
+            # the others here meanwhile, one at a time
             points = [running[c.id].result() if c.id in running else
-                      score_criterion(ruleset, data, c, registered) for c, registered in jobs]
-    criteria = {c.id: p for (c, _), p in zip(jobs, points, strict=True)}
-    return sum_scores(ruleset, criteria, registry, data.size)
+                      score_criterion(ruleset, data, c, registered, scored)
+                      for c, registered in jobs]
+    return {c.id: p for (c, _), p in zip(jobs, points, strict=True)}
 
 
 def score_criterion(ruleset: Ruleset, data: Dataset, criterion: Criterion,
-                    registered: Registered[Scorer[Any]]) -> IntArray:
+                    registered: Registered[Scorer[Any]],
+                    scored: Mapping[str, IntArray] | None = None) -> IntArray:
     """One criterion's points, with the scorer's output checked against its contract. A
     scorer that raises, or returns anything but one exact integer per unit within its
     range, stops the run with its plugin, version, the criterion and the unit named."""
     scorer = registered.item
     who = f"plugin {registered.plugin} {registered.version}, scorer {scorer.name}, " \
           f"criterion {criterion.id}"
-    ctx = context(ruleset, data, criterion)
+    ctx = context(ruleset, data, criterion, scored)
     try:
         points = scorer.score(ctx)
     except (DataError, PluginError):
@@ -138,7 +201,7 @@ def sum_scores(ruleset: Ruleset, criteria: dict[str, IntArray], registry: Regist
 
     def role_sum(role: str) -> IntArray:
         return sum((criteria[c.id] for c in ruleset.criteria
-                    if registry.scorers[c.scorer].item.role == role), zero)
+                    if registry.scorers[c.scorer].item.role_for(c) == role), zero)
 
     ungrouped = [criteria[c.id] for c in ruleset.criteria if c.group is None]
     total = sum(groups.values(), zero) + sum(ungrouped, zero)
