@@ -2,10 +2,13 @@
 
 Higher is better (default): below target `max * below * A/T`; at target `max`; above
 target `max` plus a bonus of `per_percent` points per percent over, capped at `cap`
-points, or (`relative_to_best`) `cap * e/e_best` where e is the unit's relative excess
-and e_best the largest in its cluster. Lower is better (poverty rate, accidents):
-`max * below * T/A` above target, bonus per percent under it. Every branch is one
-exact fraction divided once. A negative result scores 0.
+points, or (`relative_to_best = true`) a share of `cap` relative to the cluster's best:
+`cap * e/e_best` where e = (A-T)/T is the unit's relative excess and e_best the largest
+in its cluster (`best = "relative_excess"`, the default), or `cap * (A-T)/(A_best-T)`
+with A_best the best actual in the cluster and T the unit's own target
+(`best = "actual"`). Lower is better (poverty rate, accidents): `max * below * T/A`
+above target, the bonus measured by the excess T-A under it (and A_best the lowest
+actual). Every branch is one exact fraction divided once. A negative actual counts as 0.
 A unit without a target is an error, or (`no_target = "cluster_best"`) is scored
 against the best actual in its cluster. A zero target is an error, or
 (`zero_target = "pass_fail"`) full points when met and nothing otherwise.
@@ -24,7 +27,7 @@ from attrs import frozen
 from emuscore.exact import IntArray
 from emuscore.hookspecs import hookimpl
 from emuscore.model import Criterion
-from emuscore.scoring import ScoreContext, Scorer, as_int, param_scale
+from emuscore.scoring import Check, ScoreContext, Scorer, as_int, param_scale
 from emuscore.structure import Indicator
 
 
@@ -33,6 +36,10 @@ class Bonus:
     cap: Decimal
     per_percent: Decimal | None = None
     relative_to_best: bool = False
+    best: Literal["relative_excess", "actual"] | None = None
+    """With relative_to_best: what the cluster's best is. "relative_excess" (what None
+    means, so rulesets without the key load and dump as before): cap * e/e_best, e =
+    (A-T)/T. "actual": cap * (A-T)/(A_best-T), A_best the cluster's best actual."""
 
 
 @frozen
@@ -52,16 +59,25 @@ class Attainment(Scorer[AttainmentParams]):
     Params = AttainmentParams
     description = "actual vs target, proportional below, bonus per percent over (capped)"
 
-    def check(self, criterion: Criterion) -> list[str]:
+    def check(self, criterion: Criterion) -> list[Check]:
         p = self.params_of(criterion)
-        problems = []
+        problems: list[Check] = []
         if not Decimal(0) <= p.below <= 1:
             problems.append("below must be between 0 and 1 (the share of max per unit of A/T)")
         if p.bonus is not None:
-            if (p.bonus.per_percent is None) == (not p.bonus.relative_to_best):
-                problems.append("bonus needs either per_percent or relative_to_best = true, not both")
-            if p.bonus.cap < 0 or (p.bonus.per_percent or 0) < 0:
-                problems.append("bonus per_percent and cap must not be negative")
+            b = p.bonus
+            if b.per_percent is None and not b.relative_to_best:
+                problems.append((("bonus",), "bonus needs per_percent (points per percent over "
+                                 "target) or relative_to_best = true (cap shared relative to the "
+                                 "cluster's best); neither is given"))
+            elif b.per_percent is not None and b.relative_to_best:
+                problems.append((("bonus",), "bonus takes per_percent or relative_to_best = true, "
+                                 "not both"))
+            if b.best is not None and not b.relative_to_best:
+                problems.append((("bonus", "best"), f"best = \"{b.best}\" applies only with "
+                                 "relative_to_best = true"))
+            if b.cap < 0 or (b.per_percent or 0) < 0:
+                problems.append((("bonus",), "bonus per_percent and cap must not be negative"))
         if p.target is None and p.no_target != "cluster_best":
             problems.append("without a target indicator, set no_target = \"cluster_best\"")
         return problems
@@ -110,7 +126,11 @@ class Attainment(Scorer[AttainmentParams]):
         over_num = (ms * safe_t + np.minimum(pp * 100 * np.maximum(excess, 0), cap * safe_t)) * 10**k
         over_den = safe_t * 10**k
         points = ctx.divide(np.where(met, over_num, below_num), np.where(met, over_den, below_den), k)
-        if bonus.relative_to_best:
+        if bonus.relative_to_best and bonus.best == "actual":
+            best = _cluster_best(a, ctx.cluster, higher)
+            room = best - t if higher else t - best
+            points = np.where(met, self._best_actual_bonus(ctx, excess, room, ms, cap, k), points)
+        elif bonus.relative_to_best:
             points = np.where(met, self._relative_bonus(ctx, t, excess, ms, cap, k), points)
         if p.zero_target == "pass_fail":
             points = np.where(t == 0, np.where(met, ctx.units(ctx.criterion.max), 0), points)
@@ -128,6 +148,19 @@ class Attainment(Scorer[AttainmentParams]):
                   for c, e in zip(ctx.cluster.tolist(), rel, strict=True)]
         num = np.array([p.numerator for p in points], dtype=object)
         den = np.array([p.denominator for p in points], dtype=object)
+        return ctx.divide(num, den, k)
+
+    def _best_actual_bonus(self, ctx: ScoreContext[AttainmentParams], excess: IntArray,
+                           room: IntArray, ms: int, cap: int, k: int) -> IntArray:
+        """max + cap * excess/room for every unit, one fraction each, divided once.
+
+        excess is A-T (lower: T-A), room is A_best-T (lower: T-A_best), A_best the cluster's
+        best actual. A unit with no excess gets max and no bonus; one with excess has
+        room >= excess > 0 (A_best is at least its A), so the divisor is positive and the
+        share at most 1: the cluster's best (every unit tied for it) gets max + cap."""
+        over = excess > 0
+        den = np.where(over, room, 1)
+        num = ms * den + cap * np.where(over, excess, 0)
         return ctx.divide(num, den, k)
 
     def explain(self, ctx: ScoreContext[AttainmentParams], unit: int) -> list[str]:
@@ -152,6 +185,19 @@ class Attainment(Scorer[AttainmentParams]):
             steps.append(f"target met: {ctx.criterion.max} + min({p.bonus.per_percent} x "
                          f"100 x |{actual} - {target}|/{target}, {p.bonus.cap}) = "
                          f"{_exact(Fraction(ctx.criterion.max) + bonus)}")
+        elif p.bonus and p.bonus.best == "actual":
+            clamped = np.maximum(a, 0)
+            best_units = _cluster_best(clamped, ctx.cluster, p.direction == "higher")[unit]
+            best = Decimal(int(best_units)).scaleb(-scale)
+            actual = max(actual, Decimal(0))
+            excess, room = ((actual - target, best - target) if p.direction == "higher"
+                            else (target - actual, target - best))
+            share = Fraction(excess) / Fraction(room) if excess > 0 else Fraction(0)
+            formula = (f"({actual} - {target})/({best} - {target})" if p.direction == "higher"
+                       else f"({target} - {actual})/({target} - {best})")
+            steps.append(f"target met: {ctx.criterion.max} + {p.bonus.cap} x {formula} = "
+                         f"{_exact(Fraction(ctx.criterion.max) + Fraction(p.bonus.cap) * share)}"
+                         f" ({best} is the best actual in the cluster)")
         elif p.bonus:
             steps.append(f"target met: {ctx.criterion.max} + {p.bonus.cap} x excess / best "
                          "excess in the cluster")
