@@ -1,7 +1,8 @@
 """The plugin contract: every hook emuscore calls, with what it gets and may return.
 
-A plugin is a module or object with functions marked `@hookimpl`; a sector package
-exposes it through the `emuscore` entry-point group. The `register_*` hooks hand the
+A plugin is a module or object with functions marked
+`@emuscore.plugin.hookimpl`; a sector package exposes it through the `emuscore` entry-point
+group. The `register_*` hooks hand the
 plugin a `register` callback, so one plugin may register many things. emuscore calls
 each plugin's implementation on its own, so every scorer, loader, writer, gate and
 command is listed under the plugin that provided it (`emuscore plugins`), and an
@@ -35,33 +36,38 @@ hookimpl = pluggy.HookimplMarker("emuscore")
 @hookspec
 def register_scorers(register: Callable[[Scorer[Any]], None]) -> None:
     """Called once when the plugin manager is built. Call ``register(scorer)`` for each
-    scorer the plugin provides: an `emuscore.scoring.Scorer` instance (the batch API) or
-    a function decorated with `@emuscore.scorer` (the per-unit API). Its ``name`` is what
-    a ruleset's ``scorer = "..."`` names, its ``Params`` attrs class the criterion's other
-    keys. Two plugins registering one name is an error."""
+    scorer the plugin provides: an instance of an `emuscore.plugin.Scorer` subclass (the
+    batch API) or a function decorated with `@emuscore.plugin.scorer` (the per-unit API).
+    Its ``name`` is what a ruleset's ``scorer = "..."`` names, its ``Params`` attrs class
+    the criterion's other keys. Two plugins registering one name is an error."""
 
 
 @hookspec
 def register_loaders(register: Callable[[Loader], None]) -> None:
     """Called once when the plugin manager is built. Call ``register(loader)`` with an
-    `emuscore.io.formats.Loader` for each data format the plugin reads. `load_data` asks
-    the loaders in reverse order of registration (packages before the built-in CSV
-    loader) and the first whose ``accepts(path)`` is true loads the year's data."""
+    `emuscore.plugin.Loader` for each data format the plugin reads: ``accepts(path)`` says
+    whether it reads the path, ``load(path, encoding)`` returns the year's
+    `emuscore.plugin.Dataset` (raising `emuscore.plugin.DataError` with the file and line
+    for anything wrong in the data). `emuscore.load_data` asks the loaders in reverse
+    order of registration (packages before the built-in CSV loader) and the first whose
+    ``accepts(path)`` is true loads the year's data."""
 
 
 @hookspec
 def register_writers(register: Callable[[Writer], None]) -> None:
     """Called once when the plugin manager is built. Call ``register(writer)`` with an
-    `emuscore.io.formats.Writer` for each result format the plugin writes; results are
-    written by the file's suffix (``--out results.xlsx``). Two writers of one suffix is
-    an error."""
+    `emuscore.plugin.Writer` for each result format the plugin writes: ``write(result)``
+    returns the whole file as text or bytes, and emuscore writes it atomically. Results
+    are written by the file's suffix (``--out results.xlsx``); two writers of one suffix
+    is an error."""
 
 
 @hookspec
 def register_gates(register: Callable[[EligibilityGate], None]) -> None:
     """Called once when the plugin manager is built. Call ``register(gate)`` with an
-    `emuscore.eligibility.EligibilityGate` for each eligibility condition the plugin
-    provides (e.g. no member disciplined this year). An award names it in
+    `emuscore.plugin.EligibilityGate` for each eligibility condition the plugin provides
+    (e.g. no member disciplined this year): ``check(data)`` returns, per unit in unit
+    order, None (eligible) or the reason it is not. An award names it in
     ``requires.gates`` beside the ruleset's own ``[[gates]]``; a ``[[gates]]`` table with
     the same id takes precedence."""
 
@@ -86,6 +92,6 @@ def register_commands(cli: click.Group) -> None:
 @hookspec
 def run_finished(result: Result) -> None:
     """Called when `emuscore.run` has scored, classified, ranked and proposed awards,
-    before anything is written. The `emuscore.result.Result` is frozen: read it (to
+    before anything is written. The `emuscore.plugin.Result` is frozen: read it (to
     log, notify, collect statistics), do not change it. The return value is ignored;
     an exception stops the run with the plugin's name."""
