@@ -14,7 +14,7 @@ from unittest import mock
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import cluster40
@@ -258,6 +258,7 @@ def test_every_kind_of_white_space_around_a_field_is_stripped(tmp_path, blank):
 @given(st.lists(st.binary(min_size=1, max_size=8).filter(lambda b: b[-1:] != b"\0"),
                 min_size=1, max_size=300, unique=True),
        st.lists(st.binary(min_size=1, max_size=8).filter(lambda b: b[-1:] != b"\0"), max_size=50))
+@example(names=[b"\xeb", b"#\x9c\x9e@"], others=[])   # collide under every plain multiplier
 def test_indicator_lookup_finds_exactly_the_known_names(names, others):
     """The indicator table (a collision-free hash for names of up to 8 bytes) gives each
     known name its code and never mistakes another name for one."""

@@ -529,7 +529,7 @@ class _Table:
         self.known = known
         self.width = max(8, *map(len, known)) if known else 8
         self.sorted: dict[tuple[str, int], tuple[IntArray, IntArray]] = {}
-        self.hashed: tuple[np.uint64, np.uint64, IntArray, IntArray] | None = None
+        self.hashed: tuple[np.uint64, np.uint64, IntArray, IntArray, bool] | None = None
         if known and self.width == 8:
             self.hashed = _perfect_hash(_key_array(list(known), 8).astype(np.uint64),
                                         np.array(list(known.values()), np.int64))
@@ -539,8 +539,9 @@ class _Table:
         if not self.known:
             return np.zeros(len(keys), np.int64), np.zeros(len(keys), bool)
         if keys.dtype.kind == "u" and self.hashed is not None:
-            multiplier, shift, slot_key, slot_code = self.hashed
-            slot = (keys.astype(np.uint64, copy=False) * multiplier) >> shift
+            multiplier, shift, slot_key, slot_code, folded = self.hashed
+            hashed = keys.astype(np.uint64, copy=False)
+            slot = ((_fold(hashed) if folded else hashed) * multiplier) >> shift
             return slot_code[slot], slot_key[slot] == keys
         if keys.dtype.kind == "u" and self.width > 8:
             keys = keys.astype(">u8").view("S8")
@@ -555,21 +556,34 @@ class _Table:
         return codes[at], table[at] == keys
 
 
-def _perfect_hash(keys: IntArray, codes: IntArray) -> tuple[np.uint64, np.uint64, IntArray, IntArray] | None:
+def _fold(keys: IntArray) -> IntArray:
+    """The key's high half mixed into its low half (short names leave the low bytes zero,
+    which some sets of names make collide under every multiplier)."""
+    folded: IntArray = keys ^ (keys >> np.uint64(29))
+    return folded
+
+
+def _perfect_hash(keys: IntArray, codes: IntArray
+                  ) -> tuple[np.uint64, np.uint64, IntArray, IntArray, bool] | None:
     """A multiplier and shift that send each (non-zero) key to a slot of its own, with the
-    slots' keys and codes; None if none was found. With n² slots (up to 65,536) a random
-    multiplier is collision-free with odds of about 1 in 2, so one of 32 tries is (for up
-    to a few hundred indicators). An empty slot holds key 0, which no name's key equals."""
+    slots' keys and codes, and whether the keys are folded first; None if none was found.
+    With n² slots (up to 65,536) a random multiplier is collision-free with odds of about 1
+    in 2, so one of 32 tries is (for up to a few hundred indicators); keys that collide
+    under all of them are folded first (a shift and an xor more per lookup). An empty slot
+    holds key 0, which no name's key equals."""
     bits = min(max(4, (len(keys) ** 2).bit_length()), 16)
     shift = np.uint64(64 - bits)
-    for k in range(1, 64, 2):           # odd multiples of the 64-bit golden ratio
-        multiplier = np.uint64(0x9E3779B97F4A7C15 * k % 2**64)
-        slot = (keys * multiplier) >> shift
-        taken = np.sort(slot)
-        if (taken[1:] != taken[:-1]).all():
-            slot_key, slot_code = np.zeros(1 << bits, np.uint64), np.zeros(1 << bits, np.int64)
-            slot_key[slot], slot_code[slot] = keys, codes
-            return multiplier, shift, slot_key, slot_code
+    for folded in (False, True):
+        hashed = _fold(keys) if folded else keys
+        for k in range(1, 64, 2):           # odd multiples of the 64-bit golden ratio
+            multiplier = np.uint64(0x9E3779B97F4A7C15 * k % 2**64)
+            slot = (hashed * multiplier) >> shift
+            taken = np.sort(slot)
+            if (taken[1:] != taken[:-1]).all():
+                slot_key = np.zeros(1 << bits, np.uint64)
+                slot_code = np.zeros(1 << bits, np.int64)
+                slot_key[slot], slot_code[slot] = keys, codes
+                return multiplier, shift, slot_key, slot_code, folded
     return None
 
 
