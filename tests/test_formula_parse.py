@@ -114,7 +114,7 @@ def test_check_reports_names_read_and_type() -> None:
     ("round(a, 1.5)", 10, "n must be a whole number from 0 to 12"),
     ("round(a, 13)", 10, "n must be a whole number from 0 to 12"),
     ("round(a, b)", 10, "n must be a whole number from 0 to 12"),
-    ("1 + (a > 2)", 6, "'+' needs a number, but `a > 2` is true/false"),
+    ("1 + (a > 2)", 5, "'+' needs a number, but `(a > 2)` is true/false"),
     ("min(a, has(b))", 8, "min() needs a number, but `has(b)` is true/false"),
     ("if a then 1 else 2", 4, "the condition of 'if' needs true/false, but `a` is a number"),
     ("a and b > 1", 1, "'and' needs true/false"),
@@ -182,11 +182,11 @@ def test_long_lines_are_cut_around_the_caret() -> None:
 def test_every_mistake_is_reported_at_once() -> None:
     e = error("xx + min(yy) + (a > 1)")
     assert [(x.column, x.kind) for x in e.errors] == [(1, "name"), (6, "type"), (10, "name"),
-                                                      (17, "type")]
+                                                      (16, "type")]
     assert e.errors[2].message == "unknown name 'yy'"
     assert (e.column, e.message) == (1, "unknown name 'xx'")
     assert len(e.problems) == 4
-    assert str(e).splitlines()[3] == ("column 17: '+' needs a number, but `a > 1` is true/false")
+    assert str(e).splitlines()[3] == ("column 16: '+' needs a number, but `(a > 1)` is true/false")
     assert len(e.render().splitlines()) == 12
 
 

@@ -7,13 +7,11 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import tomli_w
 
-from emuscore.formula.checker import Type
-from emuscore.formula.host import problems as formula_problems
 from emuscore.manager import Registry
 from emuscore.model import (
     AwardRule,
@@ -265,8 +263,10 @@ def sort_key_problem(entry: str, r: Ruleset, criterion_ids: Sequence[str] | None
 
 
 def _check_formula(r: Ruleset, s: Structurer, path: tuple[str | int, ...], text: str,
-                   want: Type) -> None:
+                   want: Literal["number", "boolean"]) -> None:
     """A formula outside the criteria (evaluated after scoring): syntax, types, names."""
+    from emuscore.formula.host import problems as formula_problems  # only rulesets with them
+
     for message in formula_problems(text, want, [c.id for c in r.criteria],
                                     [g.id for g in r.groups], scored=True):
         s.problem(path, message)

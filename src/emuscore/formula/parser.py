@@ -11,6 +11,7 @@ import unicodedata
 from fractions import Fraction
 from typing import NoReturn
 
+import attrs
 from attrs import frozen
 
 from emuscore.formula.errors import MAX_DEPTH, MAX_DIGITS, MAX_LENGTH, MAX_NESTING, FormulaError
@@ -305,9 +306,11 @@ class _Parser:
         opening = self.advance()
         self.deeper(opening.column)
         inner, depth = self.expr(0)
+        closing = self.tok
         self.close(opening, "'('")
         self.nesting -= 1
-        return inner, depth
+        # the node spans its parentheses, so that its source text is balanced
+        return attrs.evolve(inner, column=opening.column, end=closing.column + 1), depth
 
     def close(self, opening: Token, what: str) -> None:
         if self.is_op(")"):

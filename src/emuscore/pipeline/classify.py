@@ -8,7 +8,6 @@ from emuscore.dataset import Dataset
 from emuscore.exact import ceil_units
 from emuscore.manager import Registry
 from emuscore.model import Band, Criterion, Ruleset
-from emuscore.pipeline.expressions import scored_env, truth
 from emuscore.result import Scores
 
 
@@ -25,7 +24,11 @@ def classify(ruleset: Ruleset, data: Dataset, scores: Scores, registry: Registry
     if ruleset.classification is None:
         return ("",) * len(scores.total)
     bands = ruleset.classification.bands
-    env = scored_env(ruleset, data, scores) if any(b.when for b in bands) else None
+    env = None
+    if any(b.when for b in bands):     # formulas only when the ruleset has them (start-up)
+        from emuscore.pipeline.expressions import scored_env
+
+        env = scored_env(ruleset, data, scores)
     label = np.full(len(scores.total), "", dtype=object)
     undecided = np.ones(len(scores.total), bool)
     for band in bands:
@@ -36,6 +39,8 @@ def classify(ruleset: Ruleset, data: Dataset, scores: Scores, registry: Registry
             for c in checked_criteria(ruleset, band, registry):
                 ok &= scores.criteria[c.id] >= ceil_units(band.min_each * c.max, ruleset.scale)
         if band.when is not None and env is not None:
+            from emuscore.pipeline.expressions import truth
+
             ok &= truth(env, band.when, f"classification band {band.label}")
         label[ok] = band.label
         undecided &= ~ok

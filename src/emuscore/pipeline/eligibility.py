@@ -14,7 +14,6 @@ from emuscore.eligibility import EligibilityGate
 from emuscore.exact import IntArray, ceil_units, decimals_of, format_column, to_units
 from emuscore.manager import Registered, Registry
 from emuscore.model import AwardRule, Gate, Ruleset
-from emuscore.pipeline.expressions import scored_env, truth, values_shown
 from emuscore.problems import DataError, PluginError
 from emuscore.result import Ranks, Scores
 
@@ -33,7 +32,11 @@ class GateCheck:
                  registry: Registry) -> None:
         self.data = data
         used = [g for g in ruleset.gates if g.id in gate_ids]
-        self.env = scored_env(ruleset, data, scores) if any(g.when for g in used) else None
+        self.env = None
+        if any(g.when for g in used):     # formulas only when the ruleset has them (start-up)
+            from emuscore.pipeline.expressions import scored_env
+
+            self.env = scored_env(ruleset, data, scores)
         self.own = [(g, self._passes(g)) for g in used]
         own = {g.id for g in ruleset.gates}
         self.plugin = [(name, _plugin_gate(registry.gates[name], data))
@@ -54,6 +57,8 @@ class GateCheck:
 
     def _passes(self, gate: Gate) -> IntArray:
         if gate.when is not None:
+            from emuscore.pipeline.expressions import truth
+
             assert self.env is not None
             return truth(self.env, gate.when, f"gate {gate.id}")
         assert gate.indicator is not None
@@ -67,6 +72,8 @@ class GateCheck:
     def _values(self, gate: Gate, unit: int) -> str:
         """What the gate read for the unit, e.g. "vi_pham = 2" or "vi_pham = 2, ky_luat = 0"."""
         if gate.when is not None:
+            from emuscore.pipeline.expressions import values_shown
+
             assert self.env is not None
             return values_shown(self.env, gate.when, unit)
         assert gate.indicator is not None

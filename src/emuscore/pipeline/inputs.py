@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from emuscore.dataset import Dataset
-from emuscore.formula.host import indicators, program
 from emuscore.manager import Registry
 from emuscore.model import Ruleset
 from emuscore.pipeline.eligibility import plugin_gates
@@ -13,12 +14,18 @@ from emuscore.problems import DataError, Problem, did_you_mean
 def formula_inputs(ruleset: Ruleset) -> list[tuple[str, tuple[str, ...]]]:
     """(where, indicators) read by gates, classification bands and ranking keys."""
     out = [(f"gate {g.id}", (g.indicator,) if g.indicator is not None else
-            indicators(program(g.when or "", "boolean"))) for g in ruleset.gates]
+            _read_by(g.when or "", "boolean")) for g in ruleset.gates]
     if ruleset.classification is not None:
-        out += [(f"classification band {b.label}", indicators(program(b.when, "boolean")))
+        out += [(f"classification band {b.label}", _read_by(b.when, "boolean"))
                 for b in ruleset.classification.bands if b.when is not None]
-    out += [(f"ranking key {k.id}", indicators(program(k.expr))) for k in ruleset.ranking.keys]
+    out += [(f"ranking key {k.id}", _read_by(k.expr, "number")) for k in ruleset.ranking.keys]
     return out
+
+
+def _read_by(text: str, want: Literal["number", "boolean"]) -> tuple[str, ...]:
+    from emuscore.formula.host import indicators, program  # only rulesets with formulas
+
+    return indicators(program(text, want))
 
 
 def check_inputs(ruleset: Ruleset, data: Dataset, registry: Registry) -> None:

@@ -10,7 +10,6 @@ import numpy as np
 from emuscore.dataset import Dataset
 from emuscore.exact import IntArray, order_by
 from emuscore.model import Ruleset
-from emuscore.pipeline.expressions import ascending, number, scored_env
 from emuscore.problems import DataError, Problem
 from emuscore.result import Ranks, Scores
 
@@ -33,6 +32,8 @@ def sort_columns(ruleset: Ruleset, data: Dataset, scores: Scores,
         elif prefix == "criterion":
             values = scores.criteria[ref]
         elif prefix == "key":
+            from emuscore.pipeline.expressions import ascending, number, scored_env
+
             key = next(k for k in ruleset.ranking.keys if k.id == ref)
             values = ascending(number(scored_env(ruleset, data, scores), key.expr,
                                       f"ranking key {ref}"))

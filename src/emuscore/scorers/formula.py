@@ -18,18 +18,22 @@ that range is an error naming the unit, never quietly cut.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from attrs import frozen
 
 from emuscore.exact import IntArray, format_units
-from emuscore.formula import Env, FormulaError, NumberValue, evaluate, explain, to_points
-from emuscore.formula.host import indicators, program, references, shown
 from emuscore.hookspecs import hookimpl
 from emuscore.model import Criterion
 from emuscore.problems import DataError, Problem
 from emuscore.scoring import Check, Role, ScoreContext, Scorer
+
+if TYPE_CHECKING:
+    from emuscore.formula import Env
+
+# The language itself (emuscore.formula) is imported in the methods, on first use: a
+# ruleset without formulas does not pay for it at start-up.
 
 
 @frozen
@@ -48,6 +52,9 @@ class Formula(Scorer[FormulaParams]):
         return self.params_of(criterion).kind
 
     def check(self, criterion: Criterion) -> Sequence[Check]:
+        from emuscore.formula import FormulaError
+        from emuscore.formula.host import program, shown
+
         try:
             program(self.params_of(criterion).expr)
         except FormulaError as e:
@@ -55,21 +62,32 @@ class Formula(Scorer[FormulaParams]):
         return []
 
     def references(self, params: FormulaParams) -> tuple[str, ...]:
+        from emuscore.formula import FormulaError
+        from emuscore.formula.host import program, references
+
         try:
             return references(program(params.expr))
         except FormulaError:        # reported by check(), with its line
             return ()
 
     def inputs(self, params: FormulaParams) -> dict[str, str]:
+        from emuscore.formula import FormulaError
+        from emuscore.formula.host import indicators, program
+
         try:
             return {n: n for n in indicators(program(params.expr))}
         except FormulaError:
             return {}
 
     def env(self, ctx: ScoreContext[FormulaParams]) -> Env:
+        from emuscore.formula import Env
+
         return Env(ctx.columns, ctx.cluster, ctx.unit_ids, ctx.rounding)
 
     def score(self, ctx: ScoreContext[FormulaParams]) -> IntArray:
+        from emuscore.formula import FormulaError, NumberValue, evaluate, to_points
+        from emuscore.formula.host import program
+
         p, c = ctx.params, ctx.criterion
         try:
             value = evaluate(program(p.expr), self.env(ctx))
@@ -89,6 +107,9 @@ class Formula(Scorer[FormulaParams]):
         return -points if p.kind == "deduction" else points
 
     def explain(self, ctx: ScoreContext[FormulaParams], unit: int) -> list[str]:
+        from emuscore.formula import explain
+        from emuscore.formula.host import program
+
         p = ctx.params
         steps = explain(program(p.expr), self.env(ctx), unit)[1:]    # the unit is named already
         if p.kind == "deduction":
