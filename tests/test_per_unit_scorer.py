@@ -90,7 +90,19 @@ def test_parameters_are_checked_at_load_time_with_file_and_line(emuscore_plugins
         emuscore_plugins.ruleset(text)
     assert [str(p) for p in error.value.problems] == [
         "<test ruleset>:17: criteria[0] (r).weigth: unknown key 'weigth'; did you mean 'weight'? "
-        "(allowed: actual, target, weight)"]
+        "(allowed: actual, group, id, max, scorer, target, title, weight)"]
+
+
+def test_an_unknown_criterion_key_suggests_the_common_keys_too(emuscore_plugins: PluginSandbox) -> None:
+    emuscore_plugins.register(ratio)
+    text = ('[ruleset]\nid = "t"\ntitle = "t"\nversion = "1"\n\n[[groups]]\nid = "g"\nmax = 10\n\n'
+            '[[criteria]]\nid = "r"\ngroup = "g"\nscorer = "ratio"\nmax = 5\nactual = "a"\n'
+            'target = "t"\ntitel = "Tỷ lệ"\n\n[ranking]\norder = ["total desc"]\n')
+    with pytest.raises(emuscore.RulesetError) as error:
+        emuscore_plugins.ruleset(text)
+    assert [str(p) for p in error.value.problems] == [
+        "<test ruleset>:17: criteria[0] (r).titel: unknown key 'titel'; did you mean 'title'? "
+        "(allowed: actual, group, id, max, scorer, target, title, weight)"]
 
 
 def test_an_indicator_missing_from_the_data_is_reported_before_scoring(

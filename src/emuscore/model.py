@@ -48,11 +48,21 @@ class Criterion:
 
     id: str
     scorer: str
-    max: Decimal
+    max: Decimal | None = None
+    """The most points (for a deduction: the most taken off). Only a deduction whose
+    scorer allows it (`Scorer.uncapped`) may leave it out: then nothing caps it."""
     title: str | None = None
     group: str | None = None
     params: object = field(default=None, metadata={"dump": False})
     """An instance of the scorer's `Params` attrs class; `Scorer.params_of` gives it its type."""
+
+    @property
+    def most(self) -> Decimal:
+        """`max`, for a criterion that has one (every criterion but an uncapped deduction:
+        the ruleset's validation refuses a missing max anywhere else)."""
+        if self.max is None:
+            raise ValueError(f"criterion {self.id} has no max (an uncapped deduction)")
+        return self.max
 
 
 @frozen

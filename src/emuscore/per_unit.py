@@ -63,10 +63,10 @@ class UnitScorer(Scorer[Any]):
     def __repr__(self) -> str:
         return f"<per-unit scorer {self.name!r} ({self.function.__module__}.{self.function.__qualname__})>"
 
-    def bounds(self, criterion: Criterion) -> tuple[Decimal, Decimal]:
+    def bounds(self, criterion: Criterion) -> tuple[Decimal | None, Decimal]:
         if self.bounder is None:
             return super().bounds(criterion)
-        return self.bounder(criterion.params, criterion.max)
+        return self.bounder(criterion.params, criterion.most)
 
     def unit_values(self, ctx: ScoreContext[Any],
                     units: range | None = None) -> list[dict[str, Decimal | None]]:
@@ -83,7 +83,7 @@ class UnitScorer(Scorer[Any]):
         Call it inside `decimal.localcontext(AUTHOR_CONTEXT)`."""
         unit_id = ctx.unit_ids[unit]
         try:
-            value = self.function(ctx.params, values, ctx.criterion.max)
+            value = self.function(ctx.params, values, ctx.criterion.most)
         except DataError as e:
             raise DataError([attrs.evolve(p, message=f"unit {unit_id}: {p.message}",
                                           where=p.where or f"criterion {ctx.criterion.id}")
@@ -119,7 +119,7 @@ class UnitScorer(Scorer[Any]):
         (values,) = self.unit_values(ctx, range(unit, unit + 1))
         with decimal.localcontext(AUTHOR_CONTEXT):
             if self.explainer is not None:
-                steps = list(self.explainer(ctx.params, values, ctx.criterion.max))
+                steps = list(self.explainer(ctx.params, values, ctx.criterion.most))
             else:
                 steps = [f"{self.name}({', '.join(f'{k} = {v}' for k, v in values.items())})"]
             num, den = self.exact(ctx, unit, values)

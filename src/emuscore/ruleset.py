@@ -119,10 +119,16 @@ def _criterion(s: Structurer, registry: Registry, table: Any, i: int, hint: str)
                   f"{did_you_mean(scorer_name, registry.scorers)}{hint}")
         return None
     params_table = {k: v for k, v in table.items() if k not in COMMON_CRITERION_KEYS}
-    params = s.table(found.item.Params, params_table, path)
+    params = s.table(found.item.Params, params_table, path, also=COMMON_CRITERION_KEYS)
     if common is None or params is None:
         return None
     criterion = attrs.evolve(common, params=params)
+    if criterion.max is None:
+        uncapped = found.item.uncapped and found.item.role_for(criterion) == "deduction"
+        if not uncapped:
+            s.problem(path, "missing required key 'max' (only a deduction of the deduction or "
+                      "formula scorer may leave it out, to take off without a cap)")
+            return None
     for problem in found.item.check(criterion):
         where, message = problem if isinstance(problem, tuple) else ((), problem)
         s.problem((*path, *where), message)
@@ -190,6 +196,8 @@ def _check(r: Ruleset, s: Structurer, registry: Registry) -> None:
             s.problem(("criteria", i, "group"), f"no group '{c.group}'{did_you_mean(c.group, group_ids)}")
         if c.group is None and role == "points":
             s.problem(("criteria", i), f"scorer {c.scorer} gives points: put the criterion in a group")
+        if c.max is None:
+            continue            # an uncapped deduction (refused elsewhere by _criterion)
         if c.max <= 0:
             s.problem(("criteria", i, "max"), "max must be positive (for a deduction: the most deducted)")
         scaled = c.max.scaleb(r.meta.scale)

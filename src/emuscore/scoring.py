@@ -123,6 +123,8 @@ class Scorer(ABC, Generic[P]):
     Params: ClassVar[type[Any]]
     role: ClassVar[Role] = "points"
     description: ClassVar[str] = ""
+    uncapped: ClassVar[bool] = False
+    """True if a deduction of this scorer may leave out `max` (nothing caps it)."""
     threadsafe: ClassVar[bool] = False
     """True if `score` only reads its context and keeps no state, so that at large N the
     engine may score this criterion on one core while others run on the rest."""
@@ -156,11 +158,12 @@ class Scorer(ABC, Generic[P]):
         e.g. (("thresholds", 1), "needs exactly one of at_least or at_most")."""
         return []
 
-    def bounds(self, criterion: Criterion) -> tuple[Decimal, Decimal]:
-        """The least and most points this criterion can give."""
+    def bounds(self, criterion: Criterion) -> tuple[Decimal | None, Decimal]:
+        """The least and most points this criterion can give (least None: no limit, an
+        uncapped deduction)."""
         if self.role_for(criterion) == "deduction":
-            return -criterion.max, Decimal(0)
-        return Decimal(0), criterion.max
+            return (None if criterion.max is None else -criterion.max), Decimal(0)
+        return Decimal(0), criterion.most
 
     @abstractmethod
     def score(self, ctx: ScoreContext[P]) -> IntArray:

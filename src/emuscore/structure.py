@@ -61,18 +61,22 @@ class Structurer:
         self.problems.append(Problem(message, self.file, self.locate(path), self.describe(path)))
 
     def table(
-        self, cls: type[T], table: Any, path: tuple[str | int, ...], ignore: tuple[str, ...] = ()
+        self, cls: type[T], table: Any, path: tuple[str | int, ...], ignore: tuple[str, ...] = (),
+        also: tuple[str, ...] = (),
     ) -> T | None:
-        """`table` as a `cls`, or None after recording why not."""
+        """`table` as a `cls`, or None after recording why not. `also`: keys of the same
+        TOML table that another class reads (a criterion's common keys beside its scorer's),
+        named in the message for an unknown key."""
         if not isinstance(table, Mapping):
             self.problem(path, f"must be a table, got {_shown(table)}")
             return None
         fields = attrs.fields(cls)  # type: ignore[arg-type]
         keys = {toml_key(f): f for f in fields}
+        allowed = sorted({*keys, *also})
         for key in table:
             if key not in keys and key not in ignore:
-                self.problem((*path, key), f"unknown key '{key}'{did_you_mean(key, keys)}"
-                             f" (allowed: {', '.join(sorted(keys))})")
+                self.problem((*path, key), f"unknown key '{key}'{did_you_mean(key, allowed)}"
+                             f" (allowed: {', '.join(allowed)})")
         hints = type_hints(cls)
         values: dict[str, Any] = {}
         ok = True

@@ -102,7 +102,7 @@ class Explainer:
             lo, hi = scorer.bounds(c)
             lines.append(f"    = {self.show(int(self.scores.criteria[c.id][self.unit]))} points "
                          f"(rounded {self.ruleset.rounding} to {self.ruleset.scale} decimals; "
-                         f"range {lo}..{hi})")
+                         f"range {'' if lo is None else lo}..{hi})")
         return [*lines, ""]
 
     def totals(self) -> list[str]:
@@ -135,8 +135,8 @@ class Explainer:
                 why.append(f"total {total} {'>=' if total >= band.min_total else '<'} "
                            f"{band.min_total}")
             if band.min_each is not None:
-                under = [f"{c.id} {self.points_of(c)} < {band.min_each * c.max}" for c in points
-                         if self.points_of(c) < band.min_each * c.max]
+                under = [f"{c.id} {self.points_of(c)} < {band.min_each * c.most}" for c in points
+                         if self.points_of(c) < band.min_each * c.most]
                 why.append(f"criteria under {band.min_each} of their max: {', '.join(under)}"
                            if under else f"every criterion at least {band.min_each} of its max")
             if band.when is not None:
@@ -373,9 +373,9 @@ class WhatItTakes:
         if band.min_total is not None and total < band.min_total:
             short.append(f"total {total} < {band.min_total}")
         if band.min_each is not None:
-            short += [f"{c.id} {e.points_of(c)} < {band.min_each * c.max}"
+            short += [f"{c.id} {e.points_of(c)} < {band.min_each * c.most}"
                       for c in checked_criteria(e.ruleset, band, e.registry)
-                      if e.points_of(c) < band.min_each * c.max]
+                      if e.points_of(c) < band.min_each * c.most]
         return [f"class '{label}' still needs: {', '.join(short)}"] if short else []
 
     def blocked(self) -> str | None:

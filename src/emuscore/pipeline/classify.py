@@ -37,7 +37,7 @@ def classify(ruleset: Ruleset, data: Dataset, scores: Scores, registry: Registry
             ok &= scores.total >= ceil_units(band.min_total, ruleset.scale)
         if band.min_each is not None:
             for c in checked_criteria(ruleset, band, registry):
-                ok &= scores.criteria[c.id] >= ceil_units(band.min_each * c.max, ruleset.scale)
+                ok &= scores.criteria[c.id] >= ceil_units(band.min_each * c.most, ruleset.scale)
         if band.when is not None and env is not None:
             from emuscore.pipeline.expressions import truth
 

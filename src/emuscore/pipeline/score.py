@@ -146,8 +146,9 @@ def score_criterion(ruleset: Ruleset, data: Dataset, criterion: Criterion,
         raise PluginError(f"{who}, unit {first}: returned {points[0]!r} ({points.dtype} "
                           f"values); {exact}")
     low, high = scorer.bounds(criterion)
-    lo, hi = floor_units(low, ruleset.scale), ceil_units(high, ruleset.scale)
-    outside = (points < lo) | (points > hi)
+    hi = ceil_units(high, ruleset.scale)
+    lo = None if low is None else floor_units(low, ruleset.scale)
+    outside = (points > hi) if lo is None else (points < lo) | (points > hi)
     if outside.any():
         i = int(np.flatnonzero(outside)[0])
         raise PluginError(f"{who}, unit {data.unit_ids[i]}: gave "
@@ -186,8 +187,9 @@ def _fails(scorer: Scorer[Any], ctx: ScoreContext[Any], units: IntArray) -> bool
     return False
 
 
-def lo_hi(ruleset: Ruleset, lo: int, hi: int) -> str:
-    return f"{format_units(lo, ruleset.scale)}..{format_units(hi, ruleset.scale)}"
+def lo_hi(ruleset: Ruleset, lo: int | None, hi: int) -> str:
+    least = "" if lo is None else format_units(lo, ruleset.scale)
+    return f"{least}..{format_units(hi, ruleset.scale)}"
 
 
 def sum_scores(ruleset: Ruleset, criteria: dict[str, IntArray], registry: Registry,

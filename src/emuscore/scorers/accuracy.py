@@ -50,19 +50,19 @@ class AwardAccuracy(Scorer[AccuracyParams]):
         for pen, col in zip(p.penalties, columns, strict=True):
             ctx.refuse(col.missing | (col.values < 0), f"{pen.count} must be a count of 0 or more")
         scale = max(c.scale for c in columns)
-        k = param_scale(ctx.criterion.max, *(pen.points for pen in p.penalties))
+        k = param_scale(ctx.criterion.most, *(pen.points for pen in p.penalties))
         lost: IntArray = np.zeros(ctx.size, np.int64)
         for pen, col in zip(p.penalties, columns, strict=True):
             (count,) = ctx.fit(as_int(pen.points, k) * len(columns) * 10**k, col.at_scale(scale))
             lost = lost + as_int(pen.points, k) * count
-        full = as_int(ctx.criterion.max, k) * 10**scale
+        full = as_int(ctx.criterion.most, k) * 10**scale
         return ctx.divide(np.maximum(full - lost, 0), 1, k + scale)
 
     def explain(self, ctx: ScoreContext[AccuracyParams], unit: int) -> list[str]:
         p: AccuracyParams = ctx.params
         terms = " - ".join(f"{pen.points} x {pen.count} {ctx.columns[pen.count].decimal(unit)}"
                            for pen in p.penalties)
-        return [f"max(0, {ctx.criterion.max} - {terms})"]
+        return [f"max(0, {ctx.criterion.most} - {terms})"]
 
 
 @hookimpl

@@ -84,7 +84,7 @@ class Attainment(Scorer[AttainmentParams]):
 
     def bounds(self, criterion: Criterion) -> tuple[Decimal, Decimal]:
         p = self.params_of(criterion)
-        return Decimal(0), criterion.max + (p.bonus.cap if p.bonus else 0)
+        return Decimal(0), criterion.most + (p.bonus.cap if p.bonus else 0)
 
     def targets(self, ctx: ScoreContext[AttainmentParams]) -> tuple[IntArray, IntArray, int]:
         """Actual and target at one scale, with targets filled where the ruleset allows."""
@@ -110,8 +110,8 @@ class Attainment(Scorer[AttainmentParams]):
         p: AttainmentParams = ctx.params
         a, t, _ = self.targets(ctx)
         bonus = p.bonus or Bonus(cap=Decimal(0), per_percent=Decimal(0))
-        k = param_scale(ctx.criterion.max, p.below, bonus.cap, bonus.per_percent)
-        ms, below, cap = (as_int(v, k) for v in (ctx.criterion.max, p.below, bonus.cap))
+        k = param_scale(ctx.criterion.most, p.below, bonus.cap, bonus.per_percent)
+        ms, below, cap = (as_int(v, k) for v in (ctx.criterion.most, p.below, bonus.cap))
         pp = as_int(bonus.per_percent or Decimal(0), k)
         factor = 4 * max(ms * max(below, 1), (ms + pp * 100 + cap) * 10**k)
         a, t = ctx.fit(factor, np.maximum(a, 0), t)
@@ -133,7 +133,7 @@ class Attainment(Scorer[AttainmentParams]):
         elif bonus.relative_to_best:
             points = np.where(met, self._relative_bonus(ctx, t, excess, ms, cap, k), points)
         if p.zero_target == "pass_fail":
-            points = np.where(t == 0, np.where(met, ctx.units(ctx.criterion.max), 0), points)
+            points = np.where(t == 0, np.where(met, ctx.units(ctx.criterion.most), 0), points)
         return points
 
     def _relative_bonus(self, ctx: ScoreContext[AttainmentParams], t: IntArray, excess: IntArray,
@@ -176,15 +176,15 @@ class Attainment(Scorer[AttainmentParams]):
         elif not met:
             ratio = f"{actual}/{target}" if p.direction == "higher" else f"{target}/{actual}"
             num, den = (actual, target) if p.direction == "higher" else (target, actual)
-            exact = Fraction(ctx.criterion.max * p.below * num) / Fraction(den) if den else Fraction(0)
-            steps.append(f"below target: {ctx.criterion.max} x {p.below} x {ratio} = "
+            exact = Fraction(ctx.criterion.most * p.below * num) / Fraction(den) if den else Fraction(0)
+            steps.append(f"below target: {ctx.criterion.most} x {p.below} x {ratio} = "
                          f"{_exact(exact)}")
         elif p.bonus and p.bonus.per_percent is not None:
             bonus = min(Fraction(p.bonus.per_percent * 100 * abs(actual - target)) / Fraction(target),
                         Fraction(p.bonus.cap)) if target else Fraction(0)
-            steps.append(f"target met: {ctx.criterion.max} + min({p.bonus.per_percent} x "
+            steps.append(f"target met: {ctx.criterion.most} + min({p.bonus.per_percent} x "
                          f"100 x |{actual} - {target}|/{target}, {p.bonus.cap}) = "
-                         f"{_exact(Fraction(ctx.criterion.max) + bonus)}")
+                         f"{_exact(Fraction(ctx.criterion.most) + bonus)}")
         elif p.bonus and p.bonus.best == "actual":
             clamped = np.maximum(a, 0)
             best_units = _cluster_best(clamped, ctx.cluster, p.direction == "higher")[unit]
@@ -195,14 +195,14 @@ class Attainment(Scorer[AttainmentParams]):
             share = Fraction(excess) / Fraction(room) if excess > 0 else Fraction(0)
             formula = (f"({actual} - {target})/({best} - {target})" if p.direction == "higher"
                        else f"({target} - {actual})/({target} - {best})")
-            steps.append(f"target met: {ctx.criterion.max} + {p.bonus.cap} x {formula} = "
-                         f"{_exact(Fraction(ctx.criterion.max) + Fraction(p.bonus.cap) * share)}"
+            steps.append(f"target met: {ctx.criterion.most} + {p.bonus.cap} x {formula} = "
+                         f"{_exact(Fraction(ctx.criterion.most) + Fraction(p.bonus.cap) * share)}"
                          f" ({best} is the best actual in the cluster)")
         elif p.bonus:
-            steps.append(f"target met: {ctx.criterion.max} + {p.bonus.cap} x excess / best "
+            steps.append(f"target met: {ctx.criterion.most} + {p.bonus.cap} x excess / best "
                          "excess in the cluster")
         else:
-            steps.append(f"target met: {ctx.criterion.max}")
+            steps.append(f"target met: {ctx.criterion.most}")
         return steps
 
 

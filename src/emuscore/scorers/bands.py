@@ -44,11 +44,11 @@ class Bands(Scorer[BandsParams]):
         for i, th in enumerate(p.thresholds):
             if (th.at_least is None) == (th.at_most is None):
                 problems.append((("thresholds", i), "needs exactly one of at_least or at_most"))
-            if not Decimal(0) <= th.points <= criterion.max:
+            if not Decimal(0) <= th.points <= criterion.most:
                 problems.append((("thresholds", i, "points"),
-                                 f"{th.points} points is outside 0..max {criterion.max}"))
-        if not Decimal(0) <= p.otherwise <= criterion.max:
-            problems.append((("otherwise",), f"{p.otherwise} points is outside 0..max {criterion.max}"))
+                                 f"{th.points} points is outside 0..max {criterion.most}"))
+        if not Decimal(0) <= p.otherwise <= criterion.most:
+            problems.append((("otherwise",), f"{p.otherwise} points is outside 0..max {criterion.most}"))
         return problems
 
     def score(self, ctx: ScoreContext[BandsParams]) -> IntArray:

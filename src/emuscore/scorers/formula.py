@@ -43,6 +43,7 @@ class FormulaParams:
 
 
 class Formula(Scorer[FormulaParams]):
+    uncapped = True         # with kind = "deduction"
     threadsafe = True
     name = "formula"
     Params = FormulaParams
@@ -95,9 +96,10 @@ class Formula(Scorer[FormulaParams]):
             raise DataError(Problem(e.message, where=f"criterion {c.id}")) from None
         assert isinstance(value, NumberValue)
         points = to_points(value, ctx.scale, ctx.rounding)
-        most = ctx.units(c.max)
+        most = None if c.max is None else ctx.units(c.max)   # None: an uncapped deduction
         what = "points taken off" if p.kind == "deduction" else "points"
-        low, high = points < 0, points > most
+        low = points < 0
+        high = np.zeros(len(points), bool) if most is None else points > most
         if low.any():
             ctx.refuse(low, f"the formula gives a negative number of {what} "
                        f"({_first(ctx, points, low)}); formula: {p.expr}")

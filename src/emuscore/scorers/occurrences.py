@@ -40,20 +40,26 @@ class PerOccurrence(Scorer[OccurrenceParams]):
         p: OccurrenceParams = ctx.params
         col = ctx.column("count")
         ctx.refuse(col.values < 0, f"{p.count} is negative; a count must be 0 or more")
-        k = param_scale(p.points, ctx.criterion.max)
-        points, cap = as_int(p.points, k), as_int(ctx.criterion.max, k)
+        most = ctx.criterion.max             # None: an uncapped deduction
+        k = param_scale(p.points, most)
+        points = as_int(p.points, k)
         (count,) = ctx.fit(points * 10**k, col.values)
-        raw = np.minimum(points * count, cap * 10**col.scale)
+        raw = points * count
+        if most is not None:
+            raw = np.minimum(raw, as_int(most, k) * 10**col.scale)
         return self.sign * ctx.divide(raw, 1, k + col.scale)
 
     def explain(self, ctx: ScoreContext[OccurrenceParams], unit: int) -> list[str]:
         p: OccurrenceParams = ctx.params
         sign = "-" if self.sign < 0 else ""
-        return [f"{sign}min({p.points} x {p.count} {ctx.columns[p.count].decimal(unit)}, "
-                f"{ctx.criterion.max})"]
+        product = f"{p.points} x {p.count} {ctx.columns[p.count].decimal(unit)}"
+        if ctx.criterion.max is None:
+            return [f"{sign}{product} (no cap)"]
+        return [f"{sign}min({product}, {ctx.criterion.max})"]
 
 
 class Deduction(PerOccurrence):
+    uncapped = True
     name = "deduction"
     role: ClassVar[Role] = "deduction"
     description = "minus points x count, at most max deducted"

@@ -35,7 +35,7 @@ class PassFail(Scorer[PassFailParams]):
         return passed
 
     def score(self, ctx: ScoreContext[PassFailParams]) -> IntArray:
-        return np.where(self.passed(ctx), ctx.units(ctx.criterion.max), 0).astype(np.int64)
+        return np.where(self.passed(ctx), ctx.units(ctx.criterion.most), 0).astype(np.int64)
 
     def explain(self, ctx: ScoreContext[PassFailParams], unit: int) -> list[str]:
         p: PassFailParams = ctx.params

@@ -37,12 +37,12 @@ def _ratio(ctx: ScoreContext[Any], num: IntArray, den: IntArray, factor: Decimal
     zero = den == 0
     if empty == "error":
         ctx.refuse(zero, f"nothing to divide by; declare {empty_param} = \"full\" or \"zero\"")
-    k = param_scale(ctx.criterion.max, factor)
-    ms, f = as_int(ctx.criterion.max, k), as_int(factor, k)
+    k = param_scale(ctx.criterion.most, factor)
+    ms, f = as_int(ctx.criterion.most, k), as_int(factor, k)
     num, den = ctx.fit(ms * f + 1, num, den)
     safe = np.where(zero, 1, den)
     points = ctx.divide(np.minimum(ms * num * 10**k, ms * safe * f), safe * f, k)
-    full = ctx.units(ctx.criterion.max) if empty == "full" else 0
+    full = ctx.units(ctx.criterion.most) if empty == "full" else 0
     return np.where(zero, full, points)
 
 
@@ -100,15 +100,15 @@ class AwardOnTime(Scorer[OnTimeParams]):
                                     where=f"criterion {ctx.criterion.id}"))
         late = np.maximum(submitted.values - deadline.values, 0)
         per_day = p.per_day_late or Decimal(0)
-        k = param_scale(per_day, ctx.criterion.max)
+        k = param_scale(per_day, ctx.criterion.most)
         (late,) = ctx.fit(as_int(per_day, k), late)
-        lost = np.minimum(as_int(per_day, k) * late, as_int(ctx.criterion.max, k))
-        return ctx.divide(as_int(ctx.criterion.max, k) - lost, 1, k)
+        lost = np.minimum(as_int(per_day, k) * late, as_int(ctx.criterion.most, k))
+        return ctx.divide(as_int(ctx.criterion.most, k) - lost, 1, k)
 
 
     def explain(self, ctx: ScoreContext[OnTimeParams], unit: int) -> list[str]:
         p: OnTimeParams = ctx.params
-        mx = ctx.criterion.max
+        mx = ctx.criterion.most
         if p.dossiers is not None and p.on_time is not None:
             on_time, dossiers = _shown(ctx, p.on_time, unit), _shown(ctx, p.dossiers, unit)
             if ctx.columns[p.dossiers].decimal(unit) == 0:
@@ -178,8 +178,8 @@ class AwardProcessingDays(Scorer[ProcessingParams]):
                   f"{p.achieved} = {_shown(ctx, p.achieved or '', unit)} to {p.decided} = "
                   f"{_shown(ctx, p.decided or '', unit)}: {n}")
         if n <= p.norm:
-            return [f"{source} days, within the norm of {p.norm}: full {ctx.criterion.max}"]
-        return [f"{source} days, beyond the norm of {p.norm}: {ctx.criterion.max} x {p.norm}/{n}"]
+            return [f"{source} days, within the norm of {p.norm}: full {ctx.criterion.most}"]
+        return [f"{source} days, beyond the norm of {p.norm}: {ctx.criterion.most} x {p.norm}/{n}"]
 
 
 @frozen
@@ -213,7 +213,7 @@ class AwardGrassrootsShare(Scorer[GrassrootsParams]):
         if ctx.columns[p.awards].decimal(unit) == 0:
             return [f"{p.awards} = 0: no awards, scored as no_awards = \"{p.no_awards}\""]
         return [f"{p.grassroots} = {g} of {p.awards} = {a}, target share {p.target}: "
-                f"{ctx.criterion.max} x min(({g}/{a}) / {p.target}, 1)"]
+                f"{ctx.criterion.most} x min(({g}/{a}) / {p.target}, 1)"]
 
 
 @hookimpl

@@ -174,7 +174,7 @@ def validate_ruleset(ruleset: Ruleset) -> list[str]:
             params = criterion.params
             assert isinstance(params, TeacherStandardsParams)
             for band in params.bands:
-                if band.points > criterion.max:
+                if band.points > criterion.most:
                     problems.append(f"criterion {criterion.id}: band at_least {band.at_least} "
-                                    f"gives {band.points} points, more than its max {criterion.max}")
+                                    f"gives {band.points} points, more than its max {criterion.most}")
     return problems

@@ -76,10 +76,10 @@ class CaseClearance(Scorer[ClearanceParams]):
 
     def score(self, ctx: ScoreContext[ClearanceParams]) -> IntArray:
         p: ClearanceParams = ctx.params
-        k = param_scale(ctx.criterion.max, p.target)
-        ms, t = as_int(ctx.criterion.max, k), as_int(p.target, k)
+        k = param_scale(ctx.criterion.most, p.target)
+        ms, t = as_int(ctx.criterion.most, k), as_int(p.target, k)
         solved, detected = ctx.fit(ms * 100 * max(t, 1) * 10**k, *self.counts(ctx))
-        full = ctx.units(ctx.criterion.max)
+        full = ctx.units(ctx.criterion.most)
         # rate >= target  <=>  solved * 100 >= target * detected, with no division
         met = solved * 100 * 10**k >= detected * t
         # below: max * (solved * 100 / detected) / target, as one fraction
@@ -95,9 +95,9 @@ class CaseClearance(Scorer[ClearanceParams]):
             return [f"no case detected: {'full points' if p.no_cases == 'full' else 'no points'}"]
         if solved is not None and solved * 100 >= p.target * detected:
             return [f"{solved} of {detected} cases solved, at or above the target {p.target}%: "
-                    f"{ctx.criterion.max}"]
+                    f"{ctx.criterion.most}"]
         return [f"{solved} of {detected} cases solved, below the target {p.target}%: "
-                f"{ctx.criterion.max} x {solved} x 100 / ({detected} x {p.target})"]
+                f"{ctx.criterion.most} x {solved} x 100 / ({detected} x {p.target})"]
 
 
 # --- reduction -------------------------------------------------------------------------
@@ -139,13 +139,13 @@ class Reduction(Scorer[ReductionParams]):
         return column.values, column.scale
 
     def score(self, ctx: ScoreContext[ReductionParams]) -> IntArray:
-        k = param_scale(ctx.criterion.max)
-        ms = as_int(ctx.criterion.max, k)
+        k = param_scale(ctx.criterion.most)
+        ms = as_int(ctx.criterion.most, k)
         target, tk = self.targets(ctx)
         current, previous = _counts(ctx, "current", "previous")
         current, previous, target = ctx.fit(ms * 100 * 10**tk * max(int(target.max()), 1),
                                             current, previous, target)
-        full = ctx.units(ctx.criterion.max)
+        full = ctx.units(ctx.criterion.most)
         cut = previous - current
         # cut / previous * 100 >= target  <=>  cut * 100 * 10**tk >= target * previous
         met = cut * 100 * 10**tk >= target * previous
@@ -170,9 +170,9 @@ class Reduction(Scorer[ReductionParams]):
             steps.append("no reduction: no points")
         elif current is not None and target is not None and \
                 (previous - current) * 100 >= target * previous:
-            steps.append(f"target reached: {ctx.criterion.max}")
+            steps.append(f"target reached: {ctx.criterion.most}")
         else:
-            steps.append(f"below target: {ctx.criterion.max} x ({previous} - {current}) x 100 / "
+            steps.append(f"below target: {ctx.criterion.most} x ({previous} - {current}) x 100 / "
                          f"({previous} x {target})")
         return steps
 
