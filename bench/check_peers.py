@@ -27,6 +27,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RULESET = ROOT / "rulesets" / "cluster-40.toml"
+FORMULAS = ROOT / "rulesets" / "cluster-40-formulas.toml"
+"""The same job with formulas only: it must equal impl_decimal.py too."""
 SAMPLE = ROOT / "rulesets" / "cluster-40"
 CASES = [("gen.py", 200, 1), ("gen.py", 37, 3), ("gen.py", 1000, 4), ("gen.py", 5000, 2),
          ("gen.py", 20000, 7), ("tests", 3000, 1), ("tests", 1200, 2)]
@@ -80,12 +82,13 @@ def check(peers: Path, work: Path, source: str, units: int, seed: int) -> str | 
         cluster40.generate(data, units, seed)
     run("impl_decimal.py", [sys.executable, str(peers / "impl_decimal.py"), "--data", str(data),
                             "--out", str(want)], cwd=peers)
-    run("emuscore score", [*emuscore_command(), "score", str(RULESET), str(data), "-q", "--out", str(got),
-                           "--columns", COLUMNS, "--sort", "unit_id"], cwd=ROOT)
     reference = want.read_bytes()
     problems = []
-    if (reason := difference(reference, got.read_bytes())) is not None:
-        problems.append(f"emuscore differs from impl_decimal.py: {reason}")
+    for ruleset in (RULESET, FORMULAS):
+        run("emuscore score", [*emuscore_command(), "score", str(ruleset), str(data), "-q",
+                               "--out", str(got), "--columns", COLUMNS, "--sort", "unit_id"], cwd=ROOT)
+        if (reason := difference(reference, got.read_bytes())) is not None:
+            problems.append(f"emuscore ({ruleset.name}) differs from impl_decimal.py: {reason}")
     if (reason := difference(reference, cluster40.oracle_csv(data))) is not None:
         problems.append(f"tests/cluster40.py's oracle differs from impl_decimal.py: {reason}")
     if (source, units, seed) == ("gen.py", 200, 1):
