@@ -49,14 +49,20 @@ def _narrow(a: IntArray, bound: int) -> IntArray:
     return a
 
 
-def make(num: IntArray, den: IntArray, reduce: bool = True) -> Q:
-    """A Q from arrays (den > 0), reduced unless the caller knows it already is."""
-    if reduce:
-        db = max_abs(den)
-        if db != 1:
-            g = np.gcd(num, den)
-            num, den = num // g, den // g
+REDUCE_FROM = 2**31
+"""Intermediates are reduced (a gcd per unit, the costliest step of a formula) only once
+a numerator or denominator reaches this; small ones stay exact unreduced, and the final
+value is always reduced (`evaluate`)."""
+
+
+def make(num: IntArray, den: IntArray, reduce: bool = True, force: bool = False) -> Q:
+    """A Q from arrays (den > 0), reduced unless the caller knows it already is, or it is
+    small enough to stay unreduced (`force`: reduce whatever its size)."""
     nb, db = max_abs(num), max_abs(den)
+    if (reduce or force) and db != 1 and (force or max(nb, db) >= REDUCE_FROM):
+        g = np.gcd(num, den)
+        num, den = num // g, den // g
+        nb, db = max_abs(num), max_abs(den)
     return Q(_narrow(num, nb), _narrow(den, db), nb, db)
 
 

@@ -538,7 +538,8 @@ def _check_env(env: Env) -> None:
         raise FormulaError("cluster codes must be 0 or more", kind="data")
 
 
-def evaluate(program: Program, env: Env, live: BoolArray | None = None) -> Value:
+def evaluate(program: Program, env: Env, live: BoolArray | None = None,
+             reduced: bool = True) -> Value:
     """The program's value for every unit in `live` (default: all), exactly.
 
     Raises FormulaError for the first unit (in order) whose value needs a missing value,
@@ -565,6 +566,8 @@ def evaluate(program: Program, env: Env, live: BoolArray | None = None) -> Value
         value[rows] = v.value
         return BooleanValue(value, missing)
     q = v.q if len(rows) == n else arith.assemble(n, [(rows, v.q)])
+    if reduced:        # the caller may only round it, which needs no gcd per unit
+        q = arith.make(q.num, q.den, force=True)
     return NumberValue(q.num, q.den, missing)
 
 

@@ -91,7 +91,7 @@ class Formula(Scorer[FormulaParams]):
 
         p, c = ctx.params, ctx.criterion
         try:
-            value = evaluate(program(p.expr), self.env(ctx))
+            value = evaluate(program(p.expr), self.env(ctx), reduced=False)   # only rounded
         except FormulaError as e:
             raise DataError(Problem(e.message, where=f"criterion {c.id}")) from None
         assert isinstance(value, NumberValue)
