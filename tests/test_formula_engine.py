@@ -92,3 +92,23 @@ def test_nonsense_in_a_formula_place_is_refused_with_its_line(rest, message):
         emuscore.parse_ruleset(sheet(CRITERIA, rest=rest), "sheet.toml")
     assert message in str(caught.value)
     assert str(caught.value).startswith("sheet.toml:")
+
+
+def test_explain_lists_a_referenced_criterion_and_replay_of_formulas_is_identical():
+    from emuscore.audit.explain import explain
+    from emuscore.audit.record import build_record
+    from emuscore.audit.replay import replay
+    from emuscore.manager import default_registry
+
+    half = CRITERIA + ('\n[[criteria]]\nid = "h"\ngroup = "g"\nscorer = "formula"\nmax = 5\n'
+                       'expr = "if criterion.a > 6 then criterion.a / 2 else 0"\n')
+    text = sheet(half)
+    registry = default_registry()
+    got = emuscore.run(emuscore.parse_ruleset(text), rows(UNITS), registry)
+    assert got.scores.criteria["h"].tolist() == [450, 0, 0]          # 9 / 2 = 4.50
+    record = build_record(got, registry)
+    lines = explain(record, "u1", registry)
+    at = lines.index(next(line for line in lines if line.startswith("  h [")))
+    assert lines[at + 1] == "    inputs: criterion.a = 9.00"
+    assert "    if criterion.a > 6 (column 1): true, so 'then'" in lines
+    assert replay(record, registry).identical

@@ -87,8 +87,10 @@ class Explainer:
             registered = self.registry.scorers[c.scorer]
             scorer = registered.item
             ctx = context(self.ruleset, self.data, c, self.scores.criteria)
-            inputs = ", ".join(f"{ind} = {_value(self.data.indicators[ind], self.unit)}"
-                               for ind in scorer.inputs(c.params).values())
+            inputs = ", ".join([f"{ind} = {_value(self.data.indicators[ind], self.unit)}"
+                                for ind in scorer.inputs(c.params).values()]
+                               + [f"{ref} = {_value(ctx.columns[ref], self.unit)}"
+                                  for ref in scorer.references(c.params)])
             where = f"group {c.group}" if c.group else scorer.role_for(c)
             lines.append(f"  {c.id}{' (' + c.title + ')' if c.title else ''} [{where}, "
                          f"{c.scorer} from {registered.plugin} {registered.version}]")
