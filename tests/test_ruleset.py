@@ -174,3 +174,14 @@ def test_a_scorer_check_points_at_the_line_of_the_offending_item(tmp_path):
     line = text.splitlines().index("  { points = 1 },") + 1
     assert message == (f"{tmp_path / 'sheet.toml'}:{line}: criteria[0] (q).thresholds[1]: "
                        "needs exactly one of at_least or at_most")
+
+
+def test_publication_declares_the_objection_period_and_refuses_a_negative_one():
+    text = (ROOT / "rulesets" / "lang-son-2024.toml").read_text(encoding="utf-8")
+    ruleset = parse_ruleset(text, "lang-son.toml")
+    assert ruleset.publication is not None and ruleset.publication.objection_days == 10
+    assert parse_ruleset(dump_ruleset(ruleset), "again.toml") == ruleset
+    bad = text.replace("objection_days = 10", "objection_days = -3")
+    with pytest.raises(RulesetError,
+                       match=r"lang-son\.toml:\d+: publication\.objection_days: .*working days"):
+        parse_ruleset(bad, "lang-son.toml")

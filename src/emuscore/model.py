@@ -143,6 +143,21 @@ class AwardRule:
 
 
 @frozen
+class Publication:
+    """The `[publication]` table: how the proposed list is published for objection.
+
+    Decree 98/2023 Art. 46 has the proposed list published for a period of working days
+    before the council meets; reports print the deadline and `finalize` refuses to run
+    before it (emuscore.workdays counts it: weekends, Vietnamese public holidays and the
+    `holidays` declared here are skipped)."""
+
+    objection_days: int
+    """The objection period, in working days counted from the day after publication."""
+    holidays: tuple[datetime.date, ...] = ()
+    """Days off besides the national public holidays (a province's own, a moved day)."""
+
+
+@frozen
 class Ruleset:
     meta: Meta
     groups: tuple[Group, ...]
@@ -151,6 +166,7 @@ class Ruleset:
     classification: Classification | None = None
     gates: tuple[Gate, ...] = ()
     awards: tuple[AwardRule, ...] = ()
+    publication: Publication | None = None
     source: str = field(default="", eq=False)
     text: str = field(default="", eq=False, repr=False)
 

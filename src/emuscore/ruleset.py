@@ -20,13 +20,15 @@ from emuscore.model import (
     Gate,
     Group,
     Meta,
+    Publication,
     Ranking,
     Ruleset,
 )
 from emuscore.problems import Problem, RulesetError, did_you_mean
 from emuscore.structure import Structurer, toml_key, unstructure
 
-SECTIONS = ("ruleset", "groups", "criteria", "classification", "ranking", "gates", "awards")
+SECTIONS = ("ruleset", "groups", "criteria", "classification", "ranking", "gates", "awards",
+            "publication")
 COMMON_CRITERION_KEYS = tuple(toml_key(f) for f in attrs.fields(Criterion) if f.name != "params")
 SORT_FIELDS = ("total", "deductions", "bonus", "unit_id")
 SORT_PREFIXES = ("group", "criterion", "indicator", "key")
@@ -76,9 +78,11 @@ def _build(raw: dict[str, Any], s: Structurer, registry: Registry) -> Ruleset | 
                       if "classification" in raw else None)
     gates = _array(s, Gate, raw, "gates")
     awards = _array(s, AwardRule, raw, "awards")
+    publication = (s.table(Publication, raw["publication"], ("publication",))
+                   if "publication" in raw else None)
     if meta is None or ranking is None:
         return None
-    ruleset = Ruleset(meta, groups, criteria, ranking, classification, gates, awards)
+    ruleset = Ruleset(meta, groups, criteria, ranking, classification, gates, awards, publication)
     if len(criteria) != len(raw.get("criteria", [])):
         # a criterion has problems already; still check what does not depend on it
         named = [t.get("id") for t in raw.get("criteria", []) if isinstance(t, dict)]
@@ -207,6 +211,7 @@ def _check(r: Ruleset, s: Structurer, registry: Registry) -> None:
     _check_ranking(r, s)
     _check_classification(r, s)
     _check_awards(r, s, registry)
+    _check_publication(r, s)
 
 
 def _check_references(r: Ruleset, s: Structurer, registry: Registry) -> None:
@@ -326,6 +331,13 @@ def _check_classification(r: Ruleset, s: Structurer) -> None:
     if last and (last.min_total is not None or last.min_each is not None or last.when is not None):
         s.problem(("classification", "bands"), "the last band must be the catch-all "
                   "(no min_total, no min_each, no when), e.g. { label = \"not completed\" }")
+
+
+def _check_publication(r: Ruleset, s: Structurer) -> None:
+    if r.publication is not None and not 0 <= r.publication.objection_days <= 366:
+        s.problem(("publication", "objection_days"),
+                  "the objection period is a number of working days, from 0 to 366 "
+                  "(Decree 98/2023 Art. 46 asks for at least 10)")
 
 
 def _check_awards(r: Ruleset, s: Structurer, registry: Registry) -> None:
@@ -452,4 +464,6 @@ def dump_ruleset(ruleset: Ruleset) -> str:
         doc["gates"] = unstructure(ruleset.gates)
     if ruleset.awards:
         doc["awards"] = unstructure(ruleset.awards)
+    if ruleset.publication is not None:
+        doc["publication"] = unstructure(ruleset.publication)
     return tomli_w.dumps({k: v for k, v in doc.items() if v != []})
