@@ -54,13 +54,15 @@ class Formula(Scorer[FormulaParams]):
 
     def check(self, criterion: Criterion) -> Sequence[Check]:
         from emuscore.formula import FormulaError
-        from emuscore.formula.host import program, shown
+        from emuscore.formula.host import SCORE_NAMES, program, shown
 
         try:
-            program(self.params_of(criterion).expr)
+            p = program(self.params_of(criterion).expr)
         except FormulaError as e:
             return [(("expr",), shown(e))]
-        return []
+        return [(("expr",), f"'{n}' is the unit's {n}, known only after every criterion is "
+                 "scored, so a criterion's formula cannot read it; read criterion.ID or "
+                 "group.ID instead") for n in p.names if n in SCORE_NAMES]
 
     def references(self, params: FormulaParams) -> tuple[str, ...]:
         from emuscore.formula import FormulaError
