@@ -1,7 +1,8 @@
 """Exact rational arithmetic on whole arrays: a value per unit as numerator/denominator.
 
-Every `Q` is reduced (gcd 1) with a positive denominator, so it equals what
-`fractions.Fraction` would hold. Arrays are int64 while every element is below
+Every `Q` has a positive denominator; it is reduced (gcd 1) only when its terms grow
+large (`REDUCE_FROM`) or a caller forces it, and always equals what `fractions.Fraction`
+would hold. Arrays are int64 while every element is below
 `INT64_ROOM` in magnitude and each product is checked against the bounds before it is
 formed (as `exact.widen` does); otherwise they are Python-int object arrays."""
 

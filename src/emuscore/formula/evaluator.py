@@ -1,7 +1,9 @@
 """Vectorised evaluation of a checked `Program` over whole columns.
 
-Each node is evaluated once for the rows (units) that need it: an `if` evaluates each
-branch only for the units that take it, `and`/`or`/`coalesce` only where the earlier
+Each node is evaluated for the rows (units) that need it: an `if` evaluates each branch
+only for the units that take it (or, when neither branch holds an aggregate, both for
+all the units, keeping for each unit only its own branch's value, faults and missing
+values, which is the same and cheaper), `and`/`or`/`coalesce` only where the earlier
 operands leave the answer open, and an aggregate evaluates its argument for every unit
 of each cluster some needing unit belongs to. So errors are raised only for units whose
 value is actually needed.
