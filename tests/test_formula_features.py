@@ -227,9 +227,21 @@ def test_a_syntax_error_points_at_the_expr_line_with_column_and_caret():
     (problem,) = e.value.problems
     assert problem.line == line_of(text, 'expr = "a + * b"')
     assert problem.where == "criteria[0] (c).expr"
+    # `expr = "a + * b"`: the formula starts at column 9 of the line, its 5th character
+    # ('*') is at column 13
+    assert problem.column == 13
+    assert str(problem).startswith(f"<ruleset>:{problem.line}:13: criteria[0] (c).expr: expected")
     lines = problem.message.splitlines()
-    assert lines[0].startswith("column 5: ")
-    assert lines[1:] == ["    a + * b", "        ^"]            # caret under column 5
+    assert lines[1:] == ["    a + * b", "        ^"]            # caret under the formula's 5th
+
+
+def test_a_formula_on_lines_of_its_own_keeps_the_formula_column():
+    text = sheet(formula("c", "x").replace('expr = "x"', 'expr = """\na + * b"""'))
+    with pytest.raises(RulesetError) as e:
+        parse_ruleset(text)
+    (problem,) = e.value.problems
+    assert problem.column is None and problem.line == line_of(text, 'expr = """')
+    assert problem.message.startswith("column 5: expected")
 
 
 def test_a_type_error_points_at_the_expr_line_with_column_and_caret():
@@ -238,8 +250,9 @@ def test_a_type_error_points_at_the_expr_line_with_column_and_caret():
         parse_ruleset(text)
     (problem,) = e.value.problems
     assert problem.line == line_of(text, 'expr = "a + (b > 2)"')
+    assert problem.column == 13
     lines = problem.message.splitlines()
-    assert lines[0].startswith("column 5: ") and "true/false" in lines[0]
+    assert "true/false" in lines[0]
     assert lines[1:] == ["    a + (b > 2)", "        ^"]
 
 
@@ -340,8 +353,11 @@ def test_a_gate_formula_that_is_not_true_false_is_refused_with_its_column():
     text = sheet(CLEAN, rest=rest)
     with pytest.raises(RulesetError) as e:
         parse_ruleset(text)
-    assert e.value.problems[0].line == line_of(text, 'when = "v + 1"')
-    assert "column 1" in str(e.value) and "true/false" in str(e.value)
+    (problem,) = e.value.problems
+    assert problem.line == line_of(text, 'when = "v + 1"')
+    line = text.splitlines()[problem.line - 1]
+    assert problem.column == line.index('"v + 1"') + 2       # the formula's 1st character
+    assert "true/false" in str(e.value)
 
 
 # --- classification bands with when and criteria -----------------------------------------
