@@ -8,6 +8,9 @@ from typing import Any
 
 import click
 
+from emuscore import i18n
+from emuscore.cli import localized
+from emuscore.i18n import N_, _
 from emuscore.problems import EmuscoreError
 
 # Each command lives in its own module, imported only when that command runs (or the
@@ -16,7 +19,7 @@ COMMANDS = {name: f"emuscore.cli.{name}" for name in (
     "diff", "explain", "ledger", "plugins", "replay", "score", "validate")}
 
 
-class Group(click.Group):
+class Group(localized.Group):
     """Turns an EmuscoreError into its one-line messages and exit code 1, never a traceback.
     emuscore's own commands are imported on first use; plugins' commands (the
     `register_commands` hook) are added only when a command name is not one of
@@ -33,7 +36,7 @@ class Group(click.Group):
         try:
             self.load_all()
         except EmuscoreError as e:
-            click.echo(f"warning: plugin commands not loaded: {e}", err=True)
+            click.echo(_("warning: plugin commands not loaded: {problem}").format(problem=e), err=True)
         return super().list_commands(ctx)
 
     def _own(self, name: str) -> None:
@@ -48,19 +51,32 @@ class Group(click.Group):
             self._own(name)
         default_registry().add_commands(self)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        i18n.choose(None)       # each run decides afresh: --lang, else the environment
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except EmuscoreError as e:
             for problem in e.problems:
-                click.echo(f"error: {problem}", err=True)
+                click.echo(_("error: {problem}").format(problem=problem), err=True)
             sys.exit(1)
 
 
-@click.group(cls=Group)
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    i18n.choose(value)
+
+
+@click.group(cls=Group, help=N_(
+    "Score, rank and propose awards for emulation clusters, exactly and reproducibly."))
+@click.option("--lang", type=click.Choice(["vi", "en"]), expose_value=False, is_eager=True,
+              callback=_choose_language,
+              help=N_("Language of messages and help: vi (Vietnamese) or en (English); by "
+                      "default EMUSCORE_LANG, then the locale (LANG)."))
 @click.version_option(package_name="emuscore")
 def main() -> None:
-    """Score, rank and propose awards for emulation clusters, exactly and reproducibly."""
+    """The `emuscore` group: its subcommands do the work."""
 
 
 __all__ = ["COMMANDS", "main"]

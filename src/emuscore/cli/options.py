@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import click
 
+from emuscore.i18n import N_
+
 ruleset_argument = click.argument("ruleset", type=click.Path(dir_okay=False, path_type=str))
 data_argument = click.argument("data", type=click.Path(path_type=str))
 encoding_option = click.option(
     "--encoding", default="utf-8-sig", show_default=True,
-    help="Text encoding of the data files (cp1258 for old Vietnamese Excel exports).")
+    help=N_("Text encoding of the data files (cp1258 for old Vietnamese Excel exports)."))

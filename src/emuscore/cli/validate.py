@@ -5,26 +5,28 @@ from __future__ import annotations
 import click
 
 import emuscore
+from emuscore.cli.localized import Command
 from emuscore.cli.options import encoding_option, ruleset_argument
+from emuscore.i18n import N_, _
 from emuscore.manager import default_registry
 from emuscore.ruleset import can_tie
 
 
-@click.command()
+@click.command(cls=Command, help=N_("Check RULESET (and DATA, if given) and report every problem at once."))
 @ruleset_argument
 @click.argument("data", required=False, type=click.Path(path_type=str))
 @encoding_option
 def validate(ruleset: str, data: str | None, encoding: str) -> None:
-    """Check RULESET (and DATA, if given) and report every problem at once."""
     registry = default_registry()
     rs = emuscore.load_ruleset(ruleset, registry)
-    click.echo(f"ruleset {rs.meta.id} {rs.meta.version}: {len(rs.criteria)} criteria in "
-               f"{len(rs.groups)} groups, {len(rs.awards)} awards: ok")
+    click.echo(_("ruleset {id} {version}: {criteria} criteria in {groups} groups, {awards} awards: ok")
+               .format(id=rs.meta.id, version=rs.meta.version, criteria=len(rs.criteria),
+                       groups=len(rs.groups), awards=len(rs.awards)))
     if can_tie(rs):
-        click.echo("note: the ranking order can leave two units tied (it does not end with "
-                   "\"unit_id asc\"); tied units share a rank, and an award slot they tie for "
-                   "is left to the council")
+        click.echo(_("note: the ranking order can leave two units tied (it does not end with "
+                     "\"unit_id asc\"); tied units share a rank, and an award slot they tie for "
+                     "is left to the council"))
     if data is not None:
         result = emuscore.run(rs, emuscore.load_data(data, encoding, registry), registry)
-        click.echo(f"data {data}: {result.data.size} units in {len(result.data.cluster_ids)} "
-                   "clusters: ok")
+        click.echo(_("data {data}: {units} units in {clusters} clusters: ok").format(
+            data=data, units=result.data.size, clusters=len(result.data.cluster_ids)))
