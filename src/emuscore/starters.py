@@ -1,0 +1,59 @@
+"""Starter folders for `emuscore init`: a ruleset, sample data and a README of next steps
+in Vietnamese, copied from the templates shipped in the package (emuscore/templates/).
+
+Each template is a bundled example of rulesets/ as a secretariat starts from it
+(tests/test_init.py checks the copies are the same): `ruleset.toml`, `data/units.csv`,
+`data/measures.csv` and `README.md`, to which `init` adds the ruleset format's
+`schema.json` for the editor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from emuscore.i18n import N_, _
+from emuscore.io.atomic import write_atomically
+from emuscore.problems import EmuscoreError, Problem, did_you_mean
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+TEMPLATES = {
+    "province": N_("a province's emulation clusters and blocks (cụm, khối thi đua): the 2024 "
+                   "sheet of 100 points in 8 groups, 294 units in 26 clusters (lang-son-2024)"),
+    "commune-2025": N_("a 2025 commune-level sheet under two-tier local government: communes, "
+                       "wards and special zones in clusters of 6 to 9, 114 units in 15 clusters "
+                       "(commune-2025)"),
+    "sector": N_("a sector's block whose professional criteria a plugin scores: education "
+                 "departments (education-2024; needs emuscore-education)"),
+}
+DEFAULT = "province"
+
+
+def template_files(name: str) -> list[Path]:
+    """The files of template `name`, relative to its folder, in a stable order."""
+    if name not in TEMPLATES:
+        raise EmuscoreError(Problem(
+            _("no template '{name}'{hint}; the templates are: {names}").format(
+                name=name, hint=did_you_mean(name, TEMPLATES), names=", ".join(TEMPLATES))))
+    folder = TEMPLATE_DIR / name
+    return sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
+
+
+def create(name: str, target: Path, extra: dict[str, str]) -> list[Path]:
+    """Write template `name` into `target` (created if missing, refused if not empty),
+    and the `extra` files (relative name -> text); returns the paths written."""
+    files = template_files(name)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise EmuscoreError(Problem(
+            _("the folder is not empty; init writes only into a new or empty folder, so that "
+              "no file of yours is overwritten: give a new folder name"), str(target)))
+    written = []
+    for relative in files:
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(target / relative, (TEMPLATE_DIR / name / relative).read_bytes())
+        written.append(target / relative)
+    for relative_name, text in extra.items():
+        write_atomically(target / relative_name, text)
+        written.append(target / relative_name)
+    return written
+
+
+__all__ = ["DEFAULT", "TEMPLATES", "TEMPLATE_DIR", "create", "template_files"]
