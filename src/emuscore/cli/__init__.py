@@ -15,9 +15,9 @@ from emuscore.problems import EmuscoreError
 
 # Each command lives in its own module, imported only when that command runs (or the
 # commands are listed), so `emuscore score` does not pay for the audit modules.
-COMMANDS = {name: f"emuscore.cli.{name}" for name in (
+COMMANDS = {name: f"emuscore.cli.{name.replace('-', '_')}" for name in (
     "diff", "explain", "ledger", "plugins", "replay", "score", "validate",
-    "init", "schema")}
+    "init", "schema", "diff-rules")}
 
 
 class Group(localized.Group):
@@ -42,7 +42,7 @@ class Group(localized.Group):
 
     def _own(self, name: str) -> None:
         if name not in self.commands:
-            self.add_command(getattr(importlib.import_module(COMMANDS[name]), name))
+            self.add_command(getattr(importlib.import_module(COMMANDS[name]), name.replace("-", "_")))
 
     def load_all(self) -> None:
         """emuscore's own commands, then the plugins' (which may not replace them)."""

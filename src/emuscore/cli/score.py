@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import click
 
 import emuscore
 from emuscore.cli.localized import Command
-from emuscore.cli.options import data_argument, encoding_option, ruleset_argument
+from emuscore.cli.options import as_of_option, data_argument, encoding_option, in_force, ruleset_argument
 from emuscore.i18n import N_, _
 from emuscore.io.atomic import write_atomically
 from emuscore.io.dispatch import write_results
@@ -32,9 +33,12 @@ from emuscore.result import Result
 @click.option("--sort", type=click.Choice(SORTS), default="cluster", show_default=True,
               help=N_("Order of the rows in --out: by cluster and rank, or by unit_id."))
 @encoding_option
+@as_of_option
 def score(ruleset: str, data: str, out: Path | None, quiet: bool, record: Path | None,
-          columns: str | None, sort: str, encoding: str) -> None:
+          columns: str | None, sort: str, encoding: str, as_of: datetime.datetime | None) -> None:
     registry = default_registry()
+    day = as_of.date() if as_of else None
+    ruleset = in_force(ruleset, day)
     result = emuscore.run(emuscore.load_ruleset(ruleset, registry),
                           emuscore.load_data(data, encoding, registry), registry)
     if out is not None and (columns or sort != "cluster"):
@@ -47,7 +51,7 @@ def score(ruleset: str, data: str, out: Path | None, quiet: bool, record: Path |
     if record is not None:
         from emuscore.audit.record import write_record  # loaded only when a record is asked for
 
-        written = write_record(result, record, registry)
+        written = write_record(result, record, registry, as_of=day)
     if not quiet:
         print_clusters(result)
     print_awards(result)

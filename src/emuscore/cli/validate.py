@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 import click
 
 import emuscore
 from emuscore.cli.localized import Command
-from emuscore.cli.options import encoding_option, ruleset_argument
+from emuscore.cli.options import as_of_option, encoding_option, in_force, ruleset_argument
 from emuscore.i18n import N_, _
 from emuscore.manager import default_registry
 from emuscore.ruleset import can_tie
@@ -16,8 +18,10 @@ from emuscore.ruleset import can_tie
 @ruleset_argument
 @click.argument("data", required=False, type=click.Path(path_type=str))
 @encoding_option
-def validate(ruleset: str, data: str | None, encoding: str) -> None:
+@as_of_option
+def validate(ruleset: str, data: str | None, encoding: str, as_of: datetime.datetime | None) -> None:
     registry = default_registry()
+    ruleset = in_force(ruleset, as_of.date() if as_of else None)
     rs = emuscore.load_ruleset(ruleset, registry)
     click.echo(_("ruleset {id} {version}: {criteria} criteria in {groups} groups, {awards} awards: ok")
                .format(id=rs.meta.id, version=rs.meta.version, criteria=len(rs.criteria),
