@@ -52,7 +52,8 @@ CHANGES = {
                        "objection period changed: 10 → 15 working days"),
     "group": (('id = "an_ninh"\ntitle = "Quốc phòng, an ninh, trật tự an toàn xã hội"\nmax = 5',),
               ('id = "an_ninh"\ntitle = "Quốc phòng, an ninh, trật tự an toàn xã hội"\nmax = 10',),
-              "group re-weighted: Quốc phòng, an ninh, trật tự an toàn xã hội (an_ninh), at most 5 → 10 points"),
+              "group re-weighted: Quốc phòng, an ninh, trật tự an toàn xã hội (an_ninh), "
+              "at most 5 → 10 points"),
 }
 
 
@@ -107,4 +108,5 @@ def test_the_2024_province_sheet_against_the_2025_commune_sheet_lists_the_reform
 def test_in_vietnamese(tmp_path: Path) -> None:
     code, lines = diff(tmp_path, SHEET, SHEET.replace("objection_days = 10", "objection_days = 15"),
                        "--lang", "vi")
+    assert code == 1
     assert lines[1:] == ["  thời hạn nhận ý kiến thay đổi: 10 → 15 ngày làm việc"]
