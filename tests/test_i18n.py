@@ -182,3 +182,14 @@ def test_an_error_line_starts_with_the_vietnamese_prefix(tmp_path: Path) -> None
 def test_a_language_chosen_in_one_run_does_not_stick_to_the_next() -> None:
     CliRunner().invoke(main, ["--lang", "vi", "--help"])
     assert "Usage:" in CliRunner().invoke(main, ["--help"]).output
+
+
+def test_lang_after_help_still_chooses_the_language() -> None:
+    assert "Cách dùng: " in CliRunner().invoke(main, ["--help", "--lang", "vi"]).output
+    assert "Cách dùng: " in CliRunner().invoke(main, ["--lang=vi", "--help"]).output
+
+
+def test_an_unknown_language_is_refused_with_the_choices() -> None:
+    out = CliRunner().invoke(main, ["--lang", "fr", "--help"])
+    assert out.exit_code == 2
+    assert "'fr' is not one of 'vi', 'en'" in out.output

@@ -126,3 +126,21 @@ def test_the_commune_sheet_has_a_2025_provinces_shape() -> None:
     kinds = Counter(u["name"].split()[0] if not u["name"].startswith("Đặc khu") else "Đặc khu"
                     for u in units)
     assert set(kinds) == {"Xã", "Phường", "Đặc khu"}
+
+
+def test_the_templates_and_the_catalogue_are_declared_package_data() -> None:
+    """What pyproject.toml ships in the wheel covers every template file and the compiled
+    catalogue (setuptools globs: one `*` a path component)."""
+    import tomllib
+    from pathlib import PurePosixPath
+
+    globs = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "tool"]["setuptools"]["package-data"]["emuscore"]
+    package = TEMPLATE_DIR.parent
+    shipped = [p for p in package.rglob("*") if p.is_file() and (
+        "templates" in p.parts or p.suffix == ".mo")]
+    assert len(shipped) == 13
+    for path in shipped:
+        relative = PurePosixPath(path.relative_to(package).as_posix())
+        assert any(len(relative.parts) == len(PurePosixPath(g).parts) and relative.match(g)
+                   for g in globs), relative

@@ -53,7 +53,9 @@ class Group(localized.Group):
         default_registry().add_commands(self)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        i18n.choose(None)       # each run decides afresh: --lang, else the environment
+        # each run decides afresh; --lang is read first, so that `emuscore --help --lang vi`
+        # is Vietnamese too (its callback, run in order, says the same)
+        i18n.choose(_lang_in(args))
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -63,6 +65,18 @@ class Group(localized.Group):
             for problem in e.problems:
                 click.echo(_("error: {problem}").format(problem=problem), err=True)
             sys.exit(1)
+
+
+def _lang_in(args: list[str]) -> str | None:
+    """The value of the group's --lang among `args` (those before the command's name)."""
+    for i, arg in enumerate(args):
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if not arg.startswith("-"):
+            return None
+    return None
 
 
 def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
