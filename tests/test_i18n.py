@@ -193,3 +193,46 @@ def test_an_unknown_language_is_refused_with_the_choices() -> None:
     out = CliRunner().invoke(main, ["--lang", "fr", "--help"])
     assert out.exit_code == 2
     assert "'fr' is not one of 'vi', 'en'" in out.output
+
+
+def glossary() -> list[tuple[list[str], str]]:
+    """docs/translating.md's glossary: (English forms, the Vietnamese term)."""
+    text = (ROOT / "docs" / "translating.md").read_text(encoding="utf-8")
+    table = text.split("## Glossary", 1)[1].split("\n## ", 1)[0]
+    rows = [line.strip("|").split("|") for line in table.splitlines() if line.startswith("| ")]
+    return [([f.strip() for f in english.split(",")], vietnamese.strip())
+            for english, vietnamese in rows[1:]]
+
+
+def glossary_misses(po: Catalog) -> list[str]:
+    """'english': 'term' for each message with a glossary word whose Vietnamese lacks the
+    term. Placeholders, TOML headers, identifiers (award:ID, unit_id) and metavars
+    (RULESET) are names, not words, and are left out."""
+    import re
+
+    names = re.compile(r"\{[^}]*\}|\[[\w.]+\]|\S*[:_]\S*|\b[A-Z]{2,}\b")
+    misses = []
+    for message in po:
+        if not message.id:
+            continue
+        original = message.id if isinstance(message.id, str) else " ".join(message.id)
+        english = names.sub(" ", original)
+        vietnamese = " ".join(
+            (message.string if isinstance(message.string, str) else " ".join(message.string)).split())
+        for forms, term in glossary():
+            if any(re.search(rf"(?<![\w-]){re.escape(f)}(?![\w-])", english, re.IGNORECASE)
+                   for f in forms) and term.lower() not in vietnamese.lower():
+                misses.append(f"{' '.join(original.split())!r}: {term!r}")
+    return misses
+
+
+def test_the_glossary_terms_are_used_wherever_their_english_is() -> None:
+    assert len(glossary()) >= 15
+    assert glossary_misses(catalogue()) == []
+
+
+def test_a_translation_that_strays_from_the_glossary_is_reported() -> None:
+    po = Catalog(locale="vi")
+    po.add("{n} units in the cluster", "{n} thành viên trong nhóm")
+    assert glossary_misses(po) == ["'{n} units in the cluster': 'cụm'",
+                                   "'{n} units in the cluster': 'đơn vị'"]
