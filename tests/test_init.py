@@ -144,3 +144,23 @@ def test_the_templates_and_the_catalogue_are_declared_package_data() -> None:
         relative = PurePosixPath(path.relative_to(package).as_posix())
         assert any(len(relative.parts) == len(PurePosixPath(g).parts) and relative.match(g)
                    for g in globs), relative
+
+
+def test_an_empty_folder_is_used_and_a_failed_init_leaves_no_half_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert invoke("init", empty)[0] == 0
+    assert (empty / "data" / "measures.csv").exists()
+
+    from emuscore import starters
+
+    def failing(path: Path, text: str | bytes) -> None:
+        if path.name == "measures.csv":
+            raise OSError("disk full")
+        path.write_bytes(text if isinstance(text, bytes) else text.encode())
+
+    monkeypatch.setattr(starters, "write_atomically", failing)
+    with pytest.raises(OSError, match="disk full"):
+        starters.create("commune-2025", tmp_path / "half", {})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]

@@ -8,6 +8,9 @@ Each template is a bundled example of rulesets/ as a secretariat starts from it
 
 from __future__ import annotations
 
+import os
+import secrets
+import shutil
 from pathlib import Path
 
 from emuscore.i18n import N_, _
@@ -39,21 +42,32 @@ def template_files(name: str) -> list[Path]:
 
 def create(name: str, target: Path, extra: dict[str, str]) -> list[Path]:
     """Write template `name` into `target` (created if missing, refused if not empty),
-    and the `extra` files (relative name -> text); returns the paths written."""
+    and the `extra` files (relative name -> text); returns the paths written. The folder
+    appears whole or not at all: it is filled under a temporary name beside it, then
+    renamed into place."""
     files = template_files(name)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise EmuscoreError(Problem(
             _("the folder is not empty; init writes only into a new or empty folder, so that "
               "no file of yours is overwritten: give a new folder name"), str(target)))
-    written = []
-    for relative in files:
-        (target / relative).parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(target / relative, (TEMPLATE_DIR / name / relative).read_bytes())
-        written.append(target / relative)
-    for relative_name, text in extra.items():
-        write_atomically(target / relative_name, text)
-        written.append(target / relative_name)
-    return written
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+    staging.mkdir()         # with the user's usual permissions, which the folder keeps
+    try:
+        contents = {**{str(r): (TEMPLATE_DIR / name / r).read_bytes() for r in files},
+                    **{r: t.encode("utf-8") for r, t in extra.items()}}
+        for relative, data in contents.items():
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(staging / relative, data)
+        try:
+            os.replace(staging, target)
+        except OSError as e:    # e.g. a file appeared in the folder meanwhile
+            raise EmuscoreError(Problem(_("cannot create the folder: {reason}").format(reason=e),
+                                        str(target))) from None
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return [target / relative for relative in contents]
 
 
 __all__ = ["DEFAULT", "TEMPLATES", "TEMPLATE_DIR", "create", "template_files"]
