@@ -120,3 +120,11 @@ def test_a_file_that_is_not_toml_is_one_error_and_left_alone(tmp_path: Path) -> 
     assert out.startswith(f"error: {path}: not valid TOML: ")
     assert out.count("\n") == 1
     assert path.read_text(encoding="utf-8") == '[ruleset]\nid = "t\n'
+
+
+def test_a_file_saved_with_a_bom_and_windows_line_ends_is_read_and_written_plainly(tmp_path: Path) -> None:
+    path = tmp_path / "r.toml"
+    path.write_bytes(("\ufeff" + CANONICAL).replace("\n", "\r\n").encode("utf-8"))
+    assert invoke("--check", path) == (1, f"{path}: would be reformatted\n")
+    assert invoke(path)[0] == 0
+    assert path.read_bytes() == CANONICAL.encode("utf-8")

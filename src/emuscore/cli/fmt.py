@@ -36,12 +36,13 @@ def fmt(rulesets: Sequence[Path], check: bool) -> None:
     changed = 0
     for path in rulesets:
         try:
-            text = path.read_text(encoding="utf-8")
+            raw = path.read_bytes()
+            text = raw.decode("utf-8-sig").replace("\r\n", "\n")
         except (OSError, UnicodeDecodeError) as e:
             raise RulesetError(Problem(_("cannot read the ruleset: {reason}").format(reason=e),
                                        str(path))) from None
         new = canonical(text, str(path), scorer_keys)
-        if new == text:
+        if new.encode("utf-8") == raw:      # canonical is UTF-8 without a BOM, lines end in \n
             click.echo(_("{file}: already canonical").format(file=path))
             continue
         changed += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import click
 
@@ -10,7 +11,8 @@ import emuscore
 from emuscore.cli.localized import Command
 from emuscore.cli.options import as_of_option, encoding_option, in_force, ruleset_argument
 from emuscore.i18n import N_, _
-from emuscore.manager import default_registry
+from emuscore.manager import Registry, default_registry
+from emuscore.problems import Problem, RulesetError
 from emuscore.ruleset import can_tie
 
 
@@ -21,6 +23,9 @@ from emuscore.ruleset import can_tie
 @as_of_option
 def validate(ruleset: str, data: str | None, encoding: str, as_of: datetime.datetime | None) -> None:
     registry = default_registry()
+    if as_of is None and data is None and Path(ruleset).is_dir():
+        validate_versions(Path(ruleset), registry)
+        return
     ruleset = in_force(ruleset, as_of.date() if as_of else None)
     rs = emuscore.load_ruleset(ruleset, registry)
     click.echo(_("ruleset {id} {version}: {criteria} criteria in {groups} groups, {awards} awards: ok")
@@ -34,3 +39,19 @@ def validate(ruleset: str, data: str | None, encoding: str, as_of: datetime.date
         result = emuscore.run(rs, emuscore.load_data(data, encoding, registry), registry)
         click.echo(_("data {data}: {units} units in {clusters} clusters: ok").format(
             data=data, units=result.data.size, clusters=len(result.data.cluster_ids)))
+
+
+def validate_versions(folder: Path, registry: Registry) -> None:
+    """Every version of a folder of versions, each checked in full, and their dates."""
+    from emuscore.versions import versions
+
+    problems: list[Problem] = []
+    for version in versions(folder):
+        try:
+            emuscore.load_ruleset(version.path, registry)
+        except RulesetError as e:
+            problems += e.problems
+            continue
+        click.echo(_("version {version}: ok").format(version=version))
+    if problems:
+        raise RulesetError(problems)
