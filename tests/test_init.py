@@ -164,3 +164,22 @@ def test_an_empty_folder_is_used_and_a_failed_init_leaves_no_half_folder(
     with pytest.raises(OSError, match="disk full"):
         starters.create("commune-2025", tmp_path / "half", {})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+
+
+def test_a_starter_whose_plugin_is_missing_says_what_to_install(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from importlib import metadata
+
+    real = metadata.version
+
+    def version(name: str) -> str:
+        if name == "emuscore-education":
+            raise metadata.PackageNotFoundError(name)
+        return real(name)
+
+    monkeypatch.setattr(metadata, "version", version)
+    code, out = invoke("init", "-t", "sector", tmp_path / "d")
+    assert code == 0
+    assert out.splitlines()[-1] == ("note: requires emuscore-education>=1.0, which is not installed: "
+                                    "pip install 'emuscore-education>=1.0'")
+    assert "note:" not in invoke("init", "-t", "province", tmp_path / "p")[1]

@@ -70,4 +70,15 @@ def create(name: str, target: Path, extra: dict[str, str]) -> list[Path]:
     return [target / relative for relative in contents]
 
 
-__all__ = ["DEFAULT", "TEMPLATES", "TEMPLATE_DIR", "create", "template_files"]
+def unmet(ruleset: Path) -> list[str]:
+    """What to install before the starter's ruleset can be scored (its `requires` that the
+    installed packages do not meet), e.g. the sector template's plugin."""
+    import tomllib
+
+    from emuscore.ruleset import unmet_requirements
+
+    requires = tomllib.loads(ruleset.read_text(encoding="utf-8")).get("ruleset", {}).get("requires", [])
+    return [message for _i, message in unmet_requirements(requires)]
+
+
+__all__ = ["DEFAULT", "TEMPLATES", "TEMPLATE_DIR", "create", "template_files", "unmet"]

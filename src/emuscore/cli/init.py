@@ -35,3 +35,5 @@ def init(directory: Path | None, name: str, listing: bool) -> None:
     click.echo(_("created {folder} from the template {name}; next steps: {readme}").format(
         folder=directory, name=name, readme=directory / "README.md"))
     click.echo(f"  emuscore score {directory / 'ruleset.toml'} {directory / 'data'}")
+    for need in starters.unmet(directory / "ruleset.toml"):
+        click.echo(_("note: {need}").format(need=need))
