@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 import emuscore
-from emuscore.cli.options import data_argument, encoding_option, ruleset_argument
+from emuscore.cli.options import data_argument, delimiter_option, encoding_option, ruleset_argument
 from emuscore.io.atomic import write_atomically
 from emuscore.io.dispatch import write_results
 from emuscore.io.results import SORTS, rows, to_csv
@@ -29,12 +29,14 @@ from emuscore.result import Result
 @click.option("--sort", type=click.Choice(SORTS), default="cluster", show_default=True,
               help="Order of the rows in --out: by cluster and rank, or by unit_id.")
 @encoding_option
+@delimiter_option
 def score(ruleset: str, data: str, out: Path | None, quiet: bool, record: Path | None,
-          columns: str | None, sort: str, encoding: str) -> None:
+          columns: str | None, sort: str, encoding: str, delimiter: str | None) -> None:
     """Score DATA with RULESET, rank each cluster and propose award recipients."""
     registry = default_registry()
-    result = emuscore.run(emuscore.load_ruleset(ruleset, registry),
-                          emuscore.load_data(data, encoding, registry), registry)
+    rs = emuscore.load_ruleset(ruleset, registry)
+    result = emuscore.run(rs, emuscore.load_data(data, encoding, registry, rs, delimiter),
+                          registry)
     if out is not None and (columns or sort != "cluster"):
         if out.suffix.lower() != ".csv":
             raise click.UsageError("--columns and --sort shape a .csv --out")
