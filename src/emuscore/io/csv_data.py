@@ -88,8 +88,11 @@ def dataset_from_rows(rows: Iterable[Mapping[str, object]], source: str = "<rows
         builder.clusters.append(str(row["cluster_id"]))
         for indicator, value in row.items():
             if indicator not in UNIT_COLUMNS and value is not None:
-                text = format(value, "f") if isinstance(value, Decimal) else str(value)
-                builder.set(source, line, builder.row[unit], indicator, text)
+                if isinstance(value, int | Decimal) and not isinstance(value, bool):
+                    # a number given in code is exact: no text convention to settle
+                    builder.number(builder.row[unit], indicator, Decimal(value))
+                else:
+                    builder.set(source, line, builder.row[unit], indicator, str(value))
     data = builder.dataset(source)
     refuse(builder.problems)
     return data
@@ -155,6 +158,14 @@ class _Builder:
                          indicator)
             return
         self.where.setdefault(indicator, (file, line))
+
+    def number(self, row: int, indicator: str, value: Decimal) -> None:
+        """A value that is a number already (given in code, or a spreadsheet's number)."""
+        exponent = value.as_tuple().exponent
+        assert isinstance(exponent, int), "finite"
+        decimals = max(0, -exponent)
+        self.cells.setdefault(indicator, {})[row] = (int(value.scaleb(decimals)), decimals,
+                                                     "number")
 
     def dataset(self, source: str) -> Dataset:
         n = len(self.ids)
