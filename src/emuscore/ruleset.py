@@ -254,12 +254,12 @@ def indicator_readers(r: Ruleset, registry: Registry) -> dict[str, list[tuple[st
         except Exception:       # a broken formula is reported where it is checked
             return
         for name in names:
-            add(name, who)
+            add(name, who, True)     # formulas compute with dates too
 
     for c in r.criteria:
         scorer = registry.scorers[c.scorer].item
         for param, name in scorer.inputs(c.params).items():
-            add(name, f"criterion {c.id}", param in scorer.date_inputs)
+            add(name, f"criterion {c.id}", scorer.takes_date(param))
     plugin_gates: set[str] = set()
     for g in r.gates:
         if g.indicator is not None:

@@ -151,6 +151,10 @@ class Scorer(ABC, Generic[P]):
                 out[field] = value
         return out
 
+    def takes_date(self, param: str) -> bool:
+        """Whether the indicator named by parameter `param` may be a date (`date_inputs`)."""
+        return param in self.date_inputs
+
     def params_of(self, criterion: Criterion) -> P:
         """A criterion's parameters as this scorer's `Params` (for `check` and `bounds`)."""
         return cast(P, criterion.params)
