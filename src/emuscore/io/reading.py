@@ -188,7 +188,7 @@ def _cell_text(column: Column, row: int) -> str:
         return ""
     if column.kind == "date":
         return datetime.date.fromordinal(int(column.values[row])).isoformat()
-    return format_units(int(column.values[row]), column.scale)
+    return _shown(Decimal(format_units(int(column.values[row]), column.scale)))
 
 
 def _filled(column: Column, value: Decimal) -> Column:
