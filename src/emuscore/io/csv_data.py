@@ -13,19 +13,16 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
 
 import attrs
-import numpy as np
 
 from emuscore.dataset import Dataset
-from emuscore.exact import INT64_ROOM, Column
 from emuscore.hookspecs import hookimpl
 from emuscore.i18n import _
+from emuscore.io.cells import CellTable
 from emuscore.io.fast_csv import NotSimple, load_fast
 from emuscore.io.formats import Loader
-from emuscore.io.numbers import Unreadable
-from emuscore.io.reading import Reading, check_declared, indicator_label, refuse, unit_place
+from emuscore.io.reading import Reading, check_declared, refuse, unit_place
 from emuscore.problems import DataError, Problem
 
 UNIT_COLUMNS = ("unit_id", "name", "cluster_id")
@@ -53,7 +50,7 @@ def _load(path: Path, reading: Reading) -> Dataset:
             return data
     except NotSimple:
         pass        # anything unusual, and every error, is read line by line below
-    builder = _Builder(reading)
+    builder = CellTable(reading)
     if path.is_dir():
         units_file = path / "units.csv"
         if not units_file.exists():
@@ -76,16 +73,12 @@ def _load(path: Path, reading: Reading) -> Dataset:
 def dataset_from_rows(rows: Iterable[Mapping[str, object]], source: str = "<rows>") -> Dataset:
     """A Dataset from wide rows given in code: unit_id, name, cluster_id and one key per
     indicator (values as text, int or Decimal; None or "" = missing). For tests and the API."""
-    builder = _Builder(Reading())
+    builder = CellTable(Reading())
     for line, row in enumerate(rows, 1):
         unit = str(row["unit_id"])
-        if unit in builder.row:
-            raise DataError(Problem(f"duplicate unit {unit}", source, line))
-        builder.row[unit] = len(builder.ids)
-        builder.lines[unit] = line
-        builder.ids.append(unit)
-        builder.names.append(str(row.get("name", unit)))
-        builder.clusters.append(str(row["cluster_id"]))
+        if builder.add_unit(unit, str(row.get("name", unit)), str(row["cluster_id"]), source,
+                            line) is None:
+            continue
         for indicator, value in row.items():
             if indicator not in UNIT_COLUMNS and value is not None:
                 if isinstance(value, int | Decimal) and not isinstance(value, bool):
@@ -98,110 +91,7 @@ def dataset_from_rows(rows: Iterable[Mapping[str, object]], source: str = "<rows
     return data
 
 
-class _Builder:
-    def __init__(self, reading: Reading) -> None:
-        self.reading = reading
-        self.ids: list[str] = []
-        self.names: list[str] = []
-        self.clusters: list[str] = []
-        self.lines: dict[str, int] = {}
-        self.row: dict[str, int] = {}
-        # indicator -> {unit row: (mantissa, decimals, kind)}, and where each was set
-        self.cells: dict[str, dict[int, tuple[int, int, str]]] = {}
-        self.where: dict[str, tuple[str, int]] = {}
-        self.columns: dict[str, tuple[str, int]] = {}
-        """indicator -> (file, its column's index) for the columns of a wide file"""
-        self.measured: dict[tuple[int, str], tuple[str, int]] = {}
-        """(unit row, indicator) -> (file, line) of a value read from measures.csv"""
-        self.problems: list[Problem] = []
-        self.bad: set[tuple[int, str]] = set()
-        """cells whose text was not readable (reported once, not again as blank)"""
-
-    def column(self, file: str, index: int, indicator: str) -> None:
-        """A wide file's indicator column: present even if every cell of it is blank."""
-        self.cells.setdefault(indicator, {})
-        self.columns[indicator] = (file, index)
-
-    def place(self, row: int, indicator: str) -> tuple[str, int | None, str]:
-        unit = self.ids[row]
-        if (row, indicator) in self.measured:
-            file, line = self.measured[row, indicator]
-            return file, line, _("unit {unit}").format(unit=unit)
-        if indicator in self.columns:
-            file, index = self.columns[indicator]
-            return file, self.lines[unit], _("unit {unit}, column {letter}").format(
-                unit=unit, letter=column_letter(index))
-        return "", None, _("unit {unit}").format(unit=unit)
-
-    def problem(self, message: str, file: str, line: int, row: int | None = None,
-                indicator: str = "") -> None:
-        where = self.place(row, indicator)[2] if row is not None else ""
-        self.problems.append(Problem(message, file, line, where))
-
-    def set(self, file: str, line: int, row: int, indicator: str, text: str,
-            measured: bool = False) -> None:
-        text = text.strip()
-        if measured:
-            self.measured.setdefault((row, indicator), (file, line))
-        if not text:
-            return
-        cells = self.cells.setdefault(indicator, {})
-        if row in cells:
-            self.problem(f"second value of '{indicator}' for unit {self.ids[row]}; keep one",
-                         file, line)
-            return
-        try:
-            cells[row] = self.reading.cell_value(indicator, text)
-        except Unreadable as e:
-            self.bad.add((row, indicator))
-            self.problem(f"{indicator_label(indicator, self.reading)}: {e}", file, line, row,
-                         indicator)
-            return
-        self.where.setdefault(indicator, (file, line))
-
-    def number(self, row: int, indicator: str, value: Decimal) -> None:
-        """A value that is a number already (given in code, or a spreadsheet's number)."""
-        exponent = value.as_tuple().exponent
-        assert isinstance(exponent, int), "finite"
-        decimals = max(0, -exponent)
-        self.cells.setdefault(indicator, {})[row] = (int(value.scaleb(decimals)), decimals,
-                                                     "number")
-
-    def dataset(self, source: str) -> Dataset:
-        n = len(self.ids)
-        columns = {}
-        for indicator, cells in self.cells.items():
-            kinds = {kind for _m, _d, kind in cells.values()}
-            if len(kinds) > 1:
-                file, line = self.where[indicator]
-                self.problem(f"indicator '{indicator}' mixes dates and numbers; use one kind "
-                             "for all units", file, line)
-                continue
-            scale = max((d for _m, d, _k in cells.values()), default=0)
-            values = [0] * n
-            missing = np.ones(n, bool)
-            for row, (mantissa, decimals, _k) in cells.items():
-                values[row] = mantissa * 10 ** (scale - decimals)
-                missing[row] = False
-            big = max(map(abs, values), default=0) >= INT64_ROOM
-            array = np.array(values, dtype=object if big else np.int64)
-            kind: Literal["number", "date"] = "date" if kinds == {"date"} else "number"
-            columns[indicator] = Column(array, scale, missing, kind)
-        return Dataset(tuple(self.ids), tuple(self.names), tuple(self.clusters), columns,
-                       source, self.lines)
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA: the column as a spreadsheet names it."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _rows(path: Path, b: _Builder, required: tuple[str, ...]
+def _rows(path: Path, b: CellTable, required: tuple[str, ...]
           ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) for each data row, text in NFC, headers as the names they stand
     for (`Reading.column`), after checking the header; a row of the wrong length is a
@@ -272,7 +162,7 @@ def _missing_columns(missing: list[str], required: tuple[str, ...], reading: Rea
     return message
 
 
-def _read_units(path: Path, b: _Builder) -> None:
+def _read_units(path: Path, b: CellTable) -> None:
     file = str(path)
     for line, row in _rows(path, b, UNIT_COLUMNS):
         unit = row["unit_id"].strip()
@@ -282,14 +172,8 @@ def _read_units(path: Path, b: _Builder) -> None:
                 unit_id=b.reading.header_of("unit_id"),
                 cluster_id=b.reading.header_of("cluster_id")), file, line)
             continue
-        if unit in b.row:
-            b.problem(f"duplicate unit {unit} (first on line {b.lines[unit]})", file, line)
+        if b.add_unit(unit, row["name"].strip(), cluster, file, line) is None:
             continue
-        b.row[unit] = len(b.ids)
-        b.lines[unit] = line
-        b.ids.append(unit)
-        b.names.append(row["name"].strip())
-        b.clusters.append(cluster)
         for indicator, text in row.items():
             if indicator not in UNIT_COLUMNS:
                 b.set(file, line, b.row[unit], indicator, text)
@@ -298,7 +182,7 @@ def _read_units(path: Path, b: _Builder) -> None:
         raise DataError(Problem("no units: the file has a header but no rows", file))
 
 
-def _read_measures(path: Path, b: _Builder) -> None:
+def _read_measures(path: Path, b: CellTable) -> None:
     file = str(path)
     for line, row in _rows(path, b, MEASURE_COLUMNS):
         unit = row["unit_id"].strip()
