@@ -58,11 +58,13 @@ class CellTable:
         self.bad: set[tuple[int, str]] = set()
         """cells whose text was not readable (reported once, not again as blank)"""
 
-    def add_unit(self, unit: str, name: str, cluster: str, file: str, line: int) -> int | None:
-        """The unit's row, or None (and a problem) if it came before."""
+    def add_unit(self, unit: str, name: str, cluster: str, file: str, line: int,
+                 where: str = "") -> int | None:
+        """The unit's row, or None (and a problem) if it came before. `where`: the cell,
+        in a workbook (then `line` is the row of the units sheet)."""
         if unit in self.row:
             self.problem(_("duplicate unit {unit} (first on line {line})").format(
-                unit=unit, line=self.lines[unit]), file, line)
+                unit=unit, line=self.lines[unit]), file, None if where else line, where=where)
             return None
         self.row[unit] = len(self.ids)
         self.lines[unit] = line

@@ -28,6 +28,9 @@ from emuscore.model import IndicatorSpec, Ruleset
 from emuscore.problems import DataError, Problem
 
 KEY_COLUMNS = ("unit_id", "name", "cluster_id")
+VIETNAMESE_KEYS = (("unit_id", "Mã đơn vị"), ("name", "Tên đơn vị"), ("cluster_id", "Cụm thi đua"))
+"""The key columns' Vietnamese headers, understood without a declaration (a data-entry
+workbook from `emuscore template` uses them)."""
 CAP = 50
 """Problems shown for one file; the rest are counted."""
 
@@ -55,7 +58,7 @@ class Reading:
 
     def __attrs_post_init__(self) -> None:
         names = {_folded(k): k for k in KEY_COLUMNS}
-        names.update((_folded(h), k) for k, h in self.key_headers)
+        names.update((_folded(h), k) for k, h in (*VIETNAMESE_KEYS, *self.key_headers))
         for spec in self.indicators:
             names[_folded(spec.title)] = spec.id
             if spec.unit:
