@@ -31,9 +31,10 @@ def generate(path: Path, units: int, seed: int = 1) -> None:
 
     import emuscore
     from emuscore.io.xlsx_data import write_template
+    from emuscore.manager import default_registry
 
     rs = emuscore.load_ruleset(RULESET)
-    path.write_bytes(write_template(rs))
+    path.write_bytes(write_template(rs, default_registry()))
     book = openpyxl.load_workbook(path)
     rng = random.Random(seed)
     ids = [f"DV{k:05d}" for k in range(1, units + 1)]

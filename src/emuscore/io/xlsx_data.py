@@ -200,7 +200,8 @@ def write_template(ruleset: Ruleset, registry: Registry) -> bytes:
 
 
 def _validate(sheet: Any, letter: str, spec: IndicatorSpec) -> None:
-    """Data validation and number format for an indicator's column, by its kind."""
+    """Data validation for an indicator's column, by its kind (cells are left unformatted:
+    a formatted empty cell counts as used, and Excel formats a typed date itself)."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     area = f"{letter}2:{letter}{ROWS}"
@@ -225,11 +226,6 @@ def _validate(sheet: Any, letter: str, spec: IndicatorSpec) -> None:
                      if low is not None or high is not None else ""))[:255]
     sheet.add_data_validation(rule)
     rule.add(area)
-    number_format = {"date": "dd/mm/yyyy", "count": "0", "yesno": "0"}.get(spec.kind)
-    if number_format is not None:
-        for row in sheet.iter_rows(min_row=2, max_row=ROWS, min_col=_index(letter),
-                                   max_col=_index(letter)):
-            row[0].number_format = number_format
 
 
 def _bounded(kind: Literal["whole", "decimal"], low: str | None, high: str | None) -> Any:
@@ -240,12 +236,6 @@ def _bounded(kind: Literal["whole", "decimal"], low: str | None, high: str | Non
     if low is not None:
         return DataValidation(type=kind, operator="greaterThanOrEqual", formula1=low)
     return DataValidation(type=kind, operator="lessThanOrEqual", formula1=high)
-
-
-def _index(letter: str) -> int:
-    from openpyxl.utils import column_index_from_string
-
-    return int(column_index_from_string(letter))
 
 
 # --- reading a filled workbook ----------------------------------------------------------------
