@@ -49,7 +49,7 @@ def register_loaders(register: Callable[[Loader], None]) -> None:
     whether it reads the path, ``load(path, encoding)`` returns the year's
     `emuscore.plugin.Dataset` (raising `emuscore.plugin.DataError` with the file and line
     for anything wrong in the data). A loader may also give ``read(path, reading)``,
-    used when a ruleset is known: ``reading`` (`emuscore.io.reading.Reading`) carries the
+    used when a ruleset is known: ``reading`` (an `emuscore.plugin.Reading`) carries the
     ruleset's ``[data]`` and ``[indicators]`` declarations, and ``reading.cell_value``
     reads a cell's text under them; data from ``load`` alone is checked against the
     declared indicators afterwards. `emuscore.load_data` asks the loaders in reverse
