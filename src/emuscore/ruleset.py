@@ -12,6 +12,7 @@ from typing import Any, Literal
 import attrs
 import tomli_w
 
+from emuscore.i18n import _
 from emuscore.manager import Registry
 from emuscore.model import (
     AwardRule,
@@ -224,12 +225,13 @@ def _indicators(s: Structurer, raw: Mapping[str, Any]) -> tuple[IndicatorSpec, .
     """`[indicators.ID]` tables, each id taken from its key."""
     tables = raw.get("indicators", {})
     if not isinstance(tables, Mapping):
-        s.problem(("indicators",), "must be tables: write [indicators.ID] for each indicator")
+        s.problem(("indicators",), _("must be tables: write [indicators.ID] for each indicator"))
         return ()
     out = []
     for key, table in tables.items():
         if isinstance(table, Mapping) and "id" in table:
-            s.problem(("indicators", key, "id"), f"the id is the table's key ({key}); remove 'id'")
+            s.problem(("indicators", key, "id"),
+                      _("the id is the table's key ({key}); remove 'id'").format(key=key))
             continue
         spec = s.table(IndicatorSpec, {**table, "id": key} if isinstance(table, Mapping) else table,
                        ("indicators", key))
@@ -297,31 +299,33 @@ def _check_indicators(r: Ruleset, s: Structurer, registry: Registry) -> None:
     for spec in r.indicators:
         path: tuple[str | int, ...] = ("indicators", spec.id)
         if spec.id not in readers:
-            s.problem(path, f"indicator '{spec.id}' is declared but nothing reads it (no criterion, "
-                      f"gate, band or ranking key){did_you_mean(spec.id, readers)}; remove it or "
-                      "fix its name")
+            s.problem(path, _("indicator '{id}' is declared but nothing reads it (no criterion, "
+                              "gate, band or ranking key){hint}; remove it or fix its name")
+                      .format(id=spec.id, hint=did_you_mean(spec.id, readers)))
         for who, dates in readers.get(spec.id, ()):
             if spec.kind == "date" and not dates:
-                s.problem((*path, "kind"), f"{who} reads '{spec.id}' as a number, but it is "
-                          "declared kind = \"date\"")
+                s.problem((*path, "kind"), _("{who} reads '{id}' as a number, but it is "
+                                             "declared kind = \"date\"").format(who=who, id=spec.id))
         if spec.min is not None and spec.max is not None and spec.min > spec.max:
-            s.problem((*path, "min"), f"min {spec.min} is above max {spec.max}")
+            s.problem((*path, "min"), _("min {min} is above max {max}").format(min=spec.min,
+                                                                               max=spec.max))
         if isinstance(spec.missing, Decimal):
             low, high = spec.min, spec.max
             if spec.kind == "date":
-                s.problem((*path, "missing"), "a date has no number to stand for a blank; "
-                          "use \"error\" or \"pass\"")
+                s.problem((*path, "missing"), _("a date has no number to stand for a blank; "
+                                                "use \"error\" or \"pass\""))
             elif (low is not None and spec.missing < low) or (high is not None and spec.missing > high):
-                s.problem((*path, "missing"), f"a blank would read as {spec.missing}, outside "
-                          "min..max")
+                s.problem((*path, "missing"), _("a blank would read as {value}, outside "
+                                                "min..max").format(value=spec.missing))
             elif spec.kind in ("count", "yesno") and spec.missing != spec.missing.to_integral_value():
-                s.problem((*path, "missing"), f"a {spec.kind} is a whole number")
+                s.problem((*path, "missing"), _("a {kind} is a whole number").format(kind=spec.kind))
         if spec.kind in ("date", "yesno") and (spec.min is not None or spec.max is not None):
-            s.problem(path, f"a {spec.kind} indicator has no min or max")
+            s.problem(path, _("a {kind} indicator has no min or max").format(kind=spec.kind))
         if spec.title in titles or spec.title in ids - {spec.id}:
             other = titles.get(spec.title, spec.title)
-            s.problem((*path, "title"), f"title '{spec.title}' is also {other}'s: columns are "
-                      "matched by title, so each must be different")
+            s.problem((*path, "title"), _("title '{title}' is also {other}'s: columns are "
+                                          "matched by title, so each must be different")
+                      .format(title=spec.title, other=other))
         titles[spec.title] = spec.id
 
 
@@ -332,8 +336,8 @@ def _check_key_columns(r: Ruleset, s: Structurer) -> None:
         taken = {i.id for i in r.indicators} | {i.title for i in r.indicators}
         for header in named:
             if named.count(header) > 1 or header in taken:
-                s.problem(("data", "columns"), f"'{header}' names two columns; each header "
-                          "must name one")
+                s.problem(("data", "columns"), _("'{header}' names two columns; each header "
+                                                 "must name one").format(header=header))
                 break
 
 
