@@ -13,13 +13,15 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import ROOT, sheet
 from emuscore import DataError, load_data, load_ruleset, parse_ruleset, run
 from emuscore.cli import main
 from emuscore.dataset import Dataset
 from emuscore.io.reading import Reading
-from emuscore.io.xlsx_data import UNITS_SHEET, typed_decimal, write_template
+from emuscore.io.xlsx_data import UNITS_SHEET, _float_units, typed_decimal, write_template
 from emuscore.manager import default_registry
 
 RULESET = ROOT / "rulesets" / "lang-son-2024.toml"
@@ -223,9 +225,23 @@ def test_a_workbook_without_a_units_sheet_says_how_to_get_one(tmp_path):
 
 @pytest.mark.parametrize("value,expected", [
     (0.1, "0.1"), (1467158.036, "1467158.036"), (12000.0, "12000"), (96.5, "96.5"),
-    (-0.25, "-0.25"), (123456789012345.0, "123456789012345"),
+    (-0.25, "-0.25"), (123456789012345.0, "123456789012345"), (1e-05, "0.00001"),
+    (1.5e16, "15000000000000000"),
     (0.1 + 0.2, None), (1 / 3, None), (2.675 * 3, None), (float("nan"), None), (float("inf"), None),
 ])
 def test_a_float_is_taken_as_the_short_decimal_typed_or_refused(value, expected):
     got = typed_decimal(value)
     assert (None if got is None else format(got, "f")) == expected
+    fast = _float_units(value)              # the reader's shortcut for the usual cell
+    assert (None if fast is None else Decimal(fast[0]).scaleb(-fast[1])) == (
+        None if expected is None else Decimal(expected))
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=3,
+                   min_value=-10**11, max_value=10**11))
+def test_every_decimal_typed_with_up_to_15_digits_comes_back_exactly(typed):
+    """A value a person types (at most 15 significant digits, as Excel keeps) is stored
+    as the nearest float and read back as exactly what was typed."""
+    assert typed_decimal(float(typed)) == typed
+    mantissa, decimals, _kind = _float_units(float(typed))
+    assert Decimal(mantissa).scaleb(-decimals) == typed
