@@ -223,6 +223,15 @@ def test_a_workbook_without_a_units_sheet_says_how_to_get_one(tmp_path):
         load_data(path)
 
 
+def test_a_file_that_is_no_workbook_is_one_line_saying_so(tmp_path):
+    (tmp_path / "year.xlsx").write_bytes(b"PK")
+    with pytest.raises(DataError) as caught:
+        load_data(tmp_path / "year.xlsx")
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(f"{tmp_path / 'year.xlsx'}: not a readable .xlsx workbook (")
+    assert str(problem).endswith("save it again from Excel as .xlsx")
+
+
 @pytest.mark.parametrize("value,expected", [
     (0.1, "0.1"), (1467158.036, "1467158.036"), (12000.0, "12000"), (96.5, "96.5"),
     (-0.25, "-0.25"), (123456789012345.0, "123456789012345"), (1e-05, "0.00001"),
