@@ -124,8 +124,25 @@ def test_the_template_never_overwrites_a_file_unless_forced_and_never_the_rulese
     toml = tmp_path / "r.xlsx"
     toml.write_text(RULESET.read_text(encoding="utf-8"), encoding="utf-8")
     itself = runner.invoke(main, ["template", str(toml), "-o", str(toml), "--force"])
-    assert itself.exit_code == 1 and "this is the ruleset" in itself.output
+    assert itself.exit_code == 1 and "this is an input" in itself.output
     assert toml.read_text(encoding="utf-8") == RULESET.read_text(encoding="utf-8")
+
+
+def test_the_template_can_carry_the_units_so_only_values_are_left(tmp_path):
+    out = tmp_path / "nhap-lieu.xlsx"
+    result = CliRunner().invoke(main, ["template", str(RULESET), "-o", str(out), "--units",
+                                       str(DATA / "units.csv")])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    units = [tuple(c.value for c in row) for row in book[UNITS_SHEET].iter_rows(min_row=2)]
+    assert units[0] == ("DV001", "Ủy ban nhân dân thành phố Lạng Sơn", "K01-huyen-thanh-pho")
+    assert len(units) == 294
+    for ws in book.worksheets[1:]:
+        assert [row[0].value for row in ws.iter_rows(min_row=2)] == [u for u, _n, _c in units]
+    # unfilled, it is the data with every value blank: each blank is named by its cell
+    with pytest.raises(DataError) as caught:
+        load_data(out, ruleset=load_ruleset(RULESET))
+    assert "and " in str(caught.value.problems[-1]) and len(caught.value.problems) == 51
 
 
 CRITERIA = '''

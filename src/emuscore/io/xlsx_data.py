@@ -152,8 +152,10 @@ def _readers(ruleset: Ruleset, registry: Registry) -> dict[str, list[str]]:
             for name, readers in indicator_readers(ruleset, registry).items()}
 
 
-def write_template(ruleset: Ruleset, registry: Registry) -> bytes:
-    """The data-entry workbook for `ruleset`, as the bytes of an .xlsx file."""
+def write_template(ruleset: Ruleset, registry: Registry, units: Dataset | None = None) -> bytes:
+    """The data-entry workbook for `ruleset`, as the bytes of an .xlsx file; with `units`,
+    their codes, names and clusters already on the units sheet and their codes and names
+    on every other sheet, so that only the values are left to fill."""
     import io
 
     from openpyxl import Workbook
@@ -178,12 +180,16 @@ def write_template(ruleset: Ruleset, registry: Registry) -> bytes:
         sheet.freeze_panes = "C2" if sheet.title != UNITS_SHEET else "A2"
         sheet.row_dimensions[1].height = 60
 
-    units = book.worksheets[0]
-    units.title = UNITS_SHEET
-    head(units, [(keys["unit_id"], _("The unit's code, as in every other sheet"), "narrow"),
+    units_sheet = book.worksheets[0]
+    units_sheet.title = UNITS_SHEET
+    head(units_sheet, [(keys["unit_id"], _("The unit's code, as in every other sheet"), "narrow"),
                  (keys["name"], _("The unit's name"), "wide"),
                  (keys["cluster_id"], _("The emulation cluster or block the unit belongs to"),
                   "narrow")])
+    known = units.size if units is not None else 0
+    for k in range(known):
+        assert units is not None
+        units_sheet.append([units.unit_ids[k], units.names[k], units.clusters[k]])
     for name, indicators in sheet_layout(ruleset, registry):
         sheet = book.create_sheet(name)
         specs = [reading.spec(i) for i in indicators]
@@ -195,6 +201,9 @@ def write_template(ruleset: Ruleset, registry: Registry) -> bytes:
         for k, spec in enumerate(specs, 3):
             if spec is not None:
                 _validate(sheet, get_column_letter(k), spec)
+        for k in range(known):
+            assert units is not None
+            sheet.append([units.unit_ids[k], units.names[k]])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
