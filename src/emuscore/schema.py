@@ -39,7 +39,8 @@ TABLES: dict[str, type] = {"ruleset": Meta, "classification": Classification, "r
                            "publication": Publication, "data": DataFormat}
 ARRAYS: dict[str, type] = {"groups": Group, "gates": Gate, "awards": AwardRule}
 """Each section of a ruleset and the class it is read into; `criteria` is built apart, its
-keys depending on its scorer, and `indicators` (a table of tables keyed by indicator). tests/test_schema.py checks these are ruleset.SECTIONS."""
+keys depending on its scorer, and `indicators` (a table of tables keyed by indicator).
+tests/test_schema.py checks these are ruleset.SECTIONS."""
 REQUIRED_SECTIONS = ("ruleset", "ranking")
 FORMULA_KEYS = ("expr", "when")
 
