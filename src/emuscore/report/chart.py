@@ -40,7 +40,7 @@ def totals_chart(clusters: tuple[ClusterTable, ...], awards: tuple[str, ...], sc
     colour = {a: COLOURS[i % len(COLOURS)] for i, a in enumerate(awards)}
     top = LEGEND * len(awards) + 34
     height = top + ROW * len(clusters) + 10
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {LEFT + PLOT + 20} {height}" '
+    out = [f'<svg viewBox="0 0 {LEFT + PLOT + 20} {height}" '
            'role="img" aria-labelledby="chart-title chart-desc" class="chart">',
            '<title id="chart-title">Tổng điểm của các đơn vị theo cụm</title>',
            '<desc id="chart-desc">Mỗi chấm là một đơn vị; mỗi vạch màu là điểm thấp nhất '
