@@ -42,6 +42,7 @@ DEFAULT_PLUGINS = (
     "emuscore.scorers.formula",
     "emuscore.io.csv_data",
     "emuscore.io.results",
+    "emuscore.io.xlsx_results",
 )
 
 T = TypeVar("T")
