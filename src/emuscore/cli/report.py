@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from emuscore.cli.progress import steps
 from emuscore.i18n import _
 from emuscore.problems import EmuscoreError
 
@@ -34,8 +35,9 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
               help="The internal page: also why each unit failed an eligibility condition.")
 @click.option("--published", metavar="YYYY-MM-DD", callback=_date,
               help="Publication date, from which the objection period is counted [default: today].")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 def report(run: Path, html_dir: Path | None, pdf: Path | None, markdown: Path | None,
-           internal: bool, published: dt.date) -> None:
+           internal: bool, published: dt.date, quiet: bool) -> None:
     """Publish RUN (a record from `score --record`): the list page, its annex, the minutes."""
     from emuscore.audit.record import load_record, ruleset_of
     from emuscore.manager import default_registry
@@ -44,31 +46,44 @@ def report(run: Path, html_dir: Path | None, pdf: Path | None, markdown: Path | 
     if html_dir is None and pdf is None and markdown is None:
         raise click.UsageError(_("say what to write: --html DIR, --pdf FILE or --markdown FILE"))
     _refuse_over_input(run, html_dir, pdf, markdown)
-    record = load_record(run)
-    ruleset = ruleset_of(record, default_registry())
+    labels = [_("reading the run record"), _("reading its ruleset"),
+              *([_("writing {folder}").format(folder=html_dir)] if html_dir is not None else []),
+              *([_("printing {file}").format(file=pdf)] if pdf is not None else []),
+              *([_("writing {file}").format(file=markdown)] if markdown is not None else [])]
+    done: list[str] = []
+    with steps(labels, quiet) as step:
+        step()
+        record = load_record(run)
+        step()
+        ruleset = ruleset_of(record, default_registry())
 
-    def build(internal_view: bool) -> view.Report:
-        return view.build(record, ruleset, record_name=run.name, published=published,
-                          internal=internal_view)
+        def build(internal_view: bool) -> view.Report:
+            return view.build(record, ruleset, record_name=run.name, published=published,
+                              internal=internal_view)
 
-    page = build(internal)
-    if html_dir is not None:
-        from emuscore.report.html import write_folder
+        page = build(internal)
+        if html_dir is not None:
+            from emuscore.report.html import write_folder
 
-        write_folder(page, html_dir)
-        click.echo(_("wrote {folder}/index.html and annex.html").format(folder=html_dir))
-    if pdf is not None:
-        from emuscore.report.html import render_annex
-        from emuscore.report.pdf import print_pdf
+            step()
+            write_folder(page, html_dir)
+            done.append(_("wrote {folder}/index.html and annex.html").format(folder=html_dir))
+        if pdf is not None:
+            from emuscore.report.html import render_annex
+            from emuscore.report.pdf import print_pdf
 
-        print_pdf(render_annex(page), pdf)
-        click.echo(_("wrote {file}").format(file=pdf))
-    if markdown is not None:
-        from emuscore.io.atomic import write_atomically
-        from emuscore.report.markdown import minutes
+            step()
+            print_pdf(render_annex(page), pdf)
+            done.append(_("wrote {file}").format(file=pdf))
+        if markdown is not None:
+            from emuscore.io.atomic import write_atomically
+            from emuscore.report.markdown import minutes
 
-        write_atomically(markdown, minutes(build(True)))
-        click.echo(_("wrote {file}").format(file=markdown))
+            step()
+            write_atomically(markdown, minutes(build(True)))
+            done.append(_("wrote {file}").format(file=markdown))
+    if not quiet:
+        click.echo("\n".join(done))
 
 
 def _refuse_over_input(run: Path, html_dir: Path | None, *files: Path | None) -> None:

@@ -9,11 +9,12 @@ import numpy as np
 
 import emuscore
 from emuscore.cli.options import data_argument, encoding_option, ruleset_argument
+from emuscore.cli.progress import steps
 from emuscore.i18n import _
 from emuscore.io.atomic import write_atomically
 from emuscore.io.dispatch import write_results
 from emuscore.io.results import SORTS, rows, to_csv
-from emuscore.manager import default_registry
+from emuscore.manager import Registry, default_registry
 from emuscore.result import Result
 
 TABLES_UP_TO = 2000
@@ -44,9 +45,38 @@ def score(ruleset: str, data: str, out: Path | None, quiet: bool, record: Path |
           columns: str | None, sort: str, excel: bool, tables: bool, encoding: str) -> None:
     """Score DATA with RULESET, rank each cluster and propose award recipients."""
     registry = default_registry()
-    result = emuscore.run(emuscore.load_ruleset(ruleset, registry),
-                          emuscore.load_data(data, encoding, registry), registry)
-    if out is not None and (columns or sort != "cluster" or excel):
+    labels = [_("loading the ruleset"), _("loading the data"), _("scoring"),
+              *([_("writing {file}").format(file=out)] if out is not None else []),
+              *([_("writing the run record")] if record is not None else [])]
+    with steps(labels, quiet) as step:
+        step()
+        rules = emuscore.load_ruleset(ruleset, registry)
+        step()
+        year = emuscore.load_data(data, encoding, registry)
+        step()
+        result = emuscore.run(rules, year, registry)
+        if out is not None:
+            step()
+            write_out(result, out, columns, sort, excel, registry)
+        if record is not None:
+            from emuscore.audit.record import write_record  # loaded only when a record is asked for
+
+            step()
+            written = write_record(result, record, registry)
+    if not quiet and (tables or result.data.size <= TABLES_UP_TO):
+        print_clusters(result)
+    elif not quiet:
+        print_cluster_summary(result)
+    print_awards(result)
+    if out is not None:
+        click.echo(f"wrote {out}")
+    if record is not None:
+        click.echo(f"wrote run record {record} (digest {written['digests']['record']})")
+
+
+def write_out(result: Result, out: Path, columns: str | None, sort: str, excel: bool,
+              registry: Registry) -> None:
+    if columns or sort != "cluster" or excel:
         if out.suffix.lower() != ".csv":
             raise click.UsageError(_("--excel shapes a .csv --out") if excel else
                                    "--columns and --sort shape a .csv --out")
@@ -57,21 +87,8 @@ def score(ruleset: str, data: str, out: Path | None, quiet: bool, record: Path |
             write_atomically(out, to_excel_csv(result, names, sort))
         else:
             write_atomically(out, to_csv(result, names, sort))
-    elif out is not None:
+    else:
         write_results(result, out, registry)
-    if record is not None:
-        from emuscore.audit.record import write_record  # loaded only when a record is asked for
-
-        written = write_record(result, record, registry)
-    if not quiet and (tables or result.data.size <= TABLES_UP_TO):
-        print_clusters(result)
-    elif not quiet:
-        print_cluster_summary(result)
-    print_awards(result)
-    if out is not None:
-        click.echo(f"wrote {out}")
-    if record is not None:
-        click.echo(f"wrote run record {record} (digest {written['digests']['record']})")
 
 
 def print_clusters(result: Result) -> None:

@@ -1,6 +1,7 @@
 """Results as an Excel workbook: the award proposals with their reasons, the units passed
 over and why, and a sheet per cluster (rank, unit, name, total, class, awards, each
-criterion's points), with titles from the ruleset, frozen headers and filters.
+criterion's points; above 250 clusters one sheet with a cluster column), with titles
+from the ruleset, frozen headers and filters.
 
 Every score is a number cell whose stored text is the exact decimal at the ruleset's
 scale ("95.30", never a binary float's digits), shown with that many decimals; Excel
@@ -22,6 +23,8 @@ from emuscore.io.formats import Writer
 from emuscore.result import Result
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SHEETS_UP_TO = 250
+"""Clusters up to which each gets its own sheet (see `_cluster_sheets`)."""
 BAD_SHEET_CHARS = str.maketrans({c: "-" for c in "[]:*?/\\"})
 
 Cell = tuple[str, str]
@@ -138,6 +141,9 @@ def to_xlsx(result: Result) -> bytes:
 
 def _cluster_sheets(book: Any, result: Result, award_title: dict[str, str], totals: list[str],
                     scale: int) -> None:
+    """A sheet per cluster, or, above SHEETS_UP_TO clusters (a national run has
+    thousands, and a workbook of thousands of sheets is no use to anyone), one sheet of
+    every unit with a cluster column to filter by."""
     ruleset, data, scores = result.ruleset, result.data, result.scores
     criteria = [c for c in ruleset.criteria if c.id in scores.criteria]
     points = [format_column(scores.criteria[c.id], scale) for c in criteria]
@@ -145,26 +151,29 @@ def _cluster_sheets(book: Any, result: Result, award_title: dict[str, str], tota
     held: dict[str, list[str]] = {}
     for p in result.proposals:
         held.setdefault(p.unit, []).append(award_title.get(p.award, p.award))
-    header = [_("Rank"), _("Tied"), _("Unit"), _("Name"), _("Total"), _("Class"), _("Awards"),
-              *(c.title or c.id for c in criteria), _("Deductions"), _("Bonus")]
-    widths = [7, 5, 12, 40, 10, 14, 34, *(14 for _ in criteria), 10, 10]
-    order = order_by(data.cluster_codes, result.ranks.rank, data.unit_order).tolist()
     clusters = list(data.cluster_ids)
+    combined = len(clusters) > SHEETS_UP_TO
+    header = [*([_("Cluster")] if combined else []), _("Rank"), _("Tied"), _("Unit"), _("Name"),
+              _("Total"), _("Class"), _("Awards"), *(c.title or c.id for c in criteria),
+              _("Deductions"), _("Bonus")]
+    widths = [*([22] if combined else []), 7, 5, 12, 40, 10, 14, 34, *(14 for _ in criteria), 10, 10]
+    order = order_by(data.cluster_codes, result.ranks.rank, data.unit_order).tolist()
     names = dict(zip(clusters, sheet_names(clusters, {_("Proposals").casefold(),
                                                        _("Passed over").casefold()}), strict=True))
     current: str | None = None
-    sheet: Sheet | None = None
+    sheet: Sheet | None = Sheet(book, _("Units"), header, widths, scale) if combined else None
     ranks, tied = result.ranks.rank.tolist(), np.asarray(result.ranks.tied, bool).tolist()
     for i in order:
         cluster = data.clusters[i]
-        if cluster != current:
+        if not combined and cluster != current:
             if sheet is not None:
                 sheet.close()
             current, sheet = cluster, Sheet(book, names[cluster], header, widths, scale)
         assert sheet is not None
         unit = data.unit_ids[i]
-        sheet.append([("whole", str(ranks[i])), ("text", "=" if tied[i] else ""), ("text", unit),
-                      ("text", data.names[i]), ("number", totals[i]), ("text", result.classes[i]),
+        sheet.append([*([("text", cluster)] if combined else []), ("whole", str(ranks[i])),
+                      ("text", "=" if tied[i] else ""), ("text", unit), ("text", data.names[i]),
+                      ("number", totals[i]), ("text", result.classes[i]),
                       ("text", "; ".join(held.get(unit, ()))),
                       *(("number", column[i]) for column in points),
                       ("number", deductions[i]), ("number", bonus[i])])
