@@ -74,7 +74,7 @@ def test_the_workbook_read_back_holds_every_exact_score(lang_son, tmp_path: Path
 
 def test_the_workbook_stores_each_score_as_its_exact_decimal_text(lang_son) -> None:
     sheet = zipfile.ZipFile(io.BytesIO(to_xlsx(lang_son))).read("xl/worksheets/sheet3.xml").decode()
-    totals = re.findall(r'<c r="E(\d+)"[^>]*t="n"><v>([^<]*)</v>', sheet)
+    totals = re.findall(r'<c r="E(\d+)"[^>]*><v>([^<]*)</v>', sheet)
     first = [i for i, c in enumerate(lang_son.data.clusters) if c == lang_son.data.cluster_ids[0]]
     expected = sorted(str(exact(lang_son.scores.total[i], 2)) for i in first)
     assert sorted(v for _, v in totals) == expected      # "98.30", never 98.29999999999998
@@ -121,8 +121,7 @@ def test_formula_text_stays_text_in_the_workbook() -> None:
     book = openpyxl.load_workbook(io.BytesIO(raw))
     sheet = book.worksheets[2]
     names = {row[3].value: row[3] for row in sheet.iter_rows(min_row=2)}
-    # every text kept as written (XML reads a bare CR as LF: still text, never a formula)
-    assert sorted(names) == sorted(n.replace("\r", "\n") for n in HOSTILE)
+    assert sorted(names) == sorted(HOSTILE)                  # every text kept as written
     for cell in names.values():
         assert cell.data_type == "s" and cell.quotePrefix
     assert sheet.cell(1, 8).value == "=cmd|' /C calc'!A0" and sheet.cell(1, 8).data_type == "s"
@@ -205,3 +204,20 @@ def test_a_big_run_prints_a_line_per_cluster_unless_tables_are_asked_for(tmp_pat
     assert short.output.count("\ncluster ") == 0
     assert full.output.count("\ncluster ") == len(clusters)
     assert len(short.output.splitlines()) < len(full.output.splitlines()) - 2000
+
+
+def test_markup_and_escape_lookalikes_in_names_read_back_as_written() -> None:
+    rules = hostile_result().ruleset
+    names = ["Công ty A & B <TNHH>", "_x0041_ không phải chữ A", "Chuông\x07 báo"]
+    data = dataset_from_rows({"unit_id": f"u{i}", "name": name, "cluster_id": "k", "v": 60 + i}
+                             for i, name in enumerate(names))
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx(run(rules, data)))).worksheets[2]
+    # Excel reads "_x0041_" in a cell's text as "A", so the writer escapes its underscore
+    # ("_x005F_"); Excel undoes that, openpyxl only in shared strings, so undo it here
+    shown = sorted(row[3].value.replace("_x005F_", "_") for row in sheet.iter_rows(min_row=2))
+    # a control character XML cannot hold is dropped; everything else is kept
+    assert shown == sorted(["Công ty A & B <TNHH>", "_x0041_ không phải chữ A", "Chuông báo"])
+
+
+def test_the_same_results_give_the_same_workbook_bytes(lang_son) -> None:
+    assert to_xlsx(lang_son) == to_xlsx(lang_son)
