@@ -15,6 +15,7 @@ from emuscore import parse_ruleset, run
 from emuscore.audit.record import write_record
 from emuscore.cli import main
 from emuscore.manager import default_registry
+from emuscore.problems import RulesetError
 from emuscore.report import html as report_html
 
 SHEET = '''
@@ -160,3 +161,21 @@ def test_a_bad_publication_date_is_a_usage_error(record_path: Path, tmp_path: Pa
 def test_today_is_the_default_publication_date(record_path: Path, tmp_path: Path) -> None:
     report(record_path, "--html", tmp_path / "s")
     assert f"{dt.date.today():%d/%m/%Y}" in (tmp_path / "s" / "index.html").read_text("utf-8")
+
+
+def test_a_ruleset_may_publish_less_and_the_internal_page_still_shows_all(tmp_path: Path) -> None:
+    rules = parse_ruleset(SHEET + AWARDS + 'public = ["classes"]\n')
+    data = rows([{"v": 95, "ky_luat": 0}, {"v": 60, "ky_luat": 0}], clusters=["k1", "k1"])
+    path = tmp_path / "run.json"
+    write_record(run(rules, data), path, default_registry())
+    assert report(path, "--html", tmp_path / "public")[0] == 0
+    assert report(path, "--html", tmp_path / "internal", "--internal")[0] == 0
+    public = (tmp_path / "public" / "index.html").read_text("utf-8")
+    internal = (tmp_path / "internal" / "index.html").read_text("utf-8")
+    for hidden in ("10,00", "5,00", "Tổng điểm", "Điểm hoàn thành nhiệm vụ", "<svg"):
+        assert hidden not in public and hidden in internal
+
+
+def test_an_unknown_public_part_is_a_ruleset_error() -> None:
+    with pytest.raises(RulesetError, match=r"publication\.public: unknown part 'total'; did you mean"):
+        parse_ruleset(SHEET + AWARDS + 'public = ["total"]\n')

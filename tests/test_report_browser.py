@@ -73,7 +73,8 @@ CLUSTER_ROWS = """() => [...document.querySelectorAll('section.cluster')].map(s 
 AWARD_LISTS = """() => [...document.querySelectorAll('section.award')].map(s => [
   s.dataset.award, s.querySelector('caption').innerText,
   [...s.querySelectorAll('table.proposals tbody tr[data-unit]')].map(tr => [
-    tr.dataset.unit, tr.querySelector('th').innerText, tr.cells[4].innerText, tr.cells[5].innerText])])"""
+    tr.dataset.unit, tr.querySelector('th').innerText, tr.querySelector('.total').innerText,
+    tr.querySelector('.reason').innerText])])"""
 
 
 def test_the_rendered_tables_are_the_records_results(published: dict[str, Any]) -> None:

@@ -40,7 +40,8 @@ def _css() -> str:
 
 def render_page(report: Report) -> str:
     """The public (or internal) page."""
-    chart = totals_chart(report.clusters, tuple(a.title for a in report.awards), report.scale)
+    chart = (totals_chart(report.clusters, tuple(a.title for a in report.awards), report.scale)
+             if "totals" in report.shows else "")
     return _environment().get_template("report.html.j2").render(r=report, css=_css(), chart=chart)
 
 

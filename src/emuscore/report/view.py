@@ -15,7 +15,7 @@ from typing import Any
 
 from attrs import frozen
 
-from emuscore.model import Ruleset
+from emuscore.model import PUBLIC_PARTS, Publication, Ruleset
 from emuscore.workdays import add_working_days
 
 TIE_REASON_START = "tied at place"
@@ -104,6 +104,10 @@ class Report:
     objection_days: int | None
     deadline: dt.date | None
     internal: bool
+    shows: frozenset[str]
+    """What the page shows besides ranks and awards (model.PUBLIC_PARTS): what the
+    ruleset's `[publication] public` declares, or everything on the internal page; the
+    values of a part not shown are blanked here, so no template can leak them."""
     criteria: tuple[Criterion, ...]
     awards: tuple[AwardList, ...]
     clusters: tuple[ClusterTable, ...]
@@ -119,6 +123,9 @@ def build(record: Mapping[str, Any], ruleset: Ruleset, *, record_name: str, publ
     `ruleset` (`audit.record.ruleset_of`)."""
     results = record["results"]
     units: Mapping[str, Any] = results["units"]
+    publication = ruleset.publication
+    shows = frozenset(PUBLIC_PARTS if internal else
+                      (publication or Publication(objection_days=0)).public)
     award_titles = {a.id: a.title or a.id for a in ruleset.awards}
     group_titles = {g.id: g.title or g.id for g in ruleset.groups}
     criteria = tuple(Criterion(c.id, c.title or c.id, group_titles.get(c.group or "", ""))
@@ -126,20 +133,22 @@ def build(record: Mapping[str, Any], ruleset: Ruleset, *, record_name: str, publ
     rows: dict[str, UnitRow] = {}
     for unit in record["data"]["units"]:
         got = units[unit["id"]]
+        points = "criteria" in shows
         rows[unit["id"]] = UnitRow(
             unit["id"], unit["name"], unit["cluster"], int(got["rank"]), bool(got["tied"]),
-            got["total"], got["class"], tuple(award_titles.get(a, a) for a in got["awards"]),
-            tuple(got["criteria"][c.id] for c in criteria), got["deductions"], got["bonus"])
+            got["total"] if "totals" in shows else "", got["class"] if "classes" in shows else "",
+            tuple(award_titles.get(a, a) for a in got["awards"]),
+            tuple(got["criteria"][c.id] if points else "" for c in criteria),
+            got["deductions"] if points else "", got["bonus"] if points else "")
     awards = tuple(_award_list(rule.id, award_titles, results, rows, ruleset, internal)
                    for rule in ruleset.awards)
-    publication = ruleset.publication
     days = publication.objection_days if publication else None
     deadline = (add_working_days(published, days, publication.holidays)
                 if publication is not None and days is not None else None)
     return Report(
         ruleset.meta.id, ruleset.meta.title, ruleset.meta.version, ruleset.scale,
-        record["digests"]["record"], record_name, published, days, deadline, internal, criteria,
-        awards, _clusters(rows, awards))
+        record["digests"]["record"], record_name, published, days, deadline, internal, shows,
+        criteria, awards, _clusters(rows, awards))
 
 
 def _award_list(award: str, titles: Mapping[str, str], results: Mapping[str, Any],
@@ -151,7 +160,9 @@ def _award_list(award: str, titles: Mapping[str, str], results: Mapping[str, Any
         if p["award"] != award:
             continue
         row = rows[p["unit"]]
-        parts = [f"hạng {row.rank} cụm {row.cluster}", f"tổng điểm {decimal_comma(row.total)}"]
+        parts = [f"hạng {row.rank} cụm {row.cluster}"]
+        if row.total:
+            parts.append(f"tổng điểm {decimal_comma(row.total)}")
         if row.klass:
             parts.append(f"xếp loại {row.klass}")
         if rule.from_award:
@@ -180,7 +191,7 @@ def _clusters(rows: Mapping[str, UnitRow], awards: tuple[AwardList, ...]) -> tup
         members = sorted(by_cluster[cluster], key=lambda r: (r.rank, r.unit))
         cutoffs = []
         for award in awards:
-            totals = [e.row.total for e in award.entries if e.row.cluster == cluster]
+            totals = [e.row.total for e in award.entries if e.row.cluster == cluster and e.row.total]
             if totals:
                 cutoffs.append(Cutoff(award.title, min(totals, key=Decimal)))
         tables.append(ClusterTable(cluster, tuple(members), tuple(cutoffs)))
