@@ -179,3 +179,13 @@ def test_a_ruleset_may_publish_less_and_the_internal_page_still_shows_all(tmp_pa
 def test_an_unknown_public_part_is_a_ruleset_error() -> None:
     with pytest.raises(RulesetError, match=r"publication\.public: unknown part 'total'; did you mean"):
         parse_ruleset(SHEET + AWARDS + 'public = ["total"]\n')
+
+
+def test_pdf_without_chromium_says_how_to_install_it(record_path: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EMUSCORE_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))          # no browser on it
+    code, output = report(record_path, "--pdf", tmp_path / "phu-luc.pdf")
+    assert code == 1 and output.count("\n") == 1
+    assert "apt-get install chromium" in output
+    assert not (tmp_path / "phu-luc.pdf").exists()
