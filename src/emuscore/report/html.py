@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     import jinja2
 
 PAGE, ANNEX = "index.html", "annex.html"
+CHART_UP_TO = 300
+"""Clusters up to which the page draws its chart (a row per cluster: beyond a few
+hundred rows a picture no longer says it better than the tables)."""
 
 
 def _environment() -> jinja2.Environment:
@@ -41,7 +44,7 @@ def _css() -> str:
 def render_page(report: Report) -> str:
     """The public (or internal) page."""
     chart = (totals_chart(report.clusters, tuple(a.title for a in report.awards), report.scale)
-             if "totals" in report.shows else "")
+             if "totals" in report.shows and len(report.clusters) <= CHART_UP_TO else "")
     return _environment().get_template("report.html.j2").render(r=report, css=_css(), chart=chart)
 
 
