@@ -73,7 +73,13 @@ def write_folder(report: Report, folder: Path) -> None:
         if folder.exists():
             old = Path(tempfile.mkdtemp(dir=parent, prefix=f".{folder.name}.", suffix=".old"))
             os.replace(folder, old / folder.name)
-        os.replace(building, folder)
+        try:
+            os.replace(building, folder)
+        except BaseException:
+            if old is not None:             # put the old report back where it was
+                os.replace(old / folder.name, folder)
+                old.rmdir()
+            raise
         if old is not None:
             shutil.rmtree(old)
     except BaseException:

@@ -186,15 +186,18 @@ def _clusters(rows: Mapping[str, UnitRow], awards: tuple[AwardList, ...]) -> tup
     by_cluster: dict[str, list[UnitRow]] = {}
     for row in rows.values():
         by_cluster.setdefault(row.cluster, []).append(row)
+    lowest: dict[tuple[str, str], str] = {}        # (cluster, award title) -> lowest total
+    for award in awards:
+        for e in award.entries:
+            key = (e.row.cluster, award.title)
+            if e.row.total and (key not in lowest or Decimal(e.row.total) < Decimal(lowest[key])):
+                lowest[key] = e.row.total
     tables = []
     for cluster in sorted(by_cluster):
         members = sorted(by_cluster[cluster], key=lambda r: (r.rank, r.unit))
-        cutoffs = []
-        for award in awards:
-            totals = [e.row.total for e in award.entries if e.row.cluster == cluster and e.row.total]
-            if totals:
-                cutoffs.append(Cutoff(award.title, min(totals, key=Decimal)))
-        tables.append(ClusterTable(cluster, tuple(members), tuple(cutoffs)))
+        cutoffs = tuple(Cutoff(a.title, lowest[cluster, a.title]) for a in awards
+                        if (cluster, a.title) in lowest)
+        tables.append(ClusterTable(cluster, tuple(members), cutoffs))
     return tuple(tables)
 
 
