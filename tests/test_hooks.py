@@ -159,7 +159,7 @@ def test_hook_register_writers(emuscore_plugins: PluginSandbox, tmp_path: Path) 
     result = emuscore_plugins.run(RULESET, TABLE)
     write_results(result, tmp_path / "out.tsv", emuscore_plugins.registry)
     assert (tmp_path / "out.tsv").read_text(encoding="utf-8") == "A\t3.13\nB\t7.50\nC\t0.03\n"
-    assert list(emuscore_plugins.registry.writers) == [".csv", ".json", ".tsv"]
+    assert list(emuscore_plugins.registry.writers) == [".csv", ".json", ".xlsx", ".tsv"]
 
 
 def test_hook_register_writers_failure_is_named_and_writes_nothing(emuscore_plugins: PluginSandbox,

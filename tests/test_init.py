@@ -137,9 +137,10 @@ def test_the_templates_and_the_catalogue_are_declared_package_data() -> None:
     globs = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
         "tool"]["setuptools"]["package-data"]["emuscore"]
     package = TEMPLATE_DIR.parent
+    starters = [p for p in TEMPLATE_DIR.rglob("*") if p.is_file()]
+    assert len(starters) == 12          # 3 templates: ruleset, README, units and measures
     shipped = [p for p in package.rglob("*") if p.is_file() and (
-        "templates" in p.parts or p.suffix == ".mo")]
-    assert len(shipped) == 13
+        "templates" in p.parts or p.suffix == ".mo")]   # the report's page templates too
     for path in shipped:
         relative = PurePosixPath(path.relative_to(package).as_posix())
         assert any(len(relative.parts) == len(PurePosixPath(g).parts) and relative.match(g)

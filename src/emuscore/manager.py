@@ -43,6 +43,7 @@ DEFAULT_PLUGINS = (
     "emuscore.io.csv_data",
     "emuscore.io.xlsx_data",
     "emuscore.io.results",
+    "emuscore.io.xlsx_results",
 )
 
 T = TypeVar("T")

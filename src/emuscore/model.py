@@ -155,6 +155,13 @@ class Publication:
     """The objection period, in working days counted from the day after publication."""
     holidays: tuple[datetime.date, ...] = ()
     """Days off besides the national public holidays (a province's own, a moved day)."""
+    public: tuple[str, ...] = ("totals", "classes", "criteria")
+    """What the public page shows besides ranks and awards (PUBLIC_PARTS); the internal
+    page shows everything."""
+
+
+PUBLIC_PARTS = ("totals", "classes", "criteria")
+"""What a ruleset may publish beside ranks and awards: totals, classes, per-criterion points."""
 
 
 IndicatorKind = Literal["number", "count", "percent", "date", "yesno"]

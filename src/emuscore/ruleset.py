@@ -15,6 +15,7 @@ import tomli_w
 from emuscore.i18n import _
 from emuscore.manager import Registry
 from emuscore.model import (
+    PUBLIC_PARTS,
     AwardRule,
     Classification,
     Criterion,
@@ -485,6 +486,11 @@ def _check_publication(r: Ruleset, s: Structurer) -> None:
         s.problem(("publication", "objection_days"),
                   "the objection period is a number of working days, from 0 to 366 "
                   "(Decree 98/2023 Art. 46 asks for at least 10)")
+    for part in r.publication.public if r.publication is not None else ():
+        if part not in PUBLIC_PARTS:
+            s.problem(("publication", "public"), f"unknown part '{part}'"
+                      f"{did_you_mean(part, PUBLIC_PARTS)}; the public page may show "
+                      f"{', '.join(PUBLIC_PARTS)} (ranks and awards always)")
 
 
 def _check_awards(r: Ruleset, s: Structurer, registry: Registry) -> None:

@@ -146,7 +146,12 @@ def to_csv(result: Result, columns: Sequence[str] | None = None,
     cells = [[_safe_cell(v) for v in values] if free and _any_starts(values, FORMULA_START)
              else values for (_, _, free), values in zip(parts, text, strict=True)]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # the csv module quotes a cell holding the line terminator ("\n") but not a lone "\r",
+    # which Excel and most readers take as the end of the row: quote every cell then
+    bare_cr = any("\r" in v for (_, _, free), values in zip(parts, cells, strict=True) if free
+                  for v in values)
+    writer = csv.writer(buffer, lineterminator="\n",
+                        quoting=csv.QUOTE_ALL if bare_cr else csv.QUOTE_MINIMAL)
     writer.writerow([name for name, _, _ in parts])
     writer.writerows(zip(*cells, strict=True))
     return buffer.getvalue()
