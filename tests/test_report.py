@@ -189,3 +189,15 @@ def test_pdf_without_chromium_says_how_to_install_it(record_path: Path, tmp_path
     assert code == 1 and output.count("\n") == 1
     assert "apt-get install chromium" in output
     assert not (tmp_path / "phu-luc.pdf").exists()
+
+
+def test_above_2000_units_the_page_leaves_out_the_breakdowns(tmp_path: Path) -> None:
+    rules = parse_ruleset(SHEET + AWARDS)
+    data = rows([{"v": 50 + i % 50, "ky_luat": 0} for i in range(2001)],
+                clusters=[f"k{i % 40}" for i in range(2001)])
+    path = tmp_path / "run.json"
+    write_record(run(rules, data), path, default_registry())
+    assert report(path, "--html", tmp_path / "site")[0] == 0
+    page = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert "<details>" not in page and "trên 2.000 đơn vị" in page
+    assert page.count('<tr data-unit="u') >= 2001              # every unit still ranked

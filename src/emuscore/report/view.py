@@ -18,6 +18,10 @@ from attrs import frozen
 from emuscore.model import PUBLIC_PARTS, Publication, Ruleset
 from emuscore.workdays import add_working_days
 
+BREAKDOWNS_UP_TO = 2000
+"""Units up to which the page carries each unit's points by criterion: they are nine
+tenths of the page (100,000 units gave 440 MB, more than a browser opens)."""
+
 TIE_REASON_START = "tied at place"
 """How `pipeline.awards` begins the reason of a unit whose tie is left to the council:
 a tie is public (it follows from public totals); any other reason for passing a unit
@@ -108,6 +112,9 @@ class Report:
     """What the page shows besides ranks and awards (model.PUBLIC_PARTS): what the
     ruleset's `[publication] public` declares, or everything on the internal page; the
     values of a part not shown are blanked here, so no template can leak them."""
+    breakdowns: bool
+    """Whether the page shows each unit's points by criterion (public, and at most
+    BREAKDOWNS_UP_TO units)."""
     criteria: tuple[Criterion, ...]
     awards: tuple[AwardList, ...]
     clusters: tuple[ClusterTable, ...]
@@ -148,7 +155,8 @@ def build(record: Mapping[str, Any], ruleset: Ruleset, *, record_name: str, publ
     return Report(
         ruleset.meta.id, ruleset.meta.title, ruleset.meta.version, ruleset.scale,
         record["digests"]["record"], record_name, published, days, deadline, internal, shows,
-        criteria, awards, _clusters(rows, awards))
+        "criteria" in shows and len(rows) <= BREAKDOWNS_UP_TO, criteria, awards,
+        _clusters(rows, awards))
 
 
 def _award_list(award: str, titles: Mapping[str, str], results: Mapping[str, Any],
