@@ -12,6 +12,7 @@ from typing import Any, Literal
 import attrs
 import tomli_w
 
+from emuscore.i18n import _
 from emuscore.manager import Registry
 from emuscore.model import (
     AwardRule,
@@ -212,6 +213,7 @@ def _check(r: Ruleset, s: Structurer, registry: Registry) -> None:
     _check_classification(r, s)
     _check_awards(r, s, registry)
     _check_publication(r, s)
+    _check_votes(r, s)
 
 
 def _check_references(r: Ruleset, s: Structurer, registry: Registry) -> None:
@@ -338,6 +340,13 @@ def _check_publication(r: Ruleset, s: Structurer) -> None:
         s.problem(("publication", "objection_days"),
                   "the objection period is a number of working days, from 0 to 366 "
                   "(Decree 98/2023 Art. 46 asks for at least 10)")
+
+
+def _check_votes(r: Ruleset, s: Structurer) -> None:
+    for i, a in enumerate(r.awards):
+        if a.vote is not None and not Decimal(0) < a.vote.threshold <= 1:
+            s.problem(("awards", i, "vote", "threshold"),
+                      _("the vote threshold is a share between 0 and 1, e.g. 0.9 for 90 %"))
 
 
 def _check_awards(r: Ruleset, s: Structurer, registry: Registry) -> None:

@@ -13,7 +13,7 @@ from emuscore.problems import EmuscoreError
 # Each command lives in its own module, imported only when that command runs (or the
 # commands are listed), so `emuscore score` does not pay for the audit modules.
 COMMANDS = {name: f"emuscore.cli.{name}" for name in (
-    "diff", "explain", "ledger", "plugins", "replay", "score", "validate")}
+    "diff", "explain", "ledger", "plugins", "replay", "score", "validate", "finalize")}
 
 
 class Group(click.Group):
