@@ -27,6 +27,7 @@ from emuscore.audit.record import results_part, run_record, value_text
 from emuscore.dataset import Dataset, natural_key
 from emuscore.engine import run
 from emuscore.exact import INT64_ROOM, Column, IntArray, format_units, to_units, units_to_decimal
+from emuscore.i18n import _
 from emuscore.manager import Registry
 from emuscore.model import AwardRule, Criterion, Gate
 from emuscore.pipeline.awards import award
@@ -58,8 +59,8 @@ def explain(record: Mapping[str, Any], unit_id: str, registry: Registry) -> list
     if results_part(result) != record["results"]:
         lines.append("warning: the installed plugins score this record differently from the "
                      "record (run `emuscore replay`); this explains the re-run")
-    return lines + e.header() + e.criteria() + e.totals() + e.classification() + e.cluster() \
-        + e.awards()
+    return lines + e.header() + e.adjustments() + e.criteria() + e.totals() + e.classification() \
+        + e.cluster() + e.awards()
 
 
 class Explainer:
@@ -80,6 +81,22 @@ class Explainer:
                 f"total {self.show(int(self.scores.total[i]))}, "
                 f"class {r.classes[i] or '-'}, rank {r.ranks.rank[i]}{tied} in its cluster, "
                 f"awards: {', '.join(r.awards_of(self.unit_id)) or 'none'}", ""]
+
+    def adjustments(self) -> list[str]:
+        """The council's adjustments of this unit's values (a final record), in order."""
+        from emuscore.audit.diff import adjustment_line
+
+        mine = [a for a in self.result.adjustments if a.unit == self.unit_id]
+        if not mine:
+            return []
+        return [_("adjustments over the year's data:")] + [
+            "  " + adjustment_line(attrs.asdict(a)) for a in mine] + [""]
+
+    def notes_for(self, rule: AwardRule) -> list[str]:
+        """The award's notes for this unit's cluster and for the award as a whole."""
+        cluster = self.data.clusters[self.unit]
+        return [f"  ! {n.reason}" for n in self.result.notes
+                if n.award == rule.id and n.scope in ("", cluster)]
 
     def criteria(self) -> list[str]:
         lines = ["criteria:"]
@@ -218,6 +235,7 @@ class Explainer:
                 reason = next(p.reason for p in self.result.proposals
                               if p.award == rule.id and p.unit == self.unit_id)
                 lines.append(f"{title}: proposed ({reason})")
+                lines.extend(self.notes_for(rule))
                 continue
             skips = [s.reason for s in self.result.skips
                      if s.award == rule.id and s.unit == self.unit_id]
@@ -235,6 +253,7 @@ class Explainer:
                 else:
                     skips = ["no unit of the cluster was eligible"]
             lines.append(f"{title}: not proposed" + (f": {'; '.join(skips)}" if skips else ""))
+            lines.extend(self.notes_for(rule))
             lines.extend(f"  {line}" for line in WhatItTakes(self, rule, held).lines())
         return lines
 
