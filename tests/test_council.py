@@ -308,3 +308,17 @@ def test_finalize_refuses_while_a_tie_is_left_to_the_council(tmp_path):
     _, final, done = finalize(tmp_path, "--decided", "2025-01-20")
     assert done.exit_code == 1
     assert "tied at place 1 among DV002, DV011" in done.output and not final.exists()
+
+
+def test_the_ledger_chains_proposal_then_final_and_log_shows_the_path(tmp_path):
+    proposal, final, done = finalize(tmp_path, "--rulings", str(EXAMPLE / "rulings.csv"),
+                                     "--decided", "2025-01-20")
+    assert done.exit_code == 0, done.output
+    runner, ledger = CliRunner(), str(tmp_path / "ledger.sqlite")
+    early = runner.invoke(main, ["ledger", "add", str(final), "--ledger", ledger])
+    assert early.exit_code == 1 and "add the proposal record first" in early.output
+    for record in (proposal, final):
+        assert runner.invoke(main, ["ledger", "add", str(record), "--ledger", ledger]).exit_code == 0
+    log = runner.invoke(main, ["ledger", "log", "--ledger", ledger]).output.splitlines()
+    assert log[0].startswith("   1 ") and log[0].endswith("proposal.json")
+    assert log[1].startswith("   2 ") and log[1].endswith("final.json  (final of entry 1)")

@@ -34,10 +34,13 @@ def add(record: Path, path: Path | None) -> None:
 @ledger.command()
 @ledger_option
 def log(path: Path | None) -> None:
-    """List the ledger's entries, oldest first, and its head hash."""
+    """List the ledger's entries, oldest first, and its head hash; a final record shows
+    the entry of the proposal it came from."""
     path = path or chain.default_ledger()
+    finals = chain.paths(path)
     for e in chain.entries(path):
-        click.echo(f"{e.seq:>4}  {e.added}  {e.record_digest[:16]}  {e.ruleset}  {e.path}")
+        link = f"  (final of entry {finals[e.seq]})" if e.seq in finals else ""
+        click.echo(f"{e.seq:>4}  {e.added}  {e.record_digest[:16]}  {e.ruleset}  {e.path}{link}")
     click.echo(f"head {chain.head_of(path)}")
 
 
