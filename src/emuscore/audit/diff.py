@@ -113,7 +113,10 @@ def _awards(a: Record, b: Record) -> dict[str, list[dict[str, str]]]:
         return [{"award": w, "unit": u, **({"reason": why[w, u]} if (w, u) in why else {})}
                 for w, u in sorted(pairs, key=lambda p: (p[0], natural_key(p[1])))]
 
-    return {"gained": listed(pb.keys() - pa, pb), "lost": listed(pa - pb.keys(), passed)}
+    lost = pa - pb.keys()
+    for award, unit in lost:        # not reached: no skip says why, so say it here
+        passed.setdefault((award, unit), _("not reached: the places went to units above it"))
+    return {"gained": listed(pb.keys() - pa, pb), "lost": listed(lost, passed)}
 
 
 def _skips(a: Record, b: Record) -> dict[str, list[dict[str, str]]]:

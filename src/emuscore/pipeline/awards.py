@@ -153,7 +153,8 @@ def _quota_notes(rule: AwardRule, holders: int, waiting: int, slots: int) -> lis
     if waiting:
         out.append(Note(rule.id, "", _(
             "the quota counts {n} place(s) of {award} still waiting for the council's ruling: "
-            "floor({share} x ({holders} + {n})) = {slots}").format(
+            "floor({share} x ({holders} + {n})) = {slots}; the unit(s) the council chooses join "
+            "the holders, and these proposals stand only where they rank above them").format(
                 n=waiting, award=rule.from_award, share=rule.share, holders=holders, slots=slots),
             "held"))
     if slots == 0:
