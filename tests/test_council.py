@@ -322,3 +322,65 @@ def test_the_ledger_chains_proposal_then_final_and_log_shows_the_path(tmp_path):
     log = runner.invoke(main, ["ledger", "log", "--ledger", ledger]).output.splitlines()
     assert log[0].startswith("   1 ") and log[0].endswith("proposal.json")
     assert log[1].startswith("   2 ") and log[1].endswith("final.json  (final of entry 1)")
+
+
+def test_a_share_award_counts_the_places_pending_the_council_in_its_quota(registry):
+    # k1: u1 = u2 = 10 tie for the flag; k2, k3, k4 each give a flag (u3, u4, u5).
+    # top = 0.50 of the flags: floor(0.5 x (3 + 1 pending)) = 2, not floor(0.5 x 3) = 1
+    rs = parse_ruleset(SHEET.replace("VOTE", "").replace("share = 0.20", "share = 0.50"))
+    result = run_with(rs, data(10, 10, 9, 8, 7, clusters=["k1", "k1", "k2", "k3", "k4"]), registry)
+    assert awards(result)["top"] == ["u3", "u4"]
+    (note,) = [n for n in result.notes if n.award == "top"]
+    assert "floor(0.50 x (3 + 1)) = 2" in note.reason and note.kind == "held"
+
+
+def test_a_vote_threshold_outside_0_to_1_is_refused():
+    from emuscore.problems import RulesetError
+
+    with pytest.raises(RulesetError, match=r"vote\.threshold: the vote threshold is a share between 0 and 1"):
+        ruleset('vote = { threshold = 1.5 }')
+
+
+def test_the_json_results_and_explain_say_why_a_quota_gave_nobody(tmp_path, registry):
+    from emuscore.audit.explain import explain
+    from emuscore.audit.record import build_record
+    from emuscore.io.results import to_json
+
+    result = run_with(ruleset(), data(10, 9, 8, clusters=["k1", "k2", "k3"]), registry)
+    notes = json.loads(to_json(result))["notes"]
+    assert {"award": "top", "scope": "", "kind": "quota",
+            "reason": "quota 0.20 x 3 holder(s) of flag = 0.60, rounded down to 0: no place to "
+                      "give"} in notes
+    lines = explain(build_record(result, registry), "u1", registry)
+    assert "  ! quota 0.20 x 3 holder(s) of flag = 0.60, rounded down to 0: no place to give" in lines
+
+
+def test_an_adjustment_finer_than_the_column_keeps_every_digit(registry):
+    # a was written as whole numbers; 9,25 (a decimal comma) -> 9.25 points, old value "5"
+    adjustments = parse_adjustments(ADJUST_HEAD + "u1,a,\"9,25\",recount,board,specialist,2025-01-14\n",
+                                    "adjustments.csv")
+    result = run_with(ruleset(), data(5, 6), registry, adjustments)
+    assert [int(v) for v in result.scores.total] == [925, 600]
+    assert [(a.old, a.new) for a in result.adjustments] == [("5", "9.25")]
+
+
+def test_finalize_never_writes_over_its_proposal(tmp_path):
+    proposal, _, _ = finalize(tmp_path, "--decided", "2025-01-20", "--rulings",
+                              str(EXAMPLE / "rulings.csv"))
+    before = proposal.read_bytes()
+    out = CliRunner().invoke(main, ["finalize", str(proposal), "--adjustments",
+                                    str(EXAMPLE / "adjustments.csv"), "--rulings",
+                                    str(EXAMPLE / "rulings.csv"), "--published", "2025-01-02",
+                                    "--decided", "2025-01-20", "--record", str(proposal)])
+    assert out.exit_code == 1 and "would overwrite an input" in out.output
+    assert proposal.read_bytes() == before
+
+
+def test_explain_says_a_withheld_award_is_not_a_matter_of_points(tmp_path):
+    _, final, done = finalize(tmp_path, "--rulings", str(EXAMPLE / "rulings.csv"),
+                              "--decided", "2025-01-20")
+    assert done.exit_code == 0, done.output
+    out = CliRunner().invoke(main, ["explain", str(final), "DV102"]).output
+    assert "award provincial_flag (Cờ thi đua của Ủy ban nhân dân tỉnh): not proposed: withheld by the " \
+           "council: complaint no. 3" in out
+    assert "needs +" not in out.split("award provincial_flag")[1].split("award government_flag")[0]

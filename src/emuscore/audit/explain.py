@@ -55,6 +55,7 @@ def explain(record: Mapping[str, Any], unit_id: str, registry: Registry) -> list
         raise EmuscoreError(f"unit {unit_id} is not in this record{did_you_mean(unit_id, index)} "
                             f"(its units run {first}, ...)")
     e = Explainer(result, index[unit_id], registry)
+    e.council = record.get("council") or {}
     lines = []
     if results_part(result) != record["results"]:
         lines.append("warning: the installed plugins score this record differently from the "
@@ -70,6 +71,8 @@ class Explainer:
         self.result, self.unit, self.registry = result, unit, registry
         self.ruleset, self.data, self.scores = result.ruleset, result.data, result.scores
         self.unit_id = self.data.unit_ids[unit]
+        self.council: Mapping[str, Any] = {}
+        """A final record's council part (its rulings and ballots), else empty."""
 
     def show(self, units: int) -> str:
         return format_units(units, self.ruleset.scale)
@@ -91,6 +94,14 @@ class Explainer:
             return []
         return [_("adjustments over the year's data:")] + [
             "  " + adjustment_line(attrs.asdict(a)) for a in mine] + [""]
+
+    def decided_by_council(self, rule: AwardRule) -> bool:
+        """Withheld from the award, or fallen at its ballot, in a final record."""
+        withheld = any(r.get("decision") == "withhold" and r.get("unit_id") == self.unit_id
+                       and r.get("award") in (rule.id, "*") for r in self.council.get("rulings", []))
+        voted = any(b.get("award") == rule.id and b.get("unit_id") == self.unit_id
+                    for b in self.council.get("ballots") or [])
+        return withheld or voted
 
     def notes_for(self, rule: AwardRule) -> list[str]:
         """The award's notes for this unit's cluster and for the award as a whole."""
@@ -254,6 +265,10 @@ class Explainer:
                     skips = ["no unit of the cluster was eligible"]
             lines.append(f"{title}: not proposed" + (f": {'; '.join(skips)}" if skips else ""))
             lines.extend(self.notes_for(rule))
+            if self.decided_by_council(rule):
+                lines.append("  " + _("the council's ruling or ballot decided this; no change of "
+                                      "points would"))
+                continue
             lines.extend(f"  {line}" for line in WhatItTakes(self, rule, held).lines())
         return lines
 
