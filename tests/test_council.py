@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import rows
 from emuscore import parse_ruleset
@@ -384,3 +386,36 @@ def test_explain_says_a_withheld_award_is_not_a_matter_of_points(tmp_path):
     assert "award provincial_flag (Cờ thi đua của Ủy ban nhân dân tỉnh): not proposed: withheld by the " \
            "council: complaint no. 3" in out
     assert "needs +" not in out.split("award provincial_flag")[1].split("award government_flag")[0]
+
+
+GATED = SHEET.replace("VOTE", 'requires = { gates = ["clean"] }') + '''
+[[gates]]
+id = "clean"
+indicator = "v"
+at_most = 0
+'''
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([8, 9, 10]), st.sampled_from([0, 0, 1]),
+                          st.sampled_from(["k1", "k2"])), min_size=2, max_size=9),
+       st.booleans())
+def test_no_lower_unit_is_pushed_out_of_merit_by_a_tie_the_council_then_settles(units, first):
+    # the law of the held places: whoever the council gives each tied flag to, every unit
+    # proposed for merit while the ties waited is still proposed for it after the rulings
+    registry = default_registry()
+    rs = parse_ruleset(GATED)
+    d = rows([{"a": p, "t": 10, "v": v} for p, v, _ in units], [c for _, _, c in units])
+    proposal = run_with(rs, d, registry)
+    ties: dict[str, list[str]] = {}
+    for s in proposal.skips:
+        if s.award == "flag" and s.reason.startswith("tied at place"):
+            ties.setdefault(d.clusters[d.index()[s.unit]], []).append(s.unit)
+    rulings = []
+    for tied in ties.values():
+        winner = min(tied) if first else max(tied)
+        rulings.append(f"flag,settle,{winner},{';'.join(u for u in tied if u != winner)},m,c,2025-01-20")
+    final = run_with(rs, d, registry, rulings=parse_rulings(RULING_HEAD + "\n".join(rulings) + "\n",
+                                                            "rulings.csv"))
+    assert set(awards(proposal).get("merit", [])) <= set(awards(final).get("merit", []))
+    assert not [n for n in final.notes if n.kind == "held" or (n.kind, n.award) == ("tie", "flag")]

@@ -221,11 +221,18 @@ class Held:
             self.groups.append((other, tie, tuple(ok)))
 
     def skips(self, chosen: Iterable[int], data: Dataset) -> Iterator[tuple[int, str]]:
-        """Each eligible tied unit whose place is held, with why."""
+        """Each eligible tied unit whose place is held, with why; and those left out of
+        the candidates because fewer of them can take this award than are tied."""
         picked = set(chosen)
         for other, tie, ok in self.groups:
             n = sum(1 for u in ok if u in self.placeholders and u in picked)
             if not n:
+                names = ", ".join(data.unit_ids[u] for u in tie.units)
+                for u in ok:
+                    if u in self.dropped:
+                        yield u, _("waits for the council's ruling on {other}: {units} are tied "
+                                   "for it, and only those it does not give {other} may take "
+                                   "{award}").format(other=other, units=names, award=self.rule.id)
                 continue
             self.taken.append((other, tie, n, ok))
             names = ", ".join(data.unit_ids[u] for u in tie.units)
