@@ -128,7 +128,8 @@ def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, 
                 why = "; ".join(w for w in (council.barred_reason(rule, p.unit), next(reasons)) if w)
             why_passed[p.unit] = why
             skips.append(Skip(rule.id, ids[p.unit], why))
-        council.reached(rule, {p.unit for p in passed} | chosen)
+        if council.active:
+            council.reached(rule, {p.unit for p in passed} | chosen)
         skips.extend(Skip(rule.id, ids[u], why) for u, why in held.skips(chosen, data))
         chosen -= held.placeholders
         fallen = council.ballot(rule, chosen)
@@ -190,21 +191,23 @@ def _notes(rule: AwardRule, data: Dataset, ranks: Ranks, chosen: set[int], passe
             unit=data.unit_ids[unit], why=why), "ballot"))
     if pooled:
         return out
-    given = {data.clusters[i] for i in chosen}
-    first: dict[str, Passed] = {}
-    for p in passed:
-        first.setdefault(data.clusters[p.unit], p)
-    empty = [c for c in data.cluster_ids if c not in given and c not in waiting]
-    for cluster in empty:
-        p_ = first.get(cluster)
-        if p_ is None:
-            why = _("no unit of the cluster was a candidate")
-        else:
-            why = _("no unit of the cluster was eligible; the best, {unit} (rank {rank}): "
-                    "{reason}").format(unit=data.unit_ids[p_.unit], rank=int(ranks.rank[p_.unit]),
-                                       reason=why_passed[p_.unit])
-        out.append(Note(rule.id, cluster, why, "none"))
-    if not given and not waiting:
+    # whole columns: a national run has tens of thousands of clusters, most without a flag
+    codes, ids = data.cluster_codes, data.cluster_ids
+    given = np.zeros(len(ids), bool)
+    given[codes[np.fromiter(chosen, np.int64, len(chosen))]] = True
+    left = ~given
+    left[[k for k, c in enumerate(ids) if c in waiting]] = False
+    units = np.fromiter((p.unit for p in passed), np.int64, len(passed))
+    seen, at = np.unique(codes[units], return_index=True)     # each cluster's first passed
+    first = dict(zip(seen.tolist(), units[at].tolist(), strict=True))
+    none_reached = _("no unit of the cluster was a candidate")
+    best = _("no unit of the cluster was eligible; the best, {unit} (rank {rank}): {reason}")
+    for code in np.flatnonzero(left).tolist():
+        leader = first.get(code)
+        why = none_reached if leader is None else best.format(
+            unit=data.unit_ids[leader], rank=int(ranks.rank[leader]), reason=why_passed[leader])
+        out.append(Note(rule.id, ids[code], why, "none"))
+    if not given.any() and not waiting:
         out.append(Note(rule.id, "", _("no recipient in any cluster"), "none"))
     return out
 

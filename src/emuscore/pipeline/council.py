@@ -43,6 +43,7 @@ class Council:
         self.data = data
         self.rules = {a.id: a for a in ruleset.awards}
         self.used: set[int] = set()         # positions of the rulings that took effect
+        self._tallies: dict[str, dict[int, Ballot]] = {}
         self._check()
 
     def _check(self) -> None:
@@ -76,7 +77,10 @@ class Council:
     def _votes(self, rule: AwardRule) -> dict[int, Ballot] | None:
         if rule.vote is None or self.decisions.ballots is None:
             return None
-        return {self.index[u]: b for u, b in self.decisions.ballots_for(rule.id).items()}
+        if rule.id not in self._tallies:
+            self._tallies[rule.id] = {self.index[u]: b for u, b
+                                      in self.decisions.ballots_for(rule.id).items()}
+        return self._tallies[rule.id]
 
     def _fallen(self, rule: AwardRule) -> dict[int, Ballot]:
         votes = self._votes(rule)
@@ -107,6 +111,8 @@ class Council:
 
     def reached(self, rule: AwardRule, units: set[int]) -> None:
         """Mark the withholding rulings that took effect (their unit was reached)."""
+        if not self.active:
+            return
         for k, r in enumerate(self.decisions.rulings):
             if (r.decision == "withhold" and r.award in (rule.id, EVERY_AWARD)
                     and self.index[r.unit] in units):
