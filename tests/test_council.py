@@ -326,14 +326,19 @@ def test_the_ledger_chains_proposal_then_final_and_log_shows_the_path(tmp_path):
     assert log[1].startswith("   2 ") and log[1].endswith("final.json  (final of entry 1)")
 
 
-def test_a_share_award_counts_the_places_pending_the_council_in_its_quota(registry):
+def test_a_share_award_says_how_its_quota_changes_once_the_council_rules(registry):
     # k1: u1 = u2 = 10 tie for the flag; k2, k3, k4 each give a flag (u3, u4, u5).
-    # top = 0.50 of the flags: floor(0.5 x (3 + 1 pending)) = 2, not floor(0.5 x 3) = 1
+    # top = 0.50 of the flags: floor(0.5 x 3) = 1 now (u3, the best holder), and
+    # floor(0.5 x 4) = 2 once the council gives k1's flag
     rs = parse_ruleset(SHEET.replace("VOTE", "").replace("share = 0.20", "share = 0.50"))
-    result = run_with(rs, data(10, 10, 9, 8, 7, clusters=["k1", "k1", "k2", "k3", "k4"]), registry)
-    assert awards(result)["top"] == ["u3", "u4"]
+    d = data(10, 10, 9, 8, 7, clusters=["k1", "k1", "k2", "k3", "k4"])
+    result = run_with(rs, d, registry)
+    assert awards(result)["top"] == ["u3"]
     (note,) = [n for n in result.notes if n.award == "top"]
-    assert "floor(0.50 x (3 + 1)) = 2" in note.reason and note.kind == "held"
+    assert ("floor(0.50 x 3) = 1 until then, and floor(0.50 x 4) = 2 after it" in note.reason
+            and note.kind == "held")
+    ruled = parse_rulings(RULING_HEAD + "flag,settle,u2,u1,m,c,2025-01-20\n", "rulings.csv")
+    assert awards(run_with(rs, d, registry, rulings=ruled))["top"] == ["u2", "u3"]
 
 
 def test_a_vote_threshold_outside_0_to_1_is_refused():

@@ -96,9 +96,8 @@ def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, 
             max_place = None
         else:
             pool = np.array(sorted(holders[rule.from_award or ""]), np.int64)
-            # a place pending the council's ruling counts: a tie does not shrink the quota
             waiting = sum(t.remaining for t in pending.get(rule.from_award or "", []))
-            slots = int((rule.share or Decimal(0)) * (len(pool) + waiting))  # int() rounds down
+            slots = int((rule.share or Decimal(0)) * len(pool))      # int() rounds down
             # unit_id only lists tied units in a stable order; ties still share a place
             candidates = pool[order_by(*(k[pool] for k in keys), data.unit_order[pool])]
             group = np.zeros(len(pool), np.int64)
@@ -151,20 +150,20 @@ def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, 
 
 def _quota_notes(rule: AwardRule, holders: int, waiting: int, slots: int) -> list[Note]:
     out = []
-    if waiting:
+    if waiting:     # the quota is of the holders so far; the ruling adds to them
+        later = int((rule.share or Decimal(0)) * (holders + waiting))
         out.append(Note(rule.id, "", _(
-            "the quota counts {n} place(s) of {award} still waiting for the council's ruling: "
-            "floor({share} x ({holders} + {n})) = {slots}; the unit(s) the council chooses join "
-            "the holders, and these proposals stand only where they rank above them").format(
-                n=waiting, award=rule.from_award, share=rule.share, holders=holders, slots=slots),
-            "held"))
+            "{n} place(s) of {award} wait for the council's ruling: the quota is floor({share} x "
+            "{holders}) = {slots} until then, and floor({share} x {total}) = {later} after it, "
+            "when the unit(s) the council chooses join the holders; these proposals stand only "
+            "where they rank above them").format(
+                n=waiting, award=rule.from_award, share=rule.share, holders=holders, slots=slots,
+                total=holders + waiting, later=later), "held"))
     if slots == 0:
         out.append(Note(rule.id, "", _(
             "quota {share} x {count} holder(s) of {award} = {exact}, rounded down to 0: no "
-            "place to give").format(share=rule.share, count=holders + waiting,
-                                    award=rule.from_award,
-                                    exact=(rule.share or Decimal(0)) * (holders + waiting)),
-            "quota"))
+            "place to give").format(share=rule.share, count=holders, award=rule.from_award,
+                                    exact=(rule.share or Decimal(0)) * holders), "quota"))
     return out
 
 

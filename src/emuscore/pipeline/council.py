@@ -10,7 +10,8 @@
   many places as the tie has units the council will not choose (k tied for r places:
   k - r), for whichever of them it does not give A; B's other places go on down the
   order, so no lower unit is pushed out of B by the pending tie, and each tied unit is
-  told why (`Held`).
+  told why (`Held`); an award drawn from A's holders keeps its quota of the holders so
+  far and notes the quota after the ruling (`awards._quota_notes`).
 """
 
 from __future__ import annotations
