@@ -424,3 +424,20 @@ def test_no_lower_unit_is_pushed_out_of_merit_by_a_tie_the_council_then_settles(
                                                             "rulings.csv"))
     assert set(awards(proposal).get("merit", [])) <= set(awards(final).get("merit", []))
     assert not [n for n in final.notes if n.kind == "held" or (n.kind, n.award) == ("tie", "flag")]
+
+
+@given(st.integers(0, 60), st.integers(0, 60), st.integers(1, 120),
+       st.sampled_from(["0.9", "0.5", "0.75", "1", "0.66"]), st.sampled_from(["members", "voting"]))
+def test_a_ballot_passes_exactly_when_yes_reaches_the_threshold_in_whole_numbers(yes, no, members,
+                                                                                 threshold, of):
+    # oracle in integers: yes / base >= p / q  <=>  yes * q >= p * base (base > 0)
+    from decimal import Decimal
+
+    from emuscore.council.decisions import Ballot
+    from emuscore.model import Vote
+
+    members = max(members, yes + no)
+    base = members if of == "members" else yes + no
+    p, q = Decimal(threshold).as_integer_ratio()
+    ballot = Ballot("flag", "u1", yes, no, members)
+    assert ballot.passes(Vote(Decimal(threshold), of)) == (base > 0 and yes * q >= p * base)
