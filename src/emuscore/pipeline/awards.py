@@ -74,6 +74,7 @@ def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, 
     ranking_keys = sort_columns(ruleset, data, scores)
     labels = [b.label for b in ruleset.classification.bands] if ruleset.classification else []
     ids = data.unit_ids
+    titles = {a.id: a.title or a.id for a in ruleset.awards}    # what users read: the titles
     for rule in ruleset.awards:
         failures = Ineligible(rule, ruleset, data, scores, classes, ranks, labels, holders,
                               registry)
@@ -104,8 +105,8 @@ def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, 
             place = shared_places([k[candidates] for k in keys], len(pool))
             pool_scope = f"{len(pool)} holders of {rule.from_award}, quota {slots}"
             max_place = None    # a pool's order is not the cluster rank max_rank speaks of
-            notes.extend(_quota_notes(rule, len(pool), waiting, slots))
-        held = Held(rule, pending, eligible, candidates)
+            notes.extend(_quota_notes(rule, titles[rule.from_award or ""], len(pool), waiting, slots))
+        held = Held(rule, pending, eligible, candidates, titles)
         keep = ~np.isin(candidates, list(held.dropped))
         candidates, group, place = candidates[keep], group[keep], place[keep]
         picked = pick(candidates, group, place, eligible[candidates], slots, max_place)
@@ -148,7 +149,8 @@ def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, 
     return Awarded(tuple(proposals), tuple(skips), tuple(notes))
 
 
-def _quota_notes(rule: AwardRule, holders: int, waiting: int, slots: int) -> list[Note]:
+def _quota_notes(rule: AwardRule, source: str, holders: int, waiting: int, slots: int) -> list[Note]:
+    """`source`: the title of the award the quota is drawn from."""
     out = []
     if waiting:     # the quota is of the holders so far; the ruling adds to them
         later = int((rule.share or Decimal(0)) * (holders + waiting))
@@ -157,12 +159,12 @@ def _quota_notes(rule: AwardRule, holders: int, waiting: int, slots: int) -> lis
             "{holders}) = {slots} until then, and floor({share} x {total}) = {later} after it, "
             "when the unit(s) the council chooses join the holders; these proposals stand only "
             "where they rank above them").format(
-                n=waiting, award=rule.from_award, share=rule.share, holders=holders, slots=slots,
+                n=waiting, award=source, share=rule.share, holders=holders, slots=slots,
                 total=holders + waiting, later=later), "held"))
     if slots == 0:
         out.append(Note(rule.id, "", _(
             "quota {share} x {count} holder(s) of {award} = {exact}, rounded down to 0: no "
-            "place to give").format(share=rule.share, count=holders, award=rule.from_award,
+            "place to give").format(share=rule.share, count=holders, award=source,
                                     exact=(rule.share or Decimal(0)) * holders), "quota"))
     return out
 

@@ -210,8 +210,8 @@ class Held:
     """Places of an award held for units tied for an award it excludes (module docstring)."""
 
     def __init__(self, rule: AwardRule, pending: dict[str, list[Tie]], eligible: IntArray,
-                 candidates: IntArray) -> None:
-        self.rule = rule
+                 candidates: IntArray, titles: dict[str, str]) -> None:
+        self.rule, self.titles = rule, titles
         self.groups: list[tuple[str, Tie, tuple[int, ...]]] = []
         self.dropped: set[int] = set()
         self.placeholders: set[int] = set()
@@ -239,20 +239,22 @@ class Held:
                     if u in self.dropped:
                         yield u, _("waits for the council's ruling on {other}: {units} are tied "
                                    "for it, and only those it does not give {other} may take "
-                                   "{award}").format(other=other, units=names, award=self.rule.id)
+                                   "{award}").format(other=self.titles[other], units=names,
+                                                     award=self.titles[self.rule.id])
                 continue
             self.taken.append((other, tie, n, ok))
             names = ", ".join(data.unit_ids[u] for u in tie.units)
             for u in ok:
                 yield u, _("{n} place(s) of {award} held for whichever of {units} (tied at place "
                            "{place} for {other}) the council does not give {other}").format(
-                    n=n, award=self.rule.id, units=names, place=tie.place, other=other)
+                    n=n, award=self.titles[self.rule.id], units=names, place=tie.place,
+                    other=self.titles[other])
 
     def notes(self, data: Dataset) -> Iterator[tuple[str, str]]:
         for other, tie, n, _ok in self.taken:
             yield tie.scope, _("{n} place(s) held for whichever of {units} the council does not "
                                "give {other} (tied for it, waiting for the council's ruling)").format(
-                n=n, units=", ".join(data.unit_ids[u] for u in tie.units), other=other)
+                n=n, units=", ".join(data.unit_ids[u] for u in tie.units), other=self.titles[other])
 
 
 class Tie:
