@@ -441,3 +441,26 @@ def test_a_ballot_passes_exactly_when_yes_reaches_the_threshold_in_whole_numbers
     p, q = Decimal(threshold).as_integer_ratio()
     ballot = Ballot("flag", "u1", yes, no, members)
     assert ballot.passes(Vote(Decimal(threshold), of)) == (base > 0 and yes * q >= p * base)
+
+
+@pytest.mark.parametrize(("key", "value"), [("stage", "mayor"), ("decision", "overrule"),
+                                            ("ballots", [{"yes": "9"}]), ("adjustments", "x")])
+def test_a_final_record_with_a_malformed_council_part_is_unusable_not_a_traceback(tmp_path, key, value):
+    from emuscore.audit.record import digests, record_bytes
+
+    _, final, done = finalize(tmp_path, "--rulings", str(EXAMPLE / "rulings.csv"),
+                              "--decided", "2025-01-20")
+    assert done.exit_code == 0, done.output
+    record = load_record(final)
+    council = record["council"]
+    if key == "stage":
+        council["adjustments"][0]["stage"] = value
+    elif key == "decision":
+        council["rulings"][0]["decision"] = value
+    else:
+        council[key] = value
+    record["digests"] = digests(record)     # a forger who recomputes the digests
+    final.write_bytes(record_bytes(record))
+    out = CliRunner().invoke(main, ["replay", str(final)])
+    assert out.exit_code == 2 and "unusable: cannot replay:" in out.output, out.output
+    assert "Traceback" not in out.output

@@ -171,12 +171,20 @@ def from_record(part: Mapping[str, Any]) -> tuple[tuple[Adjustment, ...], tuple[
     """The decisions a final record's council part holds, for replay; a malformed part
     is a DataError naming the row."""
     where = "<record council>"
+
+    def one_of(value: Any, allowed: Sequence[str]) -> str:
+        if value not in allowed:
+            raise ValueError(f"{value!r} is not one of {', '.join(allowed)}")
+        return str(value)
+
     try:
         adjustments = tuple(Adjustment(str(a["unit_id"]), str(a["indicator"]), str(a["value"]),
-                                       str(a["reason"]), str(a["stage"]), str(a["by"]),
+                                       str(a["reason"]), one_of(a["stage"], STAGES), str(a["by"]),
                                        str(a["date"]), where, int(a["line"]))
                             for a in part["adjustments"])
-        rulings = tuple(Ruling(str(r["award"]), "settle" if r["decision"] == "settle" else "withhold",
+        rulings = tuple(Ruling(str(r["award"]),
+                               "settle" if one_of(r["decision"], ("settle", "withhold")) == "settle"
+                               else "withhold",
                                str(r["unit_id"]), tuple(map(str, r["over"])), str(r["reason"]),
                                str(r["by"]), str(r["date"]), where, int(r["line"]))
                         for r in part["rulings"])
