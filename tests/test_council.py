@@ -249,7 +249,8 @@ def finalize(tmp_path: Path, *extra: str) -> tuple[Path, Path, object]:
                                   "--record", str(proposal)])
     assert scored.exit_code == 0, scored.output
     done = runner.invoke(main, ["finalize", str(proposal), "--adjustments",
-                                str(EXAMPLE / "adjustments.csv"), "--record", str(final),
+                                str(EXAMPLE / "adjustments.csv"), "--ballots",
+                                str(EXAMPLE / "ballots.csv"), "--record", str(final),
                                 "--published", "2025-01-02", *extra])
     return proposal, final, done
 
@@ -266,6 +267,12 @@ def test_the_province_example_final_record_replays_identically_and_diffs_with_re
     assert units["DV011"]["awards"] == ["provincial_flag"]
     assert units["DV002"]["awards"] == ["certificate_of_merit"]
     assert units["DV002"]["total"] == units["DV011"]["total"] == "98.36"
+    # the ballots: DV069 9 of 10 members = 0.9 meets 0.9; DV200 8 of 10 falls, not replaced
+    assert units["DV069"]["awards"] == ["provincial_flag", "government_flag"]
+    assert units["DV200"]["awards"] == ["provincial_flag"]
+    assert [n["reason"] for n in record["results"]["notes"] if n["kind"] == "ballot"] == [
+        "the place of DV200 is left empty: fell at the council's ballot: 8 yes, 2 no, 10 members; "
+        "8/10 of the members = 0.8 < 0.9 required"]
     replayed = CliRunner().invoke(main, ["replay", str(final)])
     assert replayed.exit_code == 0 and replayed.output.startswith("identical "), replayed.output
     diff = CliRunner().invoke(main, ["diff", str(proposal), str(final)])
@@ -283,11 +290,8 @@ def test_editing_a_reason_or_a_tally_in_a_final_record_is_detected(tmp_path, edi
     text = final.read_text(encoding="utf-8")
     if edit == "reason":
         edited = text.replace("minutes no. 12", "minutes no. 13")
-    else:       # a ballot row spliced in with its tally
-        record = json.loads(text)
-        record["council"]["ballots"] = [{"award": "provincial_flag", "unit_id": "DV011", "yes": 9,
-                                         "no": 1, "members": 10, "line": 2}]
-        edited = json.dumps(record, ensure_ascii=False)
+    else:       # DV200's ballot: 8 yes becomes 9, which would carry it
+        edited = text.replace('"unit_id":"DV200","yes":8', '"unit_id":"DV200","yes":9')
     assert edited != text
     final.write_text(edited, encoding="utf-8")
     with pytest.raises(UnusableRecord, match="the council part no longer gives its recorded digest"):
@@ -376,7 +380,8 @@ def test_finalize_never_writes_over_its_proposal(tmp_path):
                               str(EXAMPLE / "rulings.csv"))
     before = proposal.read_bytes()
     out = CliRunner().invoke(main, ["finalize", str(proposal), "--adjustments",
-                                    str(EXAMPLE / "adjustments.csv"), "--rulings",
+                                    str(EXAMPLE / "adjustments.csv"), "--ballots",
+                                    str(EXAMPLE / "ballots.csv"), "--rulings",
                                     str(EXAMPLE / "rulings.csv"), "--published", "2025-01-02",
                                     "--decided", "2025-01-20", "--record", str(proposal)])
     assert out.exit_code == 1 and "would overwrite an input" in out.output

@@ -63,7 +63,7 @@ def test_the_bundled_files_are_the_ones_the_page_shows() -> None:
     shown = re.findall(r"^```csv\n(.*?)^```", page, re.MULTILINE | re.DOTALL)
     folder = ROOT / "rulesets" / "lang-son-2024-council"
     assert shown == [(folder / name).read_text(encoding="utf-8")
-                     for name in ("adjustments.csv", "rulings.csv")]
+                     for name in ("adjustments.csv", "ballots.csv", "rulings.csv")]
 
 
 def test_the_matcher_fails_on_a_changed_line() -> None:

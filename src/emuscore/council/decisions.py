@@ -90,12 +90,12 @@ class Ballot:
         return self.share(vote) >= Fraction(vote.threshold)   # Decimal -> Fraction is exact
 
     def tally(self, vote: Vote) -> str:
-        """The tally and the comparison, e.g. "ballot: 9 yes, 1 no, 10 members; 9/10 of the
-        members = 0.9 >= 0.9 required"."""
+        """The tally and the comparison, e.g. "9 yes, 1 no, 10 members; 9/10 of the members
+        = 0.9 >= 0.9 required"."""
         base = self.members if vote.of == "members" else self.yes + self.no
-        text = (_("ballot: {yes} yes, {no} no, {members} members; {yes}/{base} of the members "
+        text = (_("{yes} yes, {no} no, {members} members; {yes}/{base} of the members "
                   "= {share} {sign} {threshold} required") if vote.of == "members" else
-                _("ballot: {yes} yes, {no} no, {members} members; {yes}/{base} of those voting "
+                _("{yes} yes, {no} no, {members} members; {yes}/{base} of those voting "
                   "= {share} {sign} {threshold} required"))
         return text.format(yes=self.yes, no=self.no, members=self.members, base=base,
                            share=_share_text(self.share(vote)),

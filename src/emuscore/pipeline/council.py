@@ -195,7 +195,7 @@ class Council:
         votes = self._votes(rule)
         if votes is None or rule.vote is None or unit not in votes:
             return ""
-        return "; " + votes[unit].tally(rule.vote)
+        return "; " + _("ballot: {tally}").format(tally=votes[unit].tally(rule.vote))
 
     def check_all_used(self) -> None:
         for k, r in enumerate(self.decisions.rulings):
