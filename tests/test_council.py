@@ -469,3 +469,26 @@ def test_a_final_record_with_a_malformed_council_part_is_unusable_not_a_tracebac
     out = CliRunner().invoke(main, ["replay", str(final)])
     assert out.exit_code == 2 and "unusable: cannot replay:" in out.output, out.output
     assert "Traceback" not in out.output
+
+
+@pytest.mark.parametrize(("rulings", "ballots", "message"), [
+    ("flg,settle,u1,u2,m,c,2025-01-20", None,
+     r"rulings\.csv:2: award: no award 'flg' in the ruleset \(awards: flag, top, merit\)"),
+    ("flag,settle,u10,u2,m,c,2025-01-20", None,
+     r"rulings\.csv:2: unit_id: no unit u10 in the data; did you mean 'u1'\?"),
+    (None, "merit,u3,9,1,10", r"ballots\.csv:2: award: award 'merit' is not decided by ballot"),
+    (None, "flag,u1,9,1,10\nflag,u1,9,1,10", r"ballots\.csv:3: unit_id: a second ballot for unit u1"),
+    (None, "flag,u2,9,1,10\nflag,u1,9,1,10", r"ballots\.csv:2: unit_id: unit u2 is not proposed for flag"),
+])
+def test_bad_rulings_and_ballots_are_one_line_naming_file_line_and_column(registry, rulings, ballots,
+                                                                         message):
+    with pytest.raises(DataError, match=message):
+        run_with(ruleset(VOTE), data(10, 9, 8), registry,
+                 rulings=parse_rulings(RULING_HEAD + rulings + "\n", "rulings.csv") if rulings else (),
+                 ballots=parse_ballots("award,unit_id,yes,no,members\n" + ballots + "\n", "ballots.csv")
+                 if ballots else ())
+
+
+def test_a_tally_with_more_votes_than_members_is_refused():
+    with pytest.raises(DataError, match=r"ballots\.csv:2: yes: 9 yes and 2 no are more votes than 10"):
+        parse_ballots("award,unit_id,yes,no,members\nflag,u1,9,2,10\n", "ballots.csv")

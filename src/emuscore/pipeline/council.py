@@ -24,7 +24,7 @@ from emuscore.exact import IntArray
 from emuscore.i18n import _
 from emuscore.model import AwardRule, Ruleset
 from emuscore.pipeline.picker import Passed
-from emuscore.problems import DataError, Problem
+from emuscore.problems import DataError, Problem, did_you_mean
 
 Settled = tuple[tuple[int, ...], set[int], list[tuple[int, str]]]
 """A tie settled by rulings: its units, the winners, and each loser with its reason."""
@@ -50,7 +50,8 @@ class Council:
     def _check(self) -> None:
         def unit(row: Ruling | Ballot, key: str, unit_id: str) -> None:
             if unit_id not in self.index:
-                raise _problem(row, key, _("no unit {unit} in the data").format(unit=unit_id))
+                raise _problem(row, key, _("no unit {unit} in the data{hint}").format(
+                    unit=unit_id, hint=did_you_mean(unit_id, self.index)))
 
         for r in self.decisions.rulings:
             if r.award not in self.rules and not (r.decision == "withhold" and r.award == EVERY_AWARD):
