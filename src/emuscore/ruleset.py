@@ -58,8 +58,28 @@ def parse_ruleset(text: str, source: str, registry: Registry) -> Ruleset:
     s = Structurer(source, lines.locate, lambda path: describe(path, raw))
     ruleset = _build(raw, s, registry)
     if s.problems or ruleset is None:
-        raise RulesetError(s.problems)
+        raise RulesetError([_placed(p, text) for p in s.problems])
     return attrs.evolve(ruleset, source=source, text=text)
+
+
+FORMULA_AT = re.compile(r"^column (\d+): ")
+FORMULA_VALUE = re.compile(r"\b(expr|when)\s*=\s*(\"(?!\"\")([^\"\\\n]*)\"|'(?!'')([^'\n]*)')")
+
+
+def _placed(problem: Problem, text: str) -> Problem:
+    """A formula's error ("column 5: ..." of the formula) placed in the file's line as
+    file:line:column, where the formula is written on that line as a string without
+    escapes (a multi-line or escaped one keeps the formula's own column)."""
+    at = FORMULA_AT.match(problem.message)
+    if at is None or problem.line is None or not problem.where.endswith(("expr", "when")):
+        return problem
+    line = text.splitlines()[problem.line - 1]
+    values = [m for m in FORMULA_VALUE.finditer(line) if problem.where.endswith(m.group(1))]
+    if len(values) != 1:
+        return problem
+    start = values[0].start(2) + 1          # the formula's first character, 0-based
+    return attrs.evolve(problem, message=problem.message[at.end():],
+                        column=start + int(at.group(1)))
 
 
 def _build(raw: dict[str, Any], s: Structurer, registry: Registry) -> Ruleset | None:

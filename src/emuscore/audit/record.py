@@ -102,8 +102,10 @@ def digests(record: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def build_record(result: Result, registry: Registry) -> dict[str, Any]:
-    """The run record of a result, digests included."""
+def build_record(result: Result, registry: Registry,
+                 as_of: datetime.date | None = None) -> dict[str, Any]:
+    """The run record of a result, digests included; `as_of`: the day whose version of
+    the ruleset was picked from a folder of versions (`score --as-of`)."""
     record: dict[str, Any] = {
         "format": FORMAT,
         "ruleset": {"id": result.ruleset.meta.id, "version": result.ruleset.meta.version,
@@ -113,6 +115,8 @@ def build_record(result: Result, registry: Registry) -> dict[str, Any]:
         "results": results_part(result),
         "software": software_part(result.ruleset, registry),
     }
+    if as_of is not None:
+        record["ruleset"]["as_of"] = as_of.isoformat()
     record["digests"] = digests(record)
     return record
 
@@ -122,9 +126,10 @@ def record_bytes(record: Mapping[str, Any]) -> bytes:
     return _join(_encoded(record, tuple(record))) + b"\n"
 
 
-def write_record(result: Result, path: Path, registry: Registry) -> dict[str, Any]:
+def write_record(result: Result, path: Path, registry: Registry,
+                 as_of: datetime.date | None = None) -> dict[str, Any]:
     """Write the run record of `result` to `path`, whole or not at all."""
-    record = build_record(result, registry)
+    record = build_record(result, registry, as_of)
     write_atomically(path, record_bytes(record).decode("utf-8"))
     return record
 

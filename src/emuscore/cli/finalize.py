@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from emuscore.i18n import _
+from emuscore.cli.localized import Command
+from emuscore.i18n import N_, _
 
 file_option = click.Path(exists=False, dir_okay=False, path_type=Path)
 
@@ -23,28 +24,28 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
             value=value)) from None
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    """Apply the council's ADJUSTMENTS, RULINGS and BALLOTS to PROPOSAL (a run record) and
+    write the final record, linked to PROPOSAL by digest; `replay`, `diff`, `explain` and
+    `ledger` read it like any record."""))
 @click.argument("proposal", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--adjustments", type=file_option,
-              help="CSV unit_id,indicator,value,reason,stage,by,date: reasoned changes of values.")
+              help=N_("CSV unit_id,indicator,value,reason,stage,by,date: reasoned changes of values."))
 @click.option("--rulings", type=file_option,
-              help="CSV award,decision,unit_id,over,reason,by,date: ties settled, proposals withheld.")
+              help=N_("CSV award,decision,unit_id,over,reason,by,date: ties settled, proposals withheld."))
 @click.option("--ballots", type=file_option,
-              help="CSV award,unit_id,yes,no,members: the tally of each proposal's ballot.")
+              help=N_("CSV award,unit_id,yes,no,members: the tally of each proposal's ballot."))
 @click.option("--record", "out", required=True, type=file_option,
-              help="Write the final record to FILE.")
+              help=N_("Write the final record to FILE."))
 @click.option("--published", metavar="DATE", callback=_date,
-              help="The day the proposed list was published for objection (YYYY-MM-DD).")
+              help=N_("The day the proposed list was published for objection (YYYY-MM-DD)."))
 @click.option("--decided", metavar="DATE", callback=_date,
-              help="The day of the council's decision [default: today].")
+              help=N_("The day of the council's decision [default: today]."))
 @click.option("--before-deadline", metavar="REASON",
-              help="Finalize inside the objection period, for this reason (kept in the record).")
+              help=N_("Finalize inside the objection period, for this reason (kept in the record)."))
 def finalize(proposal: Path, adjustments: Path | None, rulings: Path | None, ballots: Path | None,
              out: Path, published: datetime.date | None, decided: datetime.date | None,
              before_deadline: str | None) -> None:
-    """Apply the council's ADJUSTMENTS, RULINGS and BALLOTS to PROPOSAL (a run record) and
-    write the final record, linked to PROPOSAL by digest; `replay`, `diff`, `explain` and
-    `ledger` read it like any record."""
     from emuscore.audit.diff import compare, render
     from emuscore.audit.record import load_record
     from emuscore.council.finalize import Inputs, build_final, write_final

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import click
 
 import emuscore
-from emuscore.cli.options import data_argument, encoding_option, ruleset_argument
+from emuscore.cli.localized import Command
+from emuscore.cli.options import as_of_option, data_argument, encoding_option, in_force, ruleset_argument
+from emuscore.i18n import N_, _
 from emuscore.io.atomic import write_atomically
 from emuscore.io.dispatch import write_results
 from emuscore.io.results import SORTS, rows, to_csv
@@ -15,29 +18,32 @@ from emuscore.manager import default_registry
 from emuscore.result import Result
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "Score DATA with RULESET, rank each cluster and propose award recipients."))
 @ruleset_argument
 @data_argument
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write one row per unit to FILE.csv or FILE.json.")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the award proposals.")
+              help=N_("Also write one row per unit to FILE.csv or FILE.json."))
+@click.option("--quiet", "-q", is_flag=True, help=N_("Print only the award proposals."))
 @click.option("--record", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the run record (for replay, diff, explain, ledger) to FILE.")
+              help=N_("Also write the run record (for replay, diff, explain, ledger) to FILE."))
 @click.option("--columns", metavar="A,B,...",
-              help="Only these columns in a CSV --out, e.g. unit_id,total,cluster_rank,award:flag "
-                   "(award:ID is 1 for units proposed for ID, else 0).")
+              help=N_("Only these columns in a CSV --out, e.g. unit_id,total,cluster_rank,award:flag "
+                      "(award:ID is 1 for units proposed for ID, else 0)."))
 @click.option("--sort", type=click.Choice(SORTS), default="cluster", show_default=True,
-              help="Order of the rows in --out: by cluster and rank, or by unit_id.")
+              help=N_("Order of the rows in --out: by cluster and rank, or by unit_id."))
 @encoding_option
+@as_of_option
 def score(ruleset: str, data: str, out: Path | None, quiet: bool, record: Path | None,
-          columns: str | None, sort: str, encoding: str) -> None:
-    """Score DATA with RULESET, rank each cluster and propose award recipients."""
+          columns: str | None, sort: str, encoding: str, as_of: datetime.datetime | None) -> None:
     registry = default_registry()
+    day = as_of.date() if as_of else None
+    ruleset = in_force(ruleset, day)
     result = emuscore.run(emuscore.load_ruleset(ruleset, registry),
                           emuscore.load_data(data, encoding, registry), registry)
     if out is not None and (columns or sort != "cluster"):
         if out.suffix.lower() != ".csv":
-            raise click.UsageError("--columns and --sort shape a .csv --out")
+            raise click.UsageError(_("--columns and --sort shape a .csv --out"))
         names = [c.strip() for c in columns.split(",")] if columns else None
         write_atomically(out, to_csv(result, names, sort))
     elif out is not None:
@@ -45,35 +51,38 @@ def score(ruleset: str, data: str, out: Path | None, quiet: bool, record: Path |
     if record is not None:
         from emuscore.audit.record import write_record  # loaded only when a record is asked for
 
-        written = write_record(result, record, registry)
+        written = write_record(result, record, registry, as_of=day)
     if not quiet:
         print_clusters(result)
     print_awards(result)
     if out is not None:
-        click.echo(f"wrote {out}")
+        click.echo(_("wrote {file}").format(file=out))
     if record is not None:
-        click.echo(f"wrote run record {record} (digest {written['digests']['record']})")
+        click.echo(_("wrote run record {file} (digest {digest})").format(
+            file=record, digest=written["digests"]["record"]))
 
 
 def print_clusters(result: Result) -> None:
     table = rows(result)
-    width = max(len(r["unit_id"]) for r in table)
-    name_width = min(max(len(r["name"]) for r in table), 48)
+    rank_h, unit_h, name_h, total_h = _("rank"), _("unit"), _("name"), _("total")
+    width = max(len(unit_h), *(len(r["unit_id"]) for r in table))
+    name_width = min(max(len(name_h), *(len(r["name"]) for r in table)), 48)
+    total_width = max(8, len(total_h))
     cluster = None
     lines = []          # written at once: a line per unit
     for row in table:
         if row["cluster_id"] != cluster:
             cluster = row["cluster_id"]
-            lines.append(click.style(f"\ncluster {cluster}", bold=True))
-            lines.append(f"  {'rank':>4}  {'unit':<{width}}  {'name':<{name_width}}  {'total':>8}  "
-                         "class / awards")
+            lines.append(click.style("\n" + _("cluster {cluster}").format(cluster=cluster), bold=True))
+            lines.append(f"  {rank_h:>4}  {unit_h:<{width}}  {name_h:<{name_width}}  "
+                         f"{total_h:>{total_width}}  " + _("class / awards"))
         rank = row["cluster_rank"] + ("=" if row["tied"] else "")
         tie_break = row["decided_by"] not in ("", result.ruleset.ranking.order[0])
         lines.append(f"  {rank:>4}  {row['unit_id']:<{width}}  {row['name'][:name_width]:<{name_width}}"
-                     f"  {row['total']:>8}  {row['classification']}"
+                     f"  {row['total']:>{total_width}}  {row['classification']}"
                      + (f"  [{row['awards']}]" if row["awards"] else "")
-                     + (f"  (tie-break: {row['decided_by']})" if tie_break else "")
-                     + ("  (tied: the ranking order does not separate it)" if row["tied"] else ""))
+                     + ("  " + _("(tie-break: {key})").format(key=row["decided_by"]) if tie_break else "")
+                     + ("  " + _("(tied: the ranking order does not separate it)") if row["tied"] else ""))
     click.echo("\n".join(lines))
 
 
@@ -81,7 +90,8 @@ def print_awards(result: Result) -> None:
     click.echo("")
     for rule in result.ruleset.awards:
         given = [p for p in result.proposals if p.award == rule.id]
-        click.secho(f"{rule.title or rule.id} ({rule.id}): {len(given)} proposed", bold=True)
+        click.secho(_("{award} ({id}): {count} proposed").format(
+            award=rule.title or rule.id, id=rule.id, count=len(given)), bold=True)
         if given:       # one write: national runs propose tens of thousands
             click.echo("\n".join(f"  {p.unit}: {p.reason}" for p in given))
         notes = [n for n in result.notes if n.award == rule.id]

@@ -100,6 +100,7 @@ def build_final(proposal_path: Path, inputs: Inputs, registry: Registry) -> dict
             for n in ties])
     record = build_record(result, registry)
     record["data"] = proposal["data"]       # the year's data, unchanged: adjustments go over it
+    record["ruleset"] = proposal["ruleset"]     # the same text, and the day it was in force
     record["council"] = {
         "kind": KIND,
         "proposal": {"record": proposal["digests"]["record"],
