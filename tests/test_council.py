@@ -276,8 +276,8 @@ def test_the_province_example_final_record_replays_identically_and_diffs_with_re
     replayed = CliRunner().invoke(main, ["replay", str(final)])
     assert replayed.exit_code == 0 and replayed.output.startswith("identical "), replayed.output
     diff = CliRunner().invoke(main, ["diff", str(proposal), str(final)])
-    assert "[board] unit DV002 giai_ngan: 95.00 -> 98.00: treasury statement" in diff.output
-    assert "ruling on provincial_flag: DV011 over DV002: minutes no. 12" in diff.output
+    assert "[board] unit DV002 giai_ngan: 95.00 -> 98.00: Đã đối chiếu xác nhận số 45/KBNN" in diff.output
+    assert "ruling on provincial_flag: DV011 over DV002: Biên bản số 12" in diff.output
     assert "tie-break group:chi_tieu desc -> tied" in diff.output
     assert "-> missing" not in diff.output
 
@@ -289,7 +289,7 @@ def test_editing_a_reason_or_a_tally_in_a_final_record_is_detected(tmp_path, edi
     assert done.exit_code == 0, done.output
     text = final.read_text(encoding="utf-8")
     if edit == "reason":
-        edited = text.replace("minutes no. 12", "minutes no. 13")
+        edited = text.replace("Biên bản số 12", "Biên bản số 13")
     else:       # DV200's ballot: 8 yes becomes 9, which would carry it
         edited = text.replace('"unit_id":"DV200","yes":8', '"unit_id":"DV200","yes":9')
     assert edited != text
@@ -394,7 +394,7 @@ def test_explain_says_a_withheld_award_is_not_a_matter_of_points(tmp_path):
     assert done.exit_code == 0, done.output
     out = CliRunner().invoke(main, ["explain", str(final), "DV102"]).output
     assert "award provincial_flag (Cờ thi đua của Ủy ban nhân dân tỉnh): not proposed: withheld by the " \
-           "council: complaint no. 3" in out
+           "council: Đơn khiếu nại số 3" in out
     assert "needs +" not in out.split("award provincial_flag")[1].split("award government_flag")[0]
 
 
