@@ -56,7 +56,7 @@ def test_every_bundled_ruleset_points_at_the_schema_and_is_valid(path: Path,
 
 
 def test_the_schema_covers_every_section_the_loader_reads(sector_plugins: Registry) -> None:
-    assert {*TABLES, *ARRAYS, "criteria"} == set(SECTIONS)
+    assert {*TABLES, *ARRAYS, "criteria", "indicators"} == set(SECTIONS)
     assert set(schema(sector_plugins)["properties"]) == set(SECTIONS)
 
 

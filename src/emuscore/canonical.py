@@ -20,13 +20,24 @@ from typing import Any
 import attrs
 
 from emuscore.i18n import _
-from emuscore.model import AwardRule, Classification, Gate, Group, Meta, Publication, Ranking
+from emuscore.model import (
+    AwardRule,
+    Classification,
+    DataFormat,
+    Gate,
+    Group,
+    IndicatorSpec,
+    Meta,
+    Publication,
+    Ranking,
+)
 from emuscore.problems import EmuscoreError, Problem, RulesetError
 from emuscore.structure import toml_key
 
 SECTION_CLASSES: dict[str, type] = {
     "ruleset": Meta, "groups": Group, "classification": Classification, "ranking": Ranking,
-    "gates": Gate, "awards": AwardRule, "publication": Publication}
+    "gates": Gate, "awards": AwardRule, "publication": Publication, "indicators": IndicatorSpec,
+    "data": DataFormat}
 CRITERION_KEYS = ("id", "group", "title", "scorer", "max")
 ScorerKeys = Callable[[str], Sequence[str]]
 """The keys of a scorer's params in their declared order (none for an unknown scorer)."""
@@ -116,9 +127,9 @@ def canonical(text: str, source: str, scorer_keys: ScorerKeys) -> str:
     top: list[tuple[Any, Any]] = []
     for key, item in doc.body:
         if key is not None and isinstance(item, Table):
-            lines += [*_body("", _Plain(top), scorer_keys), f"[{key.as_string().strip()}]"]
+            lines += _body("", _Plain(top), scorer_keys)
             top = []
-            lines += _body(key.key, item.value, scorer_keys)
+            lines += _table(key.as_string().strip(), key.key, item, scorer_keys)
         elif key is not None and isinstance(item, AoT):
             lines += _body("", _Plain(top), scorer_keys)
             top = []
@@ -132,6 +143,22 @@ def canonical(text: str, source: str, scorer_keys: ScorerKeys) -> str:
         raise EmuscoreError(Problem(_("fmt would change what the ruleset says, so it left the file "
                                       "as it is; please report this"), source))
     return out
+
+
+def _table(name: str, section: str, item: Any, scorer_keys: ScorerKeys) -> list[str]:
+    """A [table] and its body; a table written only through its sub-tables
+    (`[indicators.ID]` headers, no `[indicators]`) as those sub-tables, in their order."""
+    from tomlkit.items import Table
+
+    if not item.is_super_table():
+        return [f"[{name}]", *_body(section, item.value, scorer_keys)]
+    lines: list[str] = []
+    for key, sub in item.value.body:
+        if key is not None and isinstance(sub, Table):
+            lines += _table(f"{name}.{key.as_string().strip()}", section, sub, scorer_keys)
+        else:
+            lines += sub.as_string().rstrip("\n").split("\n")
+    return lines
 
 
 class _Plain:

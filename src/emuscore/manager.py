@@ -41,6 +41,7 @@ DEFAULT_PLUGINS = (
     "emuscore.scorers.accuracy",
     "emuscore.scorers.formula",
     "emuscore.io.csv_data",
+    "emuscore.io.xlsx_data",
     "emuscore.io.results",
 )
 

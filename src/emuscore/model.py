@@ -172,6 +172,55 @@ class Publication:
     """Days off besides the national public holidays (a province's own, a moved day)."""
 
 
+IndicatorKind = Literal["number", "count", "percent", "date", "yesno"]
+INDICATOR_KINDS: tuple[IndicatorKind, ...] = ("number", "count", "percent", "date", "yesno")
+
+
+@frozen
+class IndicatorSpec:
+    """One `[indicators.ID]` table: what an indicator is, for people and for the reader.
+
+    The reader refuses a value of the wrong kind or outside [min, max], and a blank
+    unless `missing` says what a blank means: a number (a blank count is 0) or "pass"
+    (left blank, for a gate that passes a unit without it)."""
+
+    id: str = field(metadata={"dump": False})
+    """The table's key: the indicator's name in the data and in the criteria."""
+    title: str
+    unit: str | None = None
+    """The unit of measure as a person writes it (triệu đồng, %, ngày, lượt)."""
+    kind: IndicatorKind = "number"
+    missing: Decimal | Literal["error", "pass"] = "error"
+    min: Decimal | None = None
+    max: Decimal | None = None
+    description: str | None = None
+
+
+@frozen
+class KeyColumns:
+    """`[data] columns`: the headers the data uses for the key columns."""
+
+    unit_id: str | None = None
+    name: str | None = None
+    cluster_id: str | None = None
+
+
+@frozen
+class DataFormat:
+    """The `[data]` table: how the data writes numbers and dates, and names its columns.
+
+    Declared, never guessed: without `decimal`, a value that the two conventions read
+    differently (12.000, 1,234) is refused with the key to set."""
+
+    decimal: Literal[",", "."] | None = None
+    """"," : 13.000,5 is 13000.5 (Vietnamese Excel); ".": 13,000.5 is 13000.5."""
+    date_format: Literal["yyyy-mm-dd", "dd/mm/yyyy", "dd-mm-yyyy", "dd.mm.yyyy",
+                         "mm/dd/yyyy"] = "yyyy-mm-dd"
+    delimiter: Literal[",", ";", "\t"] | None = None
+    """The CSV separator; by default it is recognised from the header."""
+    columns: KeyColumns = KeyColumns()
+
+
 @frozen
 class Ruleset:
     meta: Meta
@@ -182,6 +231,8 @@ class Ruleset:
     gates: tuple[Gate, ...] = ()
     awards: tuple[AwardRule, ...] = ()
     publication: Publication | None = None
+    indicators: tuple[IndicatorSpec, ...] = ()
+    data: DataFormat | None = None
     source: str = field(default="", eq=False)
     text: str = field(default="", eq=False, repr=False)
 
@@ -198,3 +249,7 @@ class Ruleset:
 
     def group(self, group_id: str) -> Group:
         return next(g for g in self.groups if g.id == group_id)
+
+    def indicator(self, indicator_id: str) -> IndicatorSpec | None:
+        """The declaration of an indicator, if `[indicators]` has one."""
+        return next((i for i in self.indicators if i.id == indicator_id), None)

@@ -24,8 +24,10 @@ from emuscore.model import (
     AwardRule,
     Classification,
     Criterion,
+    DataFormat,
     Gate,
     Group,
+    IndicatorSpec,
     Meta,
     Publication,
     Ranking,
@@ -34,10 +36,11 @@ from emuscore.structure import Indicator, toml_key, type_hints
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 TABLES: dict[str, type] = {"ruleset": Meta, "classification": Classification, "ranking": Ranking,
-                           "publication": Publication}
+                           "publication": Publication, "data": DataFormat}
 ARRAYS: dict[str, type] = {"groups": Group, "gates": Gate, "awards": AwardRule}
 """Each section of a ruleset and the class it is read into; `criteria` is built apart, its
-keys depending on its scorer. tests/test_schema.py checks these are ruleset.SECTIONS."""
+keys depending on its scorer, and `indicators` (a table of tables keyed by indicator).
+tests/test_schema.py checks these are ruleset.SECTIONS."""
 REQUIRED_SECTIONS = ("ruleset", "ranking")
 FORMULA_KEYS = ("expr", "when")
 
@@ -78,8 +81,10 @@ class _Builder:
     def value(self, typ: Any, key: str) -> dict[str, Any]:
         origin, args = get_origin(typ), get_args(typ)
         if origin in (Union, types.UnionType):
-            (inner,) = [a for a in args if a is not type(None)]
-            return self.value(inner, key)
+            inner = [a for a in args if a is not type(None)]
+            if len(inner) == 1:
+                return self.value(inner[0], key)
+            return {"anyOf": [self.value(a, key) for a in inner]}       # missing = 0 or "pass"
         if origin is tuple:
             return {"type": "array", "items": self.value(args[0], key)}
         if origin is Literal:
@@ -137,6 +142,9 @@ def schema(registry: Registry) -> dict[str, Any]:
     properties: dict[str, Any] = {name: b.ref(cls) for name, cls in TABLES.items()}
     properties.update({name: {"type": "array", "items": b.ref(cls)} for name, cls in ARRAYS.items()})
     properties["criteria"] = {"type": "array", "items": b.criterion(registry)}
+    properties["indicators"] = {"type": "object", "description": "[indicators.ID]: what each "
+                                "indicator of the data is (docs/rulesets.md)",
+                                "additionalProperties": b.table(IndicatorSpec, skip=("id",))}
     return {
         "$schema": DRAFT,
         "title": "emuscore ruleset",

@@ -30,3 +30,10 @@ def in_force(ruleset: str, day: datetime.date | None) -> str:
     if path != Path(ruleset):
         click.echo(_("ruleset in force on {date}: {file}").format(date=day, file=path), err=True)
     return str(path)
+
+
+delimiter_option = click.option(
+    "--delimiter", type=click.Choice([",", ";", "tab"]), default=None,
+    callback=lambda _ctx, _param, value: "\t" if value == "tab" else value,
+    help=N_("Separator of the CSV data (default: recognised from the header among , ; and "
+            "tab, or the ruleset's [data] delimiter)."))

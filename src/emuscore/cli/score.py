@@ -9,7 +9,14 @@ import click
 
 import emuscore
 from emuscore.cli.localized import Command
-from emuscore.cli.options import as_of_option, data_argument, encoding_option, in_force, ruleset_argument
+from emuscore.cli.options import (
+    as_of_option,
+    data_argument,
+    delimiter_option,
+    encoding_option,
+    in_force,
+    ruleset_argument,
+)
 from emuscore.i18n import N_, _
 from emuscore.io.atomic import write_atomically
 from emuscore.io.dispatch import write_results
@@ -34,13 +41,15 @@ from emuscore.result import Result
               help=N_("Order of the rows in --out: by cluster and rank, or by unit_id."))
 @encoding_option
 @as_of_option
+@delimiter_option
 def score(ruleset: str, data: str, out: Path | None, quiet: bool, record: Path | None,
-          columns: str | None, sort: str, encoding: str, as_of: datetime.datetime | None) -> None:
+          columns: str | None, sort: str, encoding: str, as_of: datetime.datetime | None,
+          delimiter: str | None) -> None:
     registry = default_registry()
     day = as_of.date() if as_of else None
-    ruleset = in_force(ruleset, day)
-    result = emuscore.run(emuscore.load_ruleset(ruleset, registry),
-                          emuscore.load_data(data, encoding, registry), registry)
+    rs = emuscore.load_ruleset(in_force(ruleset, day), registry)
+    result = emuscore.run(rs, emuscore.load_data(data, encoding, registry, rs, delimiter),
+                          registry)
     if out is not None and (columns or sort != "cluster"):
         if out.suffix.lower() != ".csv":
             raise click.UsageError(_("--columns and --sort shape a .csv --out"))

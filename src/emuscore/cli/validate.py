@@ -9,7 +9,13 @@ import click
 
 import emuscore
 from emuscore.cli.localized import Command
-from emuscore.cli.options import as_of_option, encoding_option, in_force, ruleset_argument
+from emuscore.cli.options import (
+    as_of_option,
+    delimiter_option,
+    encoding_option,
+    in_force,
+    ruleset_argument,
+)
 from emuscore.i18n import N_, _
 from emuscore.manager import Registry, default_registry
 from emuscore.problems import Problem, RulesetError
@@ -21,7 +27,9 @@ from emuscore.ruleset import can_tie
 @click.argument("data", required=False, type=click.Path(path_type=str))
 @encoding_option
 @as_of_option
-def validate(ruleset: str, data: str | None, encoding: str, as_of: datetime.datetime | None) -> None:
+@delimiter_option
+def validate(ruleset: str, data: str | None, encoding: str, as_of: datetime.datetime | None,
+             delimiter: str | None) -> None:
     registry = default_registry()
     if as_of is None and data is None and Path(ruleset).is_dir():
         validate_versions(Path(ruleset), registry)
@@ -36,7 +44,8 @@ def validate(ruleset: str, data: str | None, encoding: str, as_of: datetime.date
                      "\"unit_id asc\"); tied units share a rank, and an award slot they tie for "
                      "is left to the council"))
     if data is not None:
-        result = emuscore.run(rs, emuscore.load_data(data, encoding, registry), registry)
+        result = emuscore.run(rs, emuscore.load_data(data, encoding, registry, rs, delimiter),
+                              registry)
         click.echo(_("data {data}: {units} units in {clusters} clusters: ok").format(
             data=data, units=result.data.size, clusters=len(result.data.cluster_ids)))
 

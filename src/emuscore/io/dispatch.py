@@ -8,17 +8,28 @@ from pathlib import Path
 
 from emuscore.dataset import Dataset
 from emuscore.io.atomic import write_atomically
+from emuscore.io.reading import Reading, check_declared, refuse, unit_place
 from emuscore.manager import Registry
 from emuscore.problems import DataError, EmuscoreError, Problem
 from emuscore.result import Result
 
 
-def load_data(path: Path, encoding: str, registry: Registry) -> Dataset:
-    """The year's data, read by the most recently registered loader that accepts `path`."""
+def load_data(path: Path, encoding: str, registry: Registry,
+              reading: Reading | None = None) -> Dataset:
+    """The year's data, read by the most recently registered loader that accepts `path`,
+    under the ruleset's declarations (`reading`) when given."""
     for found in reversed(list(registry.loaders.values())):
         if found.item.accepts(path):
-            with found.blame(f"loader {found.item.name} failed on {path}"):
-                return found.item.load(path, encoding)
+            loader = found.item
+            with found.blame(f"loader {loader.name} failed on {path}"):
+                if reading is None:
+                    return loader.load(path, encoding)
+                if loader.read is not None:
+                    return loader.read(path, reading)
+                data = loader.load(path, reading.encoding)
+            data, problems = check_declared(data, reading, unit_place(data, reading))
+            refuse(problems)
+            return data
     if not path.exists():
         raise DataError(Problem("no such data file or folder", str(path)))
     known = "; ".join(f"{r.item.name}: {r.item.description}" for r in registry.loaders.values())

@@ -33,6 +33,7 @@ from attrs import frozen
 
 from emuscore.dataset import Dataset, byte_keys, utf8_matrix
 from emuscore.exact import INT64_ROOM, Column, IntArray, max_abs
+from emuscore.io.reading import Reading
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -60,20 +61,28 @@ class NotSimple(Exception):
     this reader does not handle)."""
 
 
-def load_fast(path: Path, encoding: str) -> Dataset:
-    """The Dataset `csv_data.load_csv_data` would build, or `NotSimple`."""
-    bom = _utf8_bom(encoding)
+def load_fast(path: Path, reading: Reading | str) -> Dataset:
+    """The Dataset `csv_data.read_csv_data` would build, or `NotSimple`. `reading`: the
+    declarations (or just the encoding). Only comma-separated files are read here; under
+    `[data] decimal` a value with the grouping mark, and without it a value the two
+    conventions read differently (12.000), goes to the exact reader, as do percentages
+    and dates not in ISO form."""
+    if isinstance(reading, str):
+        reading = Reading(reading)
+    if reading.delimiter not in (None, ","):
+        raise NotSimple
+    bom = _utf8_bom(reading.encoding)
     units_file = path / "units.csv" if path.is_dir() else path
     if not units_file.is_file():
         raise NotSimple
     measures_file = path / "measures.csv"
     measures = None
     if path.is_dir() and measures_file.exists():
-        measures = _Measures(measures_file, bom)    # parsed on other threads from now on
+        measures = _Measures(measures_file, bom, reading)    # parsed on other threads from now on
     try:
-        ids, names, clusters, wide = _read_units(units_file, bom)
+        ids, names, clusters, wide = _read_units(units_file, bom, reading)
         units = _UnitKeys(ids)                  # not simple if an id comes twice
-        cells = _Cells(len(ids))
+        cells = _Cells(len(ids), reading)
         for col, (indicator, texts) in enumerate(wide):
             cells.add_wide(indicator, col, texts)
         if measures is not None:
@@ -116,9 +125,9 @@ class _LineOf(Mapping[str, int]):
         return len(self.ids)
 
 
-def _header(text: str) -> list[str]:
+def _header(text: str, reading: Reading) -> list[str]:
     header = next(csv.reader([text]), [])
-    return [unicodedata.normalize("NFC", h).strip() for h in header]
+    return [reading.column(h) for h in header]
 
 
 def _check_header(header: list[str], required: tuple[str, ...]) -> None:
@@ -126,7 +135,7 @@ def _check_header(header: list[str], required: tuple[str, ...]) -> None:
         raise NotSimple
 
 
-def _read_units(path: Path, bom: bool) -> tuple[list[str], list[str], list[str],
+def _read_units(path: Path, bom: bool, reading: Reading) -> tuple[list[str], list[str], list[str],
                                                  list[tuple[str, list[str]]]]:
     """unit ids, names, clusters (stripped, NFC) and the text of each indicator column."""
     raw = path.read_bytes()
@@ -143,7 +152,7 @@ def _read_units(path: Path, bom: bool) -> tuple[list[str], list[str], list[str],
     text = unicodedata.normalize("NFC", decoded)
     plain = _plain_columns(text, raw if text is decoded else None) if '"' not in text else None
     columns, blank_edges = plain or (_quoted_columns(text), None)
-    header = [c[0].strip() for c in columns]
+    header = [reading.column(c[0]) for c in columns]
     _check_header(header, UNIT_COLUMNS)
     iu, iname, ic = (header.index(c) for c in UNIT_COLUMNS)
 
@@ -223,16 +232,17 @@ class _Measures:
     block's cells are stored by the thread that parsed it; blocks parsed before that are
     stored by `store`, in file order."""
 
-    def __init__(self, path: Path, bom: bool) -> None:
+    def __init__(self, path: Path, bom: bool, reading: Reading) -> None:
         from concurrent.futures import ThreadPoolExecutor  # only for files with measures
 
+        self.decimal = reading.conventions.decimal
         self.file = path.open("rb")
         try:
             first = self.file.readline()
             if bom and first.startswith(codecs.BOM_UTF8):
                 first = first[len(codecs.BOM_UTF8):]
             try:
-                header = _header(first.decode("utf-8").rstrip("\r\n"))
+                header = _header(first.decode("utf-8").rstrip("\r\n"), reading)
             except UnicodeDecodeError:
                 raise NotSimple from None
             _check_header(header, MEASURE_COLUMNS)
@@ -268,7 +278,7 @@ class _Measures:
     def _parse(self, raw: bytes) -> _Block | int:
         """The block's record count once its cells are stored, or the block itself when
         there is nowhere to store it yet or it names an indicator not known yet."""
-        block = _parse_block(raw, self.nfields, self.fields)
+        block = _parse_block(raw, self.nfields, self.fields, self.decimal)
         with self.changing:
             target = self.target
             if target is None:
@@ -362,7 +372,7 @@ class _Block:
         cells.put(codes, units.rows(self.unit_keys), self.mantissa, self.decimals, self.is_date)
 
 
-def _parse_block(raw: bytes, nfields: int, fields: list[int]) -> _Block:
+def _parse_block(raw: bytes, nfields: int, fields: list[int], decimal: str | None = None) -> _Block:
     if raw.find(b"\0") >= 0:
         raise NotSimple
     buf = np.frombuffer(raw, np.uint8)
@@ -389,7 +399,7 @@ def _parse_block(raw: bytes, nfields: int, fields: list[int]) -> _Block:
     (su, si, sv), (eu, ei, ev) = ([x[k] for k in fields] for x in (starts, ends))
     words = _words(buf)
     plain = not any(raw.find(c) >= 0 for c in (b" ", b"\t", b"-", b"+"))
-    mantissa, decimals, is_date, present = _values(buf, sv, ev, words, plain)
+    mantissa, decimals, is_date, present = _values(buf, sv, ev, words, plain, decimal)
     unit_keys = _keys(buf, su, eu, max(int((eu - su).max()), 1), words)
     indicator_keys = _keys(buf, si, ei, max(int((ei - si).max()), 1), words)
     present_at = None
@@ -596,7 +606,7 @@ def _indicator_codes(keys: IntArray, known: dict[bytes, int], cells: _Cells) -> 
         for key in sorted(set(keys[~hit].tolist())):
             raw = key.to_bytes(8, "big").rstrip(b"\0") if isinstance(key, int) else key
             try:
-                name = unicodedata.normalize("NFC", raw.decode("utf-8")).strip()
+                name = cells.reading.column(raw.decode("utf-8"))
             except UnicodeDecodeError:
                 raise NotSimple from None
             if not name:
@@ -623,9 +633,12 @@ def _trim(buf: IntArray, s: IntArray, e: IntArray) -> tuple[IntArray, IntArray]:
 
 
 def _values(buf: IntArray, s: IntArray, e: IntArray, words: IntArray | None = None,
-            plain: bool = False) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+            plain: bool = False, decimal: str | None = None
+            ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
     """Mantissa, decimals, is-date and present for each value field, as
-    `exact.parse_decimal` (then an ISO date) reads it; anything else is not simple.
+    `exact.parse_decimal` (then an ISO date) reads it; anything else is not simple, and
+    so is a number that `decimal` (the declared decimal mark) does not settle the way
+    `parse_decimal` reads it (`_unsettled`).
     `plain`: buf holds no space, tab, '+' or '-' (nothing to trim, no signs, no dates)."""
     signed = negative = np.zeros(len(s), bool)
     if not plain:
@@ -639,6 +652,8 @@ def _values(buf: IntArray, s: IntArray, e: IntArray, words: IntArray | None = No
         mantissa, decimals, number = _short_numbers(buf, s, e, words)
     else:
         mantissa, decimals, number = _numbers(buf, s, e)
+    if _unsettled(buf, s, e, number & present, decimals, decimal):
+        raise NotSimple
     if negative.any():
         mantissa = np.where(negative, -mantissa, mantissa)
     if not number.all():
@@ -647,6 +662,24 @@ def _values(buf: IntArray, s: IntArray, e: IntArray, words: IntArray | None = No
     if is_date.any():
         mantissa[is_date] = _dates(buf, s[is_date] - signed[is_date], e[is_date])
     return mantissa, decimals, is_date, present
+
+
+def _unsettled(buf: IntArray, s: IntArray, e: IntArray, number: IntArray, decimals: IntArray,
+               decimal: str | None) -> bool:
+    """Whether a number field (unsigned, trimmed) may mean something else than the one
+    decimal mark `parse_decimal` reads: with `decimal` declared, a field holding the other
+    mark (a thousands grouping); without, a mark between 1-3 digits (no leading zero) and
+    exactly 3 (12.000: twelve or twelve thousand). The exact reader reads or refuses it."""
+    if not number.any():
+        return False
+    if decimal is None:
+        length = e - s
+        first = buf[np.minimum(s, len(buf) - 1)]
+        return bool((number & (decimals == 3) & (length >= 5) & (length <= 7)
+                     & (first != ord("0"))).any())
+    group = ord("." if decimal == "," else ",")
+    count = np.r_[0, np.cumsum(buf == group)]
+    return bool((number & (count[e] > count[s])).any())
 
 
 def _numbers(buf: IntArray, s: IntArray, e: IntArray) -> tuple[IntArray, IntArray, IntArray]:
@@ -779,8 +812,9 @@ def _dates(buf: IntArray, s: IntArray, e: IntArray) -> IntArray:
 class _Cells:
     """Every (indicator, unit) cell as mantissa and decimals, one row per indicator."""
 
-    def __init__(self, units: int) -> None:
+    def __init__(self, units: int, reading: Reading | None = None) -> None:
         self.units = units
+        self.reading = reading or Reading()
         self.names: list[str] = []
         self.code_of: dict[str, int] = {}
         self.first: dict[int, tuple[int, int, int]] = {}
@@ -815,12 +849,15 @@ class _Cells:
         buf = np.frombuffer(raw, np.uint8)
         ends = np.flatnonzero(buf == NEWLINE)
         starts = np.r_[0, ends[:-1] + 1]
-        mantissa, decimals, is_date, present = _values(buf, starts, ends)
+        mantissa, decimals, is_date, present = _values(
+            buf, starts, ends, decimal=self.reading.conventions.decimal)
         rows = np.flatnonzero(present)
+        code = self.code(indicator)
+        self._grow()
+        # a column is present from its header on, even if every cell of it is blank
+        self.first.setdefault(code, (0, 0, column))
         if not len(rows):
             return
-        code = self.code(indicator)
-        self.first.setdefault(code, (0, int(rows[0]), column))
         self.put(np.full(len(rows), code), rows, mantissa[rows], decimals[rows], is_date[rows])
 
     def first_seen(self, codes: IntArray, rows: IntArray) -> None:
@@ -872,7 +909,7 @@ class _Cells:
             if (seen & ~dates).any():              # mixed kinds: the exact reader says where
                 raise NotSimple
             kind = "date"
-        scale = int(decimals[seen].max())
+        scale = int(decimals[seen].max(initial=0))
         for d in _distinct(decimals[seen]):
             if d < scale:
                 at = seen & (decimals == d)

@@ -73,6 +73,9 @@ class Formula(Scorer[FormulaParams]):
         except FormulaError:        # reported by check(), with its line
             return ()
 
+    def takes_date(self, param: str) -> bool:
+        return True         # a formula may compute with dates (days between two of them)
+
     def inputs(self, params: FormulaParams) -> dict[str, str]:
         from emuscore.formula import FormulaError
         from emuscore.formula.host import indicators, program
