@@ -492,3 +492,21 @@ def test_bad_rulings_and_ballots_are_one_line_naming_file_line_and_column(regist
 def test_a_tally_with_more_votes_than_members_is_refused():
     with pytest.raises(DataError, match=r"ballots\.csv:2: yes: 9 yes and 2 no are more votes than 10"):
         parse_ballots("award,unit_id,yes,no,members\nflag,u1,9,2,10\n", "ballots.csv")
+
+
+def test_the_summary_says_a_flag_waits_for_the_council_and_a_certificate_place_is_held(tmp_path):
+    # the case: two units tie for a cluster's flag; the summary used to say only
+    # "0 proposed" and give both tied units a certificate, pushing u3 out
+    (tmp_path / "r.toml").write_text(SHEET.replace("VOTE", ""), encoding="utf-8")
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "units.csv").write_text("unit_id,name,cluster_id\n" + "".join(
+        f"u{i},unit {i},k1\n" for i in (1, 2, 3, 4)), encoding="utf-8")
+    (d / "measures.csv").write_text("unit_id,indicator,value\n" + "".join(
+        f"u{i},a,{p}\nu{i},t,10\n" for i, p in ((1, 10), (2, 10), (3, 9), (4, 8))), encoding="utf-8")
+    out = CliRunner().invoke(main, ["score", str(tmp_path / "r.toml"), str(d), "-q"])
+    assert out.exit_code == 0, out.output
+    assert ("  ! k1: tied at place 1 among u1, u2 for 1 remaining place(s): left to the council "
+            "(emuscore finalize --rulings)") in out.output
+    assert "merit (merit): 1 proposed\n  u3: rank 3 in cluster k1" in out.output
+    assert "  ! k1: 1 place(s) held for whichever of u1, u2 the council does not give flag" in out.output
