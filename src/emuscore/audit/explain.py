@@ -62,6 +62,10 @@ def explain(record: Mapping[str, Any], unit_id: str, registry: Registry) -> list
     if results_part(result) != record["results"]:
         lines.append("warning: the installed plugins score this record differently from the "
                      "record (run `emuscore replay`); this explains the re-run")
+    council = record.get("council")
+    if isinstance(council, dict) and isinstance(council.get("proposal"), dict):
+        lines.append(_("final record: the council's decision of {decided} on proposal {digest}").format(
+            decided=council.get("decided"), digest=council["proposal"].get("record")))
     return lines + e.header() + e.adjustments() + e.criteria() + e.totals() + e.classification() \
         + e.cluster() + e.awards()
 
