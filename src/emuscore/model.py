@@ -124,6 +124,19 @@ class AwardRequirements:
 
 
 @frozen
+class Vote:
+    """An award decided by the council's secret ballot: a proposal stands when its yes
+    votes are at least `threshold` of the council's members (`of = "members"`) or of
+    those who voted (`of = "voting"`), compared exactly (9 of 10 is 0.9)."""
+
+    threshold: Decimal
+    of: Literal["members", "voting"] = "members"
+    promote: bool = False
+    """When a proposal falls, whether the next unit is proposed in its place (it then
+    needs a ballot of its own); by default the place stays empty."""
+
+
+@frozen
 class AwardRule:
     """Who may be proposed for one award, and how many.
 
@@ -140,6 +153,8 @@ class AwardRule:
     order: tuple[str, ...] | None = None
     """The award's own order of its candidates (entries as in [ranking] order); by
     default the cluster ranking's."""
+    vote: Vote | None = None
+    """Decided by the council's ballot (`emuscore finalize --ballots`)."""
 
 
 @frozen

@@ -239,6 +239,7 @@ def _check(r: Ruleset, s: Structurer, registry: Registry) -> None:
     _check_classification(r, s)
     _check_awards(r, s, registry)
     _check_publication(r, s)
+    _check_votes(r, s)
     _check_indicators(r, s, registry)
 
 
@@ -491,6 +492,13 @@ def _check_publication(r: Ruleset, s: Structurer) -> None:
             s.problem(("publication", "public"), f"unknown part '{part}'"
                       f"{did_you_mean(part, PUBLIC_PARTS)}; the public page may show "
                       f"{', '.join(PUBLIC_PARTS)} (ranks and awards always)")
+
+
+def _check_votes(r: Ruleset, s: Structurer) -> None:
+    for i, a in enumerate(r.awards):
+        if a.vote is not None and not Decimal(0) < a.vote.threshold <= 1:
+            s.problem(("awards", i, "vote", "threshold"),
+                      _("the vote threshold is a share between 0 and 1, e.g. 0.9 for 90 %"))
 
 
 def _check_awards(r: Ruleset, s: Structurer, registry: Registry) -> None:

@@ -29,6 +29,7 @@ from emuscore.engine import run
 from emuscore.exact import INT64_ROOM, Column, IntArray, format_units, to_units, units_to_decimal
 from emuscore.formula import NumberValue
 from emuscore.formula.nodes import fraction_text
+from emuscore.i18n import _
 from emuscore.manager import Registry
 from emuscore.model import AwardRule, Criterion, Gate
 from emuscore.pipeline.awards import award
@@ -56,12 +57,17 @@ def explain(record: Mapping[str, Any], unit_id: str, registry: Registry) -> list
         raise EmuscoreError(f"unit {unit_id} is not in this record{did_you_mean(unit_id, index)} "
                             f"(its units run {first}, ...)")
     e = Explainer(result, index[unit_id], registry)
+    e.council = record.get("council") or {}
     lines = []
     if results_part(result) != record["results"]:
         lines.append("warning: the installed plugins score this record differently from the "
                      "record (run `emuscore replay`); this explains the re-run")
-    return lines + e.header() + e.criteria() + e.totals() + e.classification() + e.cluster() \
-        + e.awards()
+    council = record.get("council")
+    if isinstance(council, dict) and isinstance(council.get("proposal"), dict):
+        lines.append(_("final record: the council's decision of {decided} on proposal {digest}").format(
+            decided=council.get("decided"), digest=council["proposal"].get("record")))
+    return lines + e.header() + e.adjustments() + e.criteria() + e.totals() + e.classification() \
+        + e.cluster() + e.awards()
 
 
 class Explainer:
@@ -72,6 +78,8 @@ class Explainer:
         self.ruleset, self.data, self.scores = result.ruleset, result.data, result.scores
         self.unit_id = self.data.unit_ids[unit]
         self._keys: dict[str, NumberValue] = {}
+        self.council: Mapping[str, Any] = {}
+        """A final record's council part (its rulings and ballots), else empty."""
 
     def show(self, units: int) -> str:
         return format_units(units, self.ruleset.scale)
@@ -83,6 +91,30 @@ class Explainer:
                 f"total {self.show(int(self.scores.total[i]))}, "
                 f"class {r.classes[i] or '-'}, rank {r.ranks.rank[i]}{tied} in its cluster, "
                 f"awards: {', '.join(r.awards_of(self.unit_id)) or 'none'}", ""]
+
+    def adjustments(self) -> list[str]:
+        """The council's adjustments of this unit's values (a final record), in order."""
+        from emuscore.audit.diff import adjustment_line
+
+        mine = [a for a in self.result.adjustments if a.unit == self.unit_id]
+        if not mine:
+            return []
+        return [_("adjustments over the year's data:")] + [
+            "  " + adjustment_line(attrs.asdict(a)) for a in mine] + [""]
+
+    def decided_by_council(self, rule: AwardRule) -> bool:
+        """Withheld from the award, or fallen at its ballot, in a final record."""
+        withheld = any(r.get("decision") == "withhold" and r.get("unit_id") == self.unit_id
+                       and r.get("award") in (rule.id, "*") for r in self.council.get("rulings", []))
+        voted = any(b.get("award") == rule.id and b.get("unit_id") == self.unit_id
+                    for b in self.council.get("ballots") or [])
+        return withheld or voted
+
+    def notes_for(self, rule: AwardRule) -> list[str]:
+        """The award's notes for this unit's cluster and for the award as a whole."""
+        cluster = self.data.clusters[self.unit]
+        return [f"  ! {n.reason}" for n in self.result.notes
+                if n.award == rule.id and n.scope in ("", cluster)]
 
     def criteria(self) -> list[str]:
         lines = ["criteria:"]
@@ -232,6 +264,7 @@ class Explainer:
                 reason = next(p.reason for p in self.result.proposals
                               if p.award == rule.id and p.unit == self.unit_id)
                 lines.append(f"{title}: proposed ({reason})")
+                lines.extend(self.notes_for(rule))
                 continue
             skips = [s.reason for s in self.result.skips
                      if s.award == rule.id and s.unit == self.unit_id]
@@ -249,6 +282,11 @@ class Explainer:
                 else:
                     skips = ["no unit of the cluster was eligible"]
             lines.append(f"{title}: not proposed" + (f": {'; '.join(skips)}" if skips else ""))
+            lines.extend(self.notes_for(rule))
+            if self.decided_by_council(rule):
+                lines.append("  " + _("the council's ruling or ballot decided this; no change of "
+                                      "points would"))
+                continue
             lines.extend(f"  {line}" for line in WhatItTakes(self, rule, held).lines())
         return lines
 

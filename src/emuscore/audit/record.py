@@ -41,6 +41,13 @@ from emuscore.ruleset import dump_ruleset, parse_ruleset
 FORMAT = "emuscore-record/1"
 PARTS = ("ruleset", "data", "results", "software")
 """The parts with a digest of their own; `digests.record` covers these and `format`."""
+OPTIONAL_PARTS = ("council",)
+"""Parts only some records have (a final record's council decisions, docs/council.md);
+when present they have a digest of their own and `digests.record` covers them too."""
+
+
+def parts_of(record: Mapping[str, Any]) -> tuple[str, ...]:
+    return (*PARTS, *(p for p in OPTIONAL_PARTS if p in record))
 
 
 class UnusableRecord(EmuscoreError):
@@ -88,8 +95,9 @@ def _join(encoded: Mapping[str, bytes]) -> bytes:
 
 def digests(record: Mapping[str, Any]) -> dict[str, str]:
     """What `record["digests"]` must be for the record's content."""
-    encoded = _encoded(record, ("format", *PARTS))
-    out = {part: sha256(encoded[part]) for part in PARTS}
+    parts = parts_of(record)
+    encoded = _encoded(record, ("format", *parts))
+    out = {part: sha256(encoded[part]) for part in parts}
     out["record"] = sha256(_join(encoded))
     return out
 
@@ -194,6 +202,11 @@ def results_part(result: Result) -> dict[str, Any]:
         "proposals": [{"award": p.award, "unit": p.unit, "reason": p.reason}
                       for p in result.proposals],
         "skips": [{"award": s.award, "unit": s.unit, "reason": s.reason} for s in result.skips],
+        "notes": [{"award": n.award, "scope": n.scope, "kind": n.kind, "reason": n.reason}
+                  for n in result.notes],
+        "adjustments": [{"unit": a.unit, "indicator": a.indicator, "stage": a.stage, "old": a.old,
+                         "new": a.new, "reason": a.reason, "by": a.by, "date": a.date,
+                         "superseded": a.superseded} for a in result.adjustments],
     }
 
 
@@ -253,8 +266,10 @@ def parse_record(text: str, source: str = "<record>") -> dict[str, Any]:
     missing = [p for p in (*PARTS, "digests") if not isinstance(record.get(p), dict)]
     if missing:
         fail(f"not a run record: part(s) {', '.join(missing)} missing")
+    if "council" in record and not isinstance(record["council"], dict):
+        fail("not a run record: its council part is not an object")
     recorded, computed = record["digests"], digests(record)
-    edited = [p for p in PARTS if recorded.get(p) != computed[p]]
+    edited = [p for p in parts_of(record) if recorded.get(p) != computed[p]]
     if edited:
         fail("edited after it was written: " + "; ".join(
             f"the {p} part no longer gives its recorded digest (recorded "
@@ -326,5 +341,12 @@ def _pattern(kind: str, scale: int) -> re.Pattern[str]:
 
 
 def run_record(record: Mapping[str, Any], registry: Registry) -> Result:
-    """Score the record's data with its ruleset again, on the plugins installed now."""
-    return run(ruleset_of(record, registry), dataset_of(record), registry)
+    """Score the record's data with its ruleset again, on the plugins installed now; a
+    final record's adjustments, rulings and ballots are applied again from its council
+    part."""
+    ruleset, data = ruleset_of(record, registry), dataset_of(record)
+    if "council" in record:
+        from emuscore.council.apply import run_decided
+
+        return run_decided(ruleset, data, record["council"], registry)
+    return run(ruleset, data, registry)

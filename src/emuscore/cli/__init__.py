@@ -17,7 +17,7 @@ from emuscore.problems import EmuscoreError
 # commands are listed), so `emuscore score` does not pay for the audit modules.
 COMMANDS = {name: f"emuscore.cli.{name.replace('-', '_')}" for name in (
     "diff", "explain", "ledger", "plugins", "replay", "score", "validate",
-    "init", "schema", "diff-rules", "fmt", "template", "report")}
+    "init", "schema", "diff-rules", "fmt", "template", "report", "finalize")}
 
 
 class Group(localized.Group):

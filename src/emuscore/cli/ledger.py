@@ -38,8 +38,11 @@ def add(record: Path, path: Path | None) -> None:
 @ledger_option
 def log(path: Path | None) -> None:
     path = path or chain.default_ledger()
+    finals = chain.paths(path)
     for e in chain.entries(path):
-        click.echo(f"{e.seq:>4}  {e.added}  {e.record_digest[:16]}  {e.ruleset}  {e.path}")
+        link = ("  " + _("(final of entry {seq})").format(seq=finals[e.seq])
+                if e.seq in finals else "")
+        click.echo(f"{e.seq:>4}  {e.added}  {e.record_digest[:16]}  {e.ruleset}  {e.path}{link}")
     click.echo(_("head {hash}").format(hash=chain.head_of(path)))
 
 

@@ -228,6 +228,9 @@ def to_json(result: Result) -> str:
         "proposals": [{"award": p.award, "unit_id": p.unit, "reason": p.reason}
                       for p in result.proposals],
         "skips": [{"award": s.award, "unit_id": s.unit, "reason": s.reason} for s in result.skips],
+        # why an award or a cluster has no recipient (a tie left to the council, a zero quota)
+        "notes": [{"award": n.award, "scope": n.scope, "kind": n.kind, "reason": n.reason}
+                  for n in result.notes],
     }
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
@@ -235,7 +238,7 @@ def to_json(result: Result) -> str:
 @hookimpl
 def register_writers(register: Callable[[Writer], None]) -> None:
     register(Writer("csv", ".csv", to_csv, "one row per unit, safe to open in a spreadsheet"))
-    register(Writer("json", ".json", to_json, "units, proposals and skips"))
+    register(Writer("json", ".json", to_json, "units, proposals, skips and notes"))
 
 
 def _safe_cell(value: str) -> str:
