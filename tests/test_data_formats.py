@@ -330,6 +330,21 @@ def test_a_percentage_for_a_number_indicator_is_refused(tmp_path, path_taken):
     assert "'96%' is a percentage" in message and 'kind = "percent"' in message
 
 
+def test_a_yes_no_indicator_reads_1_0_co_and_khong_and_refuses_anything_else(tmp_path, path_taken):
+    criteria = ('[[criteria]]\nid = "dk"\ngroup = "g"\nscorer = "pass_fail"\nmax = 3\n'
+                'value = "dang_ky"\n')
+    rs = declared("", '[indicators.dang_ky]\ntitle = "Đăng ký thi đua đúng hạn"\nkind = "yesno"\n',
+                  criteria)
+    path = write(tmp_path, "unit_id,name,cluster_id,dang_ky\nA,a,K1,Có\nB,b,K1,không\nC,c,K1,1\n")
+    data = load_data(path, ruleset=rs)
+    assert [value(data, "dang_ky", k) for k in range(3)] == [1, 0, 1]
+    assert [points(run(rs, data), "dk", k) for k in range(3)] == ["3.00", "0.00", "3.00"]
+    bad = write(tmp_path, "unit_id,name,cluster_id,dang_ky\nA,a,K1,2\n", "bad.csv")
+    (message,) = problems(bad, rs)
+    assert message == (f"{bad}:2: unit A, column D: Đăng ký thi đua đúng hạn (dang_ky) = 2: write 1 "
+                       "for yes or 0 for no")
+
+
 # --- declared kinds and ranges, every error at once -------------------------------------
 
 def test_out_of_range_wrong_kind_and_blank_all_reported_at_once(tmp_path, path_taken):

@@ -31,6 +31,8 @@ KEY_COLUMNS = ("unit_id", "name", "cluster_id")
 VIETNAMESE_KEYS = (("unit_id", "Mã đơn vị"), ("name", "Tên đơn vị"), ("cluster_id", "Cụm thi đua"))
 """The key columns' Vietnamese headers, understood without a declaration (a data-entry
 workbook from `emuscore template` uses them)."""
+YES_NO = {"có": 1, "không": 0}
+"""Words a yes/no indicator may hold instead of 1 and 0."""
 CAP = 50
 """Problems shown for one file; the rest are counted."""
 
@@ -98,6 +100,8 @@ class Reading:
         `Unreadable` with what is wrong and what to do."""
         spec = self.spec(indicator)
         kind = spec.kind if spec is not None else None
+        if kind == "yesno" and text.strip().casefold() in YES_NO:
+            return YES_NO[text.strip().casefold()], 0, "number"
         if kind != "date":
             try:
                 mantissa, decimals = read_number(text, self.conventions, percent=kind == "percent")
