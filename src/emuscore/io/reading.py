@@ -10,6 +10,7 @@ indicator's title).
 
 from __future__ import annotations
 
+import csv
 import datetime
 import re
 import unicodedata
@@ -226,3 +227,22 @@ def refuse(problems: list[Problem]) -> None:
         shown.append(Problem(ngettext("and {n} more problem in the data",
                                       "and {n} more problems in the data", more).format(n=more)))
     raise DataError(shown)
+
+
+DELIMITERS = (",", ";", "\t")
+
+
+def sniff_delimiter(first_line: str, reading: Reading, required: tuple[str, ...]) -> str:
+    """The declared separator, else the one of `,` `;` tab under which the header has
+    the required columns (the one giving most columns if several do), else the most
+    frequent (the missing columns are then reported)."""
+    if reading.delimiter:
+        return reading.delimiter
+    fitting = []
+    for delimiter in DELIMITERS:
+        header = [reading.column(h) for h in next(csv.reader([first_line], delimiter=delimiter), [])]
+        if all(c in header for c in required):
+            fitting.append((len(header), -DELIMITERS.index(delimiter), delimiter))
+    if fitting:
+        return max(fitting)[2]
+    return max(DELIMITERS, key=first_line.count)
