@@ -154,14 +154,30 @@ def test_under_decimal_comma_a_decimal_point_is_refused_not_misread(tmp_path, pa
     assert "'7.25' is not a number with the declared [data] decimal = \",\"" in message
 
 
+def test_a_wide_file_of_grouped_numbers_is_read_on_the_fast_path(tmp_path):
+    path = write(tmp_path, 'unit_id;name;cluster_id;x\nA;a;K1;13.000,5\nB;b;K1;1.234.567\n'
+                           'C;c;K1;999,25\nD;d;K1;\n')
+    fast = load_fast(path, Reading(conventions=Conventions(decimal=",")))
+    assert [value(fast, "x", k) for k in range(3)] == [D("13000.5"), 1234567, D("999.25")]
+    assert fast.indicators["x"].missing.tolist() == [False, False, False, True]
+    wrong = write(tmp_path, "unit_id;name;cluster_id;x\nA;a;K1;12.34\n", "wrong.csv")
+    with pytest.raises(NotSimple):          # not grouped by threes: the exact reader says so
+        load_fast(wrong, Reading(conventions=Conventions(decimal=",")))
+
+
 def test_the_fast_reader_hands_over_what_the_declaration_reads_differently(tmp_path):
     path = write(tmp_path, "unit_id,name,cluster_id,x\nA,a,K1,12.000\n")
     with pytest.raises(NotSimple):
         load_fast(path, Reading())                                     # undeclared
-    with pytest.raises(NotSimple):
-        load_fast(path, Reading(conventions=Conventions(decimal=",")))  # 12000: not its reading
+    grouped = load_fast(path, Reading(conventions=Conventions(decimal=",")))
+    assert value(grouped, "x") == 12000
     fast = load_fast(path, Reading(conventions=Conventions(decimal=".")))
     assert value(fast, "x") == 12
+    (tmp_path / "units.csv").write_text("unit_id,name,cluster_id\nA,a,K1\n", encoding="utf-8")
+    (tmp_path / "measures.csv").write_text("unit_id,indicator,value\nA,x,12.000\n",
+                                           encoding="utf-8")
+    with pytest.raises(NotSimple):       # measures.csv: grouped values go to the exact reader
+        load_fast(tmp_path, Reading(conventions=Conventions(decimal=",")))
 
 
 @settings(max_examples=150, deadline=None)

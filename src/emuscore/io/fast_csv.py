@@ -35,6 +35,7 @@ from attrs import frozen
 
 from emuscore.dataset import Dataset, byte_keys, utf8_matrix
 from emuscore.exact import INT64_ROOM, Column, IntArray, max_abs
+from emuscore.io.numbers import ungrouped
 from emuscore.io.reading import Reading, sniff_delimiter
 
 if TYPE_CHECKING:
@@ -817,6 +818,16 @@ def _dates(buf: IntArray, s: IntArray, e: IntArray) -> IntArray:
     return ordinal
 
 
+def _ungrouped_or_not_simple(text: str, decimal: Literal[",", "."]) -> str:
+    group = "." if decimal == "," else ","
+    if group not in text:
+        return text
+    plain = ungrouped(text, decimal)
+    if plain is None:
+        raise NotSimple
+    return plain
+
+
 class _Cells:
     """Every (indicator, unit) cell as mantissa and decimals, one row per indicator."""
 
@@ -851,7 +862,14 @@ class _Cells:
 
     def add_wide(self, indicator: str, column: int, texts: list[str]) -> None:
         """One indicator column of units.csv (the unit rows in file order)."""
-        raw = ("\n".join(texts) + "\n").encode("utf-8")
+        joined = "\n".join(texts)
+        decimal = self.reading.conventions.decimal
+        if decimal is not None and ("." if decimal == "," else ",") in joined:
+            # numbers grouped by thousands (13.000,5), as a Vietnamese Excel exports them:
+            # their marks taken out where the grouping is right, else the exact reader
+            texts = [_ungrouped_or_not_simple(t, decimal) for t in texts]
+            joined = "\n".join(texts)
+        raw = (joined + "\n").encode("utf-8")
         if raw.count(b"\n") != len(texts):
             raise NotSimple
         buf = np.frombuffer(raw, np.uint8)
