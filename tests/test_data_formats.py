@@ -389,14 +389,14 @@ def test_out_of_range_wrong_kind_and_blank_all_reported_at_once(tmp_path, path_t
     path = write(tmp_path, "unit_id,name,cluster_id,thu_ngan_sach,thu_kh,so_hoi_nghi\n"
                            "A,a,K1,-5,10,1\nB,b,K1,5,abc,2.5\nC,c,K1,,10,-1\n")
     found = problems(path, declared())
-    assert found == [
-        f"{path}:3: unit B, column E: Kế hoạch thu (thu_kh): 'abc' is not a number; thu_kh is a number",
+    assert found == [            # top to bottom, as the officer fixes them
         f"{path}:2: unit A, column D: Thu ngân sách (thu_ngan_sach) = -5: outside the allowed range "
         "0..; correct the value, or the range under [indicators.thu_ngan_sach]",
-        f"{path}:4: unit C, column D: Thu ngân sách (thu_ngan_sach): blank; enter the value, or "
-        "declare what a blank means under [indicators.thu_ngan_sach] (missing = 0)",
+        f"{path}:3: unit B, column E: Kế hoạch thu (thu_kh): 'abc' is not a number; thu_kh is a number",
         f"{path}:3: unit B, column F: Số hội nghị (so_hoi_nghi) = 2.5: a count is a whole "
         "number, 0 or more",
+        f"{path}:4: unit C, column D: Thu ngân sách (thu_ngan_sach): blank; enter the value, or "
+        "declare what a blank means under [indicators.thu_ngan_sach] (missing = 0)",
         f"{path}:4: unit C, column F: Số hội nghị (so_hoi_nghi) = -1: a count is a whole "
         "number, 0 or more",
     ]

@@ -218,9 +218,13 @@ def unit_place(data: Dataset, reading: Reading) -> Place:
 
 
 def refuse(problems: list[Problem]) -> None:
-    """Raise every problem at once (the first CAP, then how many more), if any."""
+    """Raise every problem at once, in file and line order (the first CAP, then how many
+    more), if any."""
     if not problems:
         return
+    # in the order a person fixes them: file by file, top to bottom (a problem without a
+    # line, as a workbook's cell, keeps its place after the lines of its file)
+    problems = sorted(problems, key=lambda p: (p.file, p.line if p.line is not None else 1 << 62))
     shown = problems[:CAP]
     more = len(problems) - CAP
     if more > 0:
