@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 SUFFIXES = (".xlsx", ".xlsm")
 UNITS_SHEET = "Đơn vị"
 OTHERS_SHEET = "Điểm trừ, thưởng, điều kiện"
+GUIDE_SHEET = "Hướng dẫn"
 ROWS = 5000
 """Rows of each sheet that carry data validation and formats (a province has hundreds of
 units; a national ministry's template is asked for with more by filling further)."""
@@ -204,9 +205,31 @@ def write_template(ruleset: Ruleset, registry: Registry, units: Dataset | None =
         for k in range(known):
             assert units is not None
             sheet.append([units.unit_ids[k], units.names[k]])
+    guide = book.create_sheet(GUIDE_SHEET)
+    guide.column_dimensions["A"].width = 110
+    guide.append([ruleset.meta.title])
+    guide["A1"].font = bold
+    guide.append([_("Version {version}").format(version=ruleset.meta.version)])
+    for line in _guide_lines():
+        guide.append([line])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _guide_lines() -> list[str]:
+    return ["", _("How to fill this workbook:"),
+            _("1. List every unit on the sheet {sheet}: its code, name and emulation cluster.")
+            .format(sheet=UNITS_SHEET),
+            _("2. On each other sheet, one row per unit: its code as on {sheet}, then the values; "
+              "rows may be in any order.").format(sheet=UNITS_SHEET),
+            _("3. The note on each header says what the value is, its unit, what is allowed and "
+              "what a blank means."),
+            _("4. Type numbers as numbers (96,5), percentages without % (96), dates as dates; a "
+              "formula's result is rounded to what it means (=ROUND(...; 2))."),
+            _("5. Score it: emuscore score RULESET THIS-FILE.xlsx; every problem is named by its "
+              "cell."),
+            "", _("This sheet is not read.")]
 
 
 def _validate(sheet: Any, letter: str, spec: IndicatorSpec) -> None:
