@@ -265,6 +265,14 @@ def test_tabs_are_recognised_and_delimiter_can_be_forced(tmp_path, path_taken):
         load_data(path, delimiter=";")
 
 
+def test_the_ruleset_may_declare_the_separator(tmp_path, path_taken):
+    # a header that two separators could split: the declaration settles it
+    path = write(tmp_path, "unit_id;name;cluster_id;thu_ngan_sach;thu_kh\nA;Sở A, B;K1;5;10\n")
+    data = load_data(path, ruleset=declared('delimiter = ";"\n'))
+    assert data.names == ("Sở A, B",)
+    assert value(data, "thu_kh") == 10
+
+
 def test_a_blank_count_with_missing_zero_reads_as_zero(tmp_path, path_taken):
     path = write(tmp_path, "unit_id,name,cluster_id,thu_ngan_sach,thu_kh,so_hoi_nghi\n"
                            "A,a,K1,5,10,\nB,b,K1,5,10,3\n")
