@@ -486,3 +486,35 @@ def test_score_and_validate_read_the_data_as_the_ruleset_declares(tmp_path):
     wrong = runner.invoke(cli, ["score", str(toml), str(data), "--delimiter", "tab"])
     assert wrong.exit_code != 0
     assert "missing column(s) Mã đơn vị, Tên đơn vị, Cụm thi đua" in wrong.output
+
+
+# --- the law behind it all ----------------------------------------------------------------
+
+def written(value: D, decimal: str, grouped: bool) -> str:
+    """`value` as a spreadsheet in that convention writes it: 13.000,5 or 13,000.5."""
+    text = format(abs(value), "f")
+    whole, _, fraction = text.partition(".")
+    group = "." if decimal == "," else ","
+    if grouped:
+        whole = f"{int(whole):,}".replace(",", group)
+    return ("-" if value < 0 else "") + whole + (decimal + fraction if fraction else "")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.decimals(min_value=-10**12, max_value=10**12, places=3, allow_nan=False),
+       st.sampled_from([",", "."]), st.booleans())
+def test_a_number_is_read_as_written_or_refused_never_misread(value, decimal, grouped):
+    """Written in either convention, grouped or not: read under its own declaration it is
+    exactly the number; undeclared it is that number or refused with the key to set,
+    never another number. (The oracle is the Decimal it was written from.)"""
+    from emuscore.io.numbers import Unreadable, read_number
+
+    text = written(value, decimal, grouped)
+    mantissa, decimals = read_number(text, Conventions(decimal=decimal))
+    assert D(mantissa).scaleb(-decimals) == value
+    try:
+        mantissa, decimals = read_number(text, Conventions())
+    except Unreadable as e:
+        assert "[data] decimal" in str(e)
+    else:
+        assert D(mantissa).scaleb(-decimals) == value, text
