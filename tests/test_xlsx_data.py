@@ -221,13 +221,13 @@ def test_every_problem_in_the_workbook_is_named_by_its_cell(tmp_path):
     with pytest.raises(DataError) as caught:
         load_data(path, ruleset=rs)
     found = [str(p) for p in caught.value.problems]
-    assert found == [
+    assert found == [            # sheet by sheet, top to bottom
+        f"{path}: g!C2 (unit DV01): Thu ngân sách (thu) = -5: outside the allowed range 0..; correct "
+        "the value, or the range under [indicators.thu]",
         f"{path}: g!D2 (unit DV01): Kế hoạch thu (thu_kh): '12.000' is 12 with a decimal '.' but "
         "12000 with '.' grouping thousands; declare which in the ruleset: [data] decimal = \",\" "
         "(then it is 12000) or decimal = \".\"",
         f"{path}: g!A3: unknown unit DV09: it is not in the sheet Đơn vị",
-        f"{path}: g!C2 (unit DV01): Thu ngân sách (thu) = -5: outside the allowed range 0..; correct "
-        "the value, or the range under [indicators.thu]",
         f"{path}: g!C4 (unit DV02): Thu ngân sách (thu): blank; enter the value, or declare what a "
         "blank means under [indicators.thu] (missing = 0)",
     ]

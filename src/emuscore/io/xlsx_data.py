@@ -301,8 +301,25 @@ def read_xlsx_data(path: Path, reading: Reading) -> Dataset:
             _read_sheet(table, file, name, rows, units=False)
     data = attrs.evolve(table.dataset(file), how_to_add=_("add it as a column of a sheet"))
     data, problems = check_declared(data, reading, table.place, table.bad)
-    refuse(table.problems + problems)
+    order = {name: k for k, (name, _rows) in enumerate(sheets)}
+    refuse(sorted(table.problems + problems, key=lambda p: _cell_order(p.where, order)))
     return data
+
+
+_REF = re.compile(r"^(?:'((?:[^']|'')*)'|(\w+))!([A-Z]+)(\d+)")
+
+
+def _cell_order(where: str, sheets: dict[str, int]) -> tuple[int, int, int]:
+    """(sheet, row, column) of a problem's cell, to list a workbook's problems sheet by
+    sheet, top to bottom; a problem without a cell comes first."""
+    found = _REF.match(where)
+    if found is None:
+        return (-1, 0, 0)
+    sheet = (found[1] or "").replace("''", "'") or found[2]
+    column = 0
+    for letter in found[3]:
+        column = column * 26 + ord(letter) - 64
+    return (sheets.get(sheet, len(sheets)), int(found[4]), column)
 
 
 def _sheets(path: Path) -> Iterator[tuple[str, list[list[Any]]]]:
