@@ -41,7 +41,7 @@ def generate(path: Path, units: int, seed: int = 1) -> None:
     sheets = book.worksheets
     for k, unit in enumerate(ids, 2):
         sheets[0].append([unit, f"Đơn vị số {k - 1}", f"K{(k - 2) % 40 + 1:02d}"])
-    for sheet in sheets[1:]:
+    for sheet in sheets[1:-1]:              # the last one is the guide
         headers = [c.value for c in sheet[1]]
         for k, unit in enumerate(ids, 2):
             row: list[object] = [unit, f"Đơn vị số {k - 1}"]

@@ -53,7 +53,7 @@ def fill(path: Path, data: Dataset, ruleset) -> None:
     units = book[UNITS_SHEET]
     for k in range(data.size):
         units.append([data.unit_ids[k], data.names[k], data.clusters[k]])
-    for ws in book.worksheets[1:]:
+    for ws in book.worksheets[1:-1]:
         indicators = [reading.column(c.value) for c in ws[1][2:]]
         for k in reversed(range(data.size)):
             ws.append([data.unit_ids[k], data.names[k],
@@ -102,10 +102,12 @@ def test_the_template_has_the_sheets_titles_notes_and_validation(tmp_path):
     note = targets.cell(1, headers.index("Tỷ lệ giải ngân vốn đầu tư công (%)") + 1).comment.text
     assert "giai_ngan" in note and "%" in note and "0 to 100" in note
     # every indicator the ruleset reads has exactly one column, in some sheet
-    columns = [c.value for ws in book.worksheets[1:] for c in ws[1][2:]]
+    assert book.sheetnames[-1] == "Hướng dẫn"          # how to fill it; not read back
+    assert book["Hướng dẫn"]["A1"].value == rs.meta.title
+    columns = [c.value for ws in book.worksheets[1:-1] for c in ws[1][2:]]
     assert len(columns) == len(set(columns)) == len(rs.indicators)
     kinds = {(dv.type, dv.operator, dv.formula1, dv.formula2)
-             for ws in book.worksheets[1:] for dv in ws.data_validations.dataValidation}
+             for ws in book.worksheets[1:-1] for dv in ws.data_validations.dataValidation}
     assert ("list", None, '"1,0"', None) in kinds                     # yes / no
     assert ("whole", "greaterThanOrEqual", "0", None) in kinds         # counts
     assert ("decimal", "between", "0", "100") in kinds                 # percentages
@@ -137,7 +139,7 @@ def test_the_template_can_carry_the_units_so_only_values_are_left(tmp_path):
     units = [tuple(c.value for c in row) for row in book[UNITS_SHEET].iter_rows(min_row=2)]
     assert units[0] == ("DV001", "Ủy ban nhân dân thành phố Lạng Sơn", "K01-huyen-thanh-pho")
     assert len(units) == 294
-    for ws in book.worksheets[1:]:
+    for ws in book.worksheets[1:-1]:
         assert [row[0].value for row in ws.iter_rows(min_row=2)] == [u for u, _n, _c in units]
     # unfilled, it is the data with every value blank: each blank is named by its cell
     with pytest.raises(DataError) as caught:
@@ -219,13 +221,13 @@ def test_every_problem_in_the_workbook_is_named_by_its_cell(tmp_path):
     with pytest.raises(DataError) as caught:
         load_data(path, ruleset=rs)
     found = [str(p) for p in caught.value.problems]
-    assert found == [
+    assert found == [            # sheet by sheet, top to bottom
+        f"{path}: g!C2 (unit DV01): Thu ngân sách (thu) = -5: outside the allowed range 0..; correct "
+        "the value, or the range under [indicators.thu]",
         f"{path}: g!D2 (unit DV01): Kế hoạch thu (thu_kh): '12.000' is 12 with a decimal '.' but "
         "12000 with '.' grouping thousands; declare which in the ruleset: [data] decimal = \",\" "
         "(then it is 12000) or decimal = \".\"",
         f"{path}: g!A3: unknown unit DV09: it is not in the sheet Đơn vị",
-        f"{path}: g!C2 (unit DV01): Thu ngân sách (thu) = -5: outside the allowed range 0..; correct "
-        "the value, or the range under [indicators.thu]",
         f"{path}: g!C4 (unit DV02): Thu ngân sách (thu): blank; enter the value, or declare what a "
         "blank means under [indicators.thu] (missing = 0)",
     ]

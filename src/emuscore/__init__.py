@@ -4,7 +4,7 @@ The Python API is as small as the CLI::
 
     import emuscore
     ruleset = emuscore.load_ruleset("rulesets/lang-son-2024.toml")
-    data = emuscore.load_data("rulesets/lang-son-2024")
+    data = emuscore.load_data("rulesets/lang-son-2024", ruleset=ruleset)
     result = emuscore.run(ruleset, data)
 
 Each function uses the installed plugins unless given a `registry`; these and the CLI

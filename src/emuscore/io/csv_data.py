@@ -22,7 +22,7 @@ from emuscore.i18n import _
 from emuscore.io.cells import CellTable
 from emuscore.io.fast_csv import NotSimple, load_fast
 from emuscore.io.formats import Loader
-from emuscore.io.reading import Reading, check_declared, refuse, unit_place
+from emuscore.io.reading import Reading, check_declared, refuse, sniff_delimiter, unit_place
 from emuscore.problems import DataError, Problem
 
 UNIT_COLUMNS = ("unit_id", "name", "cluster_id")
@@ -128,25 +128,6 @@ def _rows(path: Path, b: CellTable, required: tuple[str, ...]
                                 "an old Excel, pass --encoding cp1258", file)) from None
     except csv.Error as e:
         raise DataError(Problem(f"malformed CSV: {e}", file)) from None
-
-
-DELIMITERS = (",", ";", "\t")
-
-
-def sniff_delimiter(first_line: str, reading: Reading, required: tuple[str, ...]) -> str:
-    """The declared separator, else the one of `,` `;` tab under which the header has
-    the required columns (the one giving most columns if several do), else the most
-    frequent (the missing columns are then reported)."""
-    if reading.delimiter:
-        return reading.delimiter
-    fitting = []
-    for delimiter in DELIMITERS:
-        header = [reading.column(h) for h in next(csv.reader([first_line], delimiter=delimiter), [])]
-        if all(c in header for c in required):
-            fitting.append((len(header), -DELIMITERS.index(delimiter), delimiter))
-    if fitting:
-        return max(fitting)[2]
-    return max(DELIMITERS, key=first_line.count)
 
 
 def _missing_columns(missing: list[str], required: tuple[str, ...], reading: Reading) -> str:

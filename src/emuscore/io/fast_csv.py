@@ -3,12 +3,14 @@ per cell.
 
 It builds the very Dataset that the line-by-line reader in `csv_data` builds (same
 columns, values, scales, missing masks and kinds), but only for files it can read with
-certainty: UTF-8 (with or without a BOM), one record per line (LF or CRLF), fields that
-are plain or wholly quoted without escaped quotes, values that are decimals (point or
-comma, any number of decimals up to 18 digits) or ISO dates (2024-03-15), and measures
-whose unit ids are written exactly as in units.csv. On anything else, including every
-error in the data, it raises `NotSimple`, and the caller reads the files again with the
-exact reader, which names the file and line of the problem.
+certainty: UTF-8 (with or without a BOM), one record per line (LF or CRLF), fields
+separated by `,` `;` or tab (the declared separator, or the one recognised from each
+file's header as the exact reader does), plain or wholly quoted without escaped quotes,
+values that are decimals (point or comma, up to 18 digits, that the declared decimal
+mark reads alike: `_unsettled`) or ISO dates (2024-03-15), and measures whose unit ids
+are written exactly as in units.csv. On anything else, including every error in the
+data, it raises `NotSimple`, and the caller reads the files again with the exact
+reader, which names the file and line of the problem.
 
 measures.csv is read in blocks of whole lines, so memory holds one block of text plus
 one int64 per unit and indicator (a 1M-unit, 60-indicator year is about 0.6 GB).
@@ -33,7 +35,8 @@ from attrs import frozen
 
 from emuscore.dataset import Dataset, byte_keys, utf8_matrix
 from emuscore.exact import INT64_ROOM, Column, IntArray, max_abs
-from emuscore.io.reading import Reading
+from emuscore.io.numbers import ungrouped
+from emuscore.io.reading import Reading, sniff_delimiter
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -53,7 +56,7 @@ POINT, OTHER, NOTHING = 10, 11, 12
 CHAR_KIND = np.full(256, OTHER, np.uint8)     # what each byte is inside a number
 CHAR_KIND[48:58] = np.arange(10)
 CHAR_KIND[[ord("."), ord(",")]] = POINT
-COMMA, NEWLINE, QUOTE, CR, SPACE, TAB = 44, 10, 34, 13, 32, 9
+NEWLINE, QUOTE, CR, SPACE, TAB = 10, 34, 13, 32, 9
 
 
 class NotSimple(Exception):
@@ -63,14 +66,13 @@ class NotSimple(Exception):
 
 def load_fast(path: Path, reading: Reading | str) -> Dataset:
     """The Dataset `csv_data.read_csv_data` would build, or `NotSimple`. `reading`: the
-    declarations (or just the encoding). Only comma-separated files are read here; under
+    declarations (or just the encoding). The separator is the declared one or the one
+    `sniff_delimiter` recognises from each file's header, as for the exact reader; under
     `[data] decimal` a value with the grouping mark, and without it a value the two
     conventions read differently (12.000), goes to the exact reader, as do percentages
     and dates not in ISO form."""
     if isinstance(reading, str):
         reading = Reading(reading)
-    if reading.delimiter not in (None, ","):
-        raise NotSimple
     bom = _utf8_bom(reading.encoding)
     units_file = path / "units.csv" if path.is_dir() else path
     if not units_file.is_file():
@@ -125,8 +127,8 @@ class _LineOf(Mapping[str, int]):
         return len(self.ids)
 
 
-def _header(text: str, reading: Reading) -> list[str]:
-    header = next(csv.reader([text]), [])
+def _header(text: str, reading: Reading, delimiter: str) -> list[str]:
+    header = next(csv.reader([text], delimiter=delimiter), [])
     return [reading.column(h) for h in header]
 
 
@@ -150,8 +152,10 @@ def _read_units(path: Path, bom: bool, reading: Reading) -> tuple[list[str], lis
     except UnicodeDecodeError:
         raise NotSimple from None
     text = unicodedata.normalize("NFC", decoded)
-    plain = _plain_columns(text, raw if text is decoded else None) if '"' not in text else None
-    columns, blank_edges = plain or (_quoted_columns(text), None)
+    delimiter = sniff_delimiter(text.split("\n", 1)[0].rstrip("\r"), reading, UNIT_COLUMNS)
+    plain = (_plain_columns(text, raw if text is decoded else None, delimiter)
+             if '"' not in text else None)
+    columns, blank_edges = plain or (_quoted_columns(text, delimiter), None)
     header = [reading.column(c[0]) for c in columns]
     _check_header(header, UNIT_COLUMNS)
     iu, iname, ic = (header.index(c) for c in UNIT_COLUMNS)
@@ -169,7 +173,8 @@ def _read_units(path: Path, bom: bool, reading: Reading) -> tuple[list[str], lis
     return ids, names, clusters, wide
 
 
-def _plain_columns(text: str, encoded: bytes | None = None) -> tuple[list[list[str]], list[bool]] | None:
+def _plain_columns(text: str, encoded: bytes | None = None, delimiter: str = ","
+                   ) -> tuple[list[list[str]], list[bool]] | None:
     """The fields of a file without quotes, column by column (header first), split by
     str methods instead of a Python loop per line, and for each column whether a field of
     it may start or end with white space (`str.strip` would change it); None if the lines
@@ -177,17 +182,17 @@ def _plain_columns(text: str, encoded: bytes | None = None) -> tuple[list[list[s
     body = text.replace("\r\n", "\n").rstrip("\n")     # blank lines at the end are skipped
     if "\r" in body or "\n\n" in body or not body:
         return None
-    nfields = body.split("\n", 1)[0].count(",") + 1
-    fields = body.replace("\n", ",").split(",")
+    nfields = body.split("\n", 1)[0].count(delimiter) + 1
+    fields = body.replace("\n", delimiter).split(delimiter)
     lines = body.count("\n") + 1
     if len(fields) != lines * nfields:
         return None
     if encoded is None or b"\r" in encoded:
         encoded = body.encode("utf-8")
     raw = np.frombuffer(encoded.rstrip(b"\n") + b"\n", np.uint8)
-    separators = np.flatnonzero((raw == NEWLINE) | (raw == COMMA))
+    separators = np.flatnonzero((raw == NEWLINE) | (raw == ord(delimiter)))
     if len(separators) != lines * nfields or (raw[separators[nfields - 1::nfields]] != NEWLINE).any():
-        return None                           # a line with more or fewer commas
+        return None                           # a line with more or fewer separators
     ends = separators.reshape(lines, nfields)
     starts = np.r_[0, separators[:-1] + 1].reshape(lines, nfields)
     nonempty = ends > starts
@@ -206,11 +211,11 @@ BLANK_LAST[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
 BLANK_LAST[0x80:] = True
 
 
-def _quoted_columns(text: str) -> list[list[str]]:
+def _quoted_columns(text: str, delimiter: str = ",") -> list[list[str]]:
     """The fields, column by column, as the csv module reads them; not simple when a
     record spans lines or the records differ in length."""
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error:
         raise NotSimple from None
     physical = text.count("\n") + text.count("\r") - text.count("\r\n")
@@ -242,7 +247,9 @@ class _Measures:
             if bom and first.startswith(codecs.BOM_UTF8):
                 first = first[len(codecs.BOM_UTF8):]
             try:
-                header = _header(first.decode("utf-8").rstrip("\r\n"), reading)
+                line = first.decode("utf-8").rstrip("\r\n")
+                self.delimiter = sniff_delimiter(line, reading, MEASURE_COLUMNS)
+                header = _header(line, reading, self.delimiter)
             except UnicodeDecodeError:
                 raise NotSimple from None
             _check_header(header, MEASURE_COLUMNS)
@@ -278,7 +285,7 @@ class _Measures:
     def _parse(self, raw: bytes) -> _Block | int:
         """The block's record count once its cells are stored, or the block itself when
         there is nowhere to store it yet or it names an indicator not known yet."""
-        block = _parse_block(raw, self.nfields, self.fields, self.decimal)
+        block = _parse_block(raw, self.nfields, self.fields, self.decimal, self.delimiter)
         with self.changing:
             target = self.target
             if target is None:
@@ -372,7 +379,8 @@ class _Block:
         cells.put(codes, units.rows(self.unit_keys), self.mantissa, self.decimals, self.is_date)
 
 
-def _parse_block(raw: bytes, nfields: int, fields: list[int], decimal: str | None = None) -> _Block:
+def _parse_block(raw: bytes, nfields: int, fields: list[int], decimal: str | None = None,
+                 delimiter: str = ",") -> _Block:
     if raw.find(b"\0") >= 0:
         raise NotSimple
     buf = np.frombuffer(raw, np.uint8)
@@ -383,14 +391,14 @@ def _parse_block(raw: bytes, nfields: int, fields: list[int], decimal: str | Non
         buf = buf[buf != CR]
     quoted = raw.find(b'"') >= 0
     try:
-        sep, quotes = _separators(buf, nfields, quoted)
+        sep, quotes = _separators(buf, nfields, quoted, delimiter)
     except NotSimple:                                 # blank lines are skipped
         newline = buf == NEWLINE
         buf = buf[~(newline & np.r_[True, newline[:-1]])]
         if not len(buf):
             none = np.zeros(0, np.int64)
             return _Block(0, none, none, none, none.astype(np.int8), none.astype(bool), None)
-        sep, quotes = _separators(buf, nfields, quoted)
+        sep, quotes = _separators(buf, nfields, quoted, delimiter)
     line_start = np.r_[0, sep[:-1, -1] + 1]
     starts = [line_start, *(sep[:, k] + 1 for k in range(nfields - 1))]
     ends = [sep[:, k] for k in range(nfields)]
@@ -411,11 +419,12 @@ def _parse_block(raw: bytes, nfields: int, fields: list[int], decimal: str | Non
                   decimals.astype(np.int8), is_date, present_at)
 
 
-def _separators(buf: IntArray, nfields: int, quoted: bool) -> tuple[IntArray, IntArray | None]:
+def _separators(buf: IntArray, nfields: int, quoted: bool,
+                delimiter: str = ",") -> tuple[IntArray, IntArray | None]:
     """The position of every field separator, one row of `nfields` per line (the last
     one its line end), and where the quotes are, if any."""
     newline = buf == NEWLINE
-    separator = (buf == COMMA) | newline
+    separator = (buf == ord(delimiter)) | newline
     quotes = None
     if quoted:
         quotes = buf == QUOTE
@@ -427,7 +436,7 @@ def _separators(buf: IntArray, nfields: int, quoted: bool) -> tuple[IntArray, In
     if len(at) % nfields or not len(at):
         raise NotSimple
     sep: IntArray = at.reshape(-1, nfields)
-    # every line's last separator a line end, and no other line end: the rest are commas
+    # every line's last separator a line end, and no other line end: the rest separate fields
     if np.count_nonzero(newline) != len(sep) or (buf[sep[:, -1]] != NEWLINE).any():
         raise NotSimple
     return sep, quotes
@@ -809,6 +818,16 @@ def _dates(buf: IntArray, s: IntArray, e: IntArray) -> IntArray:
     return ordinal
 
 
+def _ungrouped_or_not_simple(text: str, decimal: Literal[",", "."]) -> str:
+    group = "." if decimal == "," else ","
+    if group not in text:
+        return text
+    plain = ungrouped(text, decimal)
+    if plain is None:
+        raise NotSimple
+    return plain
+
+
 class _Cells:
     """Every (indicator, unit) cell as mantissa and decimals, one row per indicator."""
 
@@ -843,7 +862,14 @@ class _Cells:
 
     def add_wide(self, indicator: str, column: int, texts: list[str]) -> None:
         """One indicator column of units.csv (the unit rows in file order)."""
-        raw = ("\n".join(texts) + "\n").encode("utf-8")
+        joined = "\n".join(texts)
+        decimal = self.reading.conventions.decimal
+        if decimal is not None and ("." if decimal == "," else ",") in joined:
+            # numbers grouped by thousands (13.000,5), as a Vietnamese Excel exports them:
+            # their marks taken out where the grouping is right, else the exact reader
+            texts = [_ungrouped_or_not_simple(t, decimal) for t in texts]
+            joined = "\n".join(texts)
+        raw = (joined + "\n").encode("utf-8")
         if raw.count(b"\n") != len(texts):
             raise NotSimple
         buf = np.frombuffer(raw, np.uint8)

@@ -98,6 +98,16 @@ def read_number(text: str, conventions: Conventions, percent: bool = False) -> t
     raise NotANumber(text)
 
 
+def ungrouped(text: str, decimal: Decimal) -> str | None:
+    """A number grouped by thousands under the decimal mark `decimal` without its
+    grouping marks ('13.000,5' -> '13000,5' for ','), as `read_number` reads it; None if
+    the text is not such a number."""
+    s = text.strip()
+    if not _GROUPED[decimal].fullmatch(s):
+        return None
+    return s.replace("." if decimal == "," else ",", "")
+
+
 def read_date(text: str, conventions: Conventions) -> int:
     """A date as its proleptic Gregorian ordinal: ISO 2025-03-15 always, or the declared
     `date_format` (15/03/2025 for dd/mm/yyyy). Raises `Unreadable` for anything else."""

@@ -10,6 +10,7 @@ indicator's title).
 
 from __future__ import annotations
 
+import csv
 import datetime
 import re
 import unicodedata
@@ -31,6 +32,8 @@ KEY_COLUMNS = ("unit_id", "name", "cluster_id")
 VIETNAMESE_KEYS = (("unit_id", "Mã đơn vị"), ("name", "Tên đơn vị"), ("cluster_id", "Cụm thi đua"))
 """The key columns' Vietnamese headers, understood without a declaration (a data-entry
 workbook from `emuscore template` uses them)."""
+YES_NO = {"có": 1, "không": 0}
+"""Words a yes/no indicator may hold instead of 1 and 0."""
 CAP = 50
 """Problems shown for one file; the rest are counted."""
 
@@ -98,6 +101,8 @@ class Reading:
         `Unreadable` with what is wrong and what to do."""
         spec = self.spec(indicator)
         kind = spec.kind if spec is not None else None
+        if kind == "yesno" and text.strip().casefold() in YES_NO:
+            return YES_NO[text.strip().casefold()], 0, "number"
         if kind != "date":
             try:
                 mantissa, decimals = read_number(text, self.conventions, percent=kind == "percent")
@@ -213,12 +218,35 @@ def unit_place(data: Dataset, reading: Reading) -> Place:
 
 
 def refuse(problems: list[Problem]) -> None:
-    """Raise every problem at once (the first CAP, then how many more), if any."""
+    """Raise every problem at once, in file and line order (the first CAP, then how many
+    more), if any."""
     if not problems:
         return
+    # in the order a person fixes them: file by file, top to bottom (a problem without a
+    # line, as a workbook's cell, keeps its place after the lines of its file)
+    problems = sorted(problems, key=lambda p: (p.file, p.line if p.line is not None else 1 << 62))
     shown = problems[:CAP]
     more = len(problems) - CAP
     if more > 0:
         shown.append(Problem(ngettext("and {n} more problem in the data",
                                       "and {n} more problems in the data", more).format(n=more)))
     raise DataError(shown)
+
+
+DELIMITERS = (",", ";", "\t")
+
+
+def sniff_delimiter(first_line: str, reading: Reading, required: tuple[str, ...]) -> str:
+    """The declared separator, else the one of `,` `;` tab under which the header has
+    the required columns (the one giving most columns if several do), else the most
+    frequent (the missing columns are then reported)."""
+    if reading.delimiter:
+        return reading.delimiter
+    fitting = []
+    for delimiter in DELIMITERS:
+        header = [reading.column(h) for h in next(csv.reader([first_line], delimiter=delimiter), [])]
+        if all(c in header for c in required):
+            fitting.append((len(header), -DELIMITERS.index(delimiter), delimiter))
+    if fitting:
+        return max(fitting)[2]
+    return max(DELIMITERS, key=first_line.count)

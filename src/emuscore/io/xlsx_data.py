@@ -51,6 +51,7 @@ if TYPE_CHECKING:
 SUFFIXES = (".xlsx", ".xlsm")
 UNITS_SHEET = "Đơn vị"
 OTHERS_SHEET = "Điểm trừ, thưởng, điều kiện"
+GUIDE_SHEET = "Hướng dẫn"
 ROWS = 5000
 """Rows of each sheet that carry data validation and formats (a province has hundreds of
 units; a national ministry's template is asked for with more by filling further)."""
@@ -204,9 +205,31 @@ def write_template(ruleset: Ruleset, registry: Registry, units: Dataset | None =
         for k in range(known):
             assert units is not None
             sheet.append([units.unit_ids[k], units.names[k]])
+    guide = book.create_sheet(GUIDE_SHEET)
+    guide.column_dimensions["A"].width = 110
+    guide.append([ruleset.meta.title])
+    guide["A1"].font = bold
+    guide.append([_("Version {version}").format(version=ruleset.meta.version)])
+    for line in _guide_lines():
+        guide.append([line])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _guide_lines() -> list[str]:
+    return ["", _("How to fill this workbook:"),
+            _("1. List every unit on the sheet {sheet}: its code, name and emulation cluster.")
+            .format(sheet=UNITS_SHEET),
+            _("2. On each other sheet, one row per unit: its code as on {sheet}, then the values; "
+              "rows may be in any order.").format(sheet=UNITS_SHEET),
+            _("3. The note on each header says what the value is, its unit, what is allowed and "
+              "what a blank means."),
+            _("4. Type numbers as numbers (96,5), percentages without % (96), dates as dates; a "
+              "formula's result is rounded to what it means (=ROUND(...; 2))."),
+            _("5. Score it: emuscore score RULESET THIS-FILE.xlsx; every problem is named by its "
+              "cell."),
+            "", _("This sheet is not read.")]
 
 
 def _validate(sheet: Any, letter: str, spec: IndicatorSpec) -> None:
@@ -278,8 +301,25 @@ def read_xlsx_data(path: Path, reading: Reading) -> Dataset:
             _read_sheet(table, file, name, rows, units=False)
     data = attrs.evolve(table.dataset(file), how_to_add=_("add it as a column of a sheet"))
     data, problems = check_declared(data, reading, table.place, table.bad)
-    refuse(table.problems + problems)
+    order = {name: k for k, (name, _rows) in enumerate(sheets)}
+    refuse(sorted(table.problems + problems, key=lambda p: _cell_order(p.where, order)))
     return data
+
+
+_REF = re.compile(r"^(?:'((?:[^']|'')*)'|(\w+))!([A-Z]+)(\d+)")
+
+
+def _cell_order(where: str, sheets: dict[str, int]) -> tuple[int, int, int]:
+    """(sheet, row, column) of a problem's cell, to list a workbook's problems sheet by
+    sheet, top to bottom; a problem without a cell comes first."""
+    found = _REF.match(where)
+    if found is None:
+        return (-1, 0, 0)
+    sheet = (found[1] or "").replace("''", "'") or found[2]
+    column = 0
+    for letter in found[3]:
+        column = column * 26 + ord(letter) - 64
+    return (sheets.get(sheet, len(sheets)), int(found[4]), column)
 
 
 def _sheets(path: Path) -> Iterator[tuple[str, list[list[Any]]]]:
