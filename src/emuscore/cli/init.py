@@ -36,4 +36,4 @@ def init(directory: Path | None, name: str, listing: bool) -> None:
         folder=directory, name=name, readme=directory / "README.md"))
     click.echo(f"  emuscore score {directory / 'ruleset.toml'} {directory / 'data'}")
     for need in starters.unmet(directory / "ruleset.toml"):
-        click.echo(_("note: {need}").format(need=need))
+        click.echo(_("note: {line}").format(line=need))
