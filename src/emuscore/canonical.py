@@ -20,13 +20,11 @@ from typing import Any
 import attrs
 
 from emuscore.i18n import _
-from emuscore.model import AwardRule, Classification, Gate, Group, Meta, Publication, Ranking
 from emuscore.problems import EmuscoreError, Problem, RulesetError
+from emuscore.schema import ARRAYS, TABLES
 from emuscore.structure import toml_key
 
-SECTION_CLASSES: dict[str, type] = {
-    "ruleset": Meta, "groups": Group, "classification": Classification, "ranking": Ranking,
-    "gates": Gate, "awards": AwardRule, "publication": Publication}
+SECTION_CLASSES: dict[str, type] = {**TABLES, **ARRAYS}
 CRITERION_KEYS = ("id", "group", "title", "scorer", "max")
 ScorerKeys = Callable[[str], Sequence[str]]
 """The keys of a scorer's params in their declared order (none for an unknown scorer)."""

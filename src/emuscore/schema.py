@@ -36,8 +36,9 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 TABLES: dict[str, type] = {"ruleset": Meta, "classification": Classification, "ranking": Ranking,
                            "publication": Publication}
 ARRAYS: dict[str, type] = {"groups": Group, "gates": Gate, "awards": AwardRule}
-"""Each section of a ruleset and the class it is read into; `criteria` is built apart, its
-keys depending on its scorer. tests/test_schema.py checks these are ruleset.SECTIONS."""
+"""Each section of a ruleset and the class it is read into (the schema, and `emuscore fmt`'s
+key order, come from these); `criteria` is built apart, its keys depending on its scorer.
+tests/test_schema.py checks these are ruleset.SECTIONS: a new section goes here too."""
 REQUIRED_SECTIONS = ("ruleset", "ranking")
 FORMULA_KEYS = ("expr", "when")
 
