@@ -236,3 +236,17 @@ def test_a_translation_that_strays_from_the_glossary_is_reported() -> None:
     po.add("{n} units in the cluster", "{n} thành viên trong nhóm")
     assert glossary_misses(po) == ["'{n} units in the cluster': 'cụm'",
                                    "'{n} units in the cluster': 'đơn vị'"]
+
+
+@pytest.mark.parametrize(("system", "expected"), [
+    (("Vietnamese_Vietnam", "1258"), "vi"), (("vi_VN", "UTF-8"), "vi"),
+    (("English_United States", "1252"), "en"), ((None, None), "en")])
+def test_without_locale_variables_the_systems_locale_decides(
+        system: tuple[str | None, str | None], expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Vietnamese Windows sets no LANG: its system locale says Vietnamese."""
+    import locale
+
+    for var in ("EMUSCORE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(locale, "getlocale", lambda *a: system)
+    assert i18n.language() == expected
