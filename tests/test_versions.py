@@ -122,14 +122,14 @@ def test_validate_without_a_day_checks_every_version_and_their_dates(tmp_path: P
     versions = two_years(tmp_path)
     code, out, _err = invoke("validate", versions)
     assert code == 0
-    assert out == ("version v2025.toml (version 2025.1, 2025-07-01 to 2025-12-31): ok\n"
-                   "version v2026.toml (version 2026.1, 2026-01-01 to 2026-12-31): ok\n")
+    assert out == ("v2025.toml (version 2025.1, 2025-07-01 to 2025-12-31): ok\n"
+                   "v2026.toml (version 2026.1, 2026-01-01 to 2026-12-31): ok\n")
     broken = (versions / "v2026.toml").read_text(encoding="utf-8").replace(
         'scorer = "pass_fail"', 'scorer = "pass_fall"', 1)
     (versions / "v2026.toml").write_text(broken, encoding="utf-8")
     code, out, err = invoke("validate", versions)
     assert code == 1
-    assert out.startswith("version v2025.toml")
+    assert out.startswith("v2025.toml")
     assert err.startswith(f"error: {versions / 'v2026.toml'}:")
     assert "no installed plugin provides scorer 'pass_fall'" in err
 
