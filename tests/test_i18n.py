@@ -250,3 +250,25 @@ def test_without_locale_variables_the_systems_locale_decides(
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setattr(locale, "getlocale", lambda *a: system)
     assert i18n.language() == expected
+
+
+def test_clicks_usage_errors_are_translated_and_left_as_click_words_them_in_english() -> None:
+    vi = CliRunner().invoke(main, ["--lang", "vi", "score", "x.toml"], prog_name="emuscore")
+    assert vi.exit_code == 2
+    assert vi.output.splitlines() == [
+        "Cách dùng: emuscore score [OPTIONS] RULESET DATA",
+        "Xem 'emuscore score --help' để biết cách dùng.", "", "Lỗi: Thiếu đối số 'DATA'."]
+    assert "Lỗi: Không có lệnh 'scor'." in CliRunner().invoke(main, ["--lang", "vi", "scor"]).output
+    en = CliRunner().invoke(main, ["score", "x.toml"], prog_name="emuscore")
+    assert en.exit_code == 2
+    assert en.output.splitlines() == [
+        "Usage: emuscore score [OPTIONS] RULESET DATA",
+        "Try 'emuscore score --help' for help.", "", "Error: Missing argument 'DATA'."]
+
+
+def test_a_usage_error_click_words_in_an_unknown_way_stays_as_it_is() -> None:
+    from emuscore.cli.localized import _CLICK_LINES, _translated
+
+    i18n.choose("vi")
+    assert _translated("Error: Some new message.", _CLICK_LINES) == "Lỗi: Some new message."
+    assert _translated("a line of the usage", _CLICK_LINES) == "a line of the usage"
