@@ -18,12 +18,10 @@ from emuscore.structure import unstructure
 
 def _shown(value: Any) -> str:
     """A TOML value as an author wrote it: 7 not 7.00, a list as [a, b], a table as {k = v}."""
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        return _shown(Decimal(str(value)))
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(map(_shown, value)) + "]"
     if isinstance(value, dict):

@@ -3,7 +3,8 @@
 Help texts are defined when a command module is imported, before `--lang` is read, so
 they are marked with `N_` there and translated here, each time help is shown. The
 headings and the help option's text that click itself prints go through the same
-catalogue (click's own messages, such as usage errors, stay in English).
+catalogue, and so do click's usage errors (`UsageError`), recognised by their wording;
+in English they are click's own, unchanged.
 """
 
 from __future__ import annotations
@@ -45,8 +46,9 @@ def _option_record(param: click.Parameter, ctx: click.Context) -> tuple[str, str
     if record is None:
         return None
     spec, text = record
-    if param.help and text.startswith(param.help):
-        text = _(param.help) + text[len(param.help):]
+    own = getattr(param, "help", None)      # options have help; other parameters may not
+    if own and text.startswith(own):
+        text = _(own) + text[len(own):]
     return spec, text.replace("[default: ", "[" + _("default:") + " ")
 
 
