@@ -1,8 +1,9 @@
 """A ruleset's canonical text, comments kept (`emuscore fmt`).
 
 Canonical means: sections' keys in the order the format documents them (a criterion's
-id, group, title, scorer, max, then its scorer's own keys), `key = value` with one space
-each side, inline tables as `{ a = 1, b = 2 }` and one-line arrays as `[a, b]`, at most
+id, group, title, scorer, max, then its scorer's own keys; an inline table's as the class
+it is read into declares them), `key = value` with one space each side, inline tables as
+`{ a = 1, b = 2 }` and one-line arrays as `[a, b]`, sub-tables after the keys, at most
 one blank line in a row and one before each table header (with the comments above it),
 no trailing spaces, one newline at the end. Comments stay with the key below them (or
 the header below them); multi-line arrays keep their own layout and comments; numbers,
