@@ -198,3 +198,12 @@ if __name__ == "__main__":
         for name in ("units.csv", "measures.csv"):
             shutil.copyfile(RULESETS / example / name, TEMPLATE_DIR / template / "data" / name)
         print(f"{TEMPLATE_DIR / template}: copied from rulesets/{example}")
+
+
+def test_the_command_to_score_the_starter_can_be_pasted_into_a_shell(tmp_path: Path) -> None:
+    import shlex
+
+    folder = tmp_path / "thi đua 2025"
+    out = invoke("init", folder)[1]
+    command = shlex.split(out.splitlines()[1])
+    assert command == ["emuscore", "score", str(folder / "ruleset.toml"), str(folder / "data")]
