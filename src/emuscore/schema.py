@@ -60,6 +60,7 @@ class _Builder:
                                   "additionalProperties": False}
         if required:
             schema["required"] = required
+            schema["x-taplo"] = {"initKeys": required}     # what Taplo writes for a new table
         if cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "("):
             schema["description"] = " ".join(cls.__doc__.split())
         return schema
@@ -121,7 +122,8 @@ class _Builder:
                 then["description"] = scorer.description
             branches.append({"if": {"properties": {"scorer": {"const": name}}, "required": ["scorer"]},
                              "then": then})
-        return {"type": "object", "properties": common, "required": required, "allOf": branches}
+        return {"type": "object", "properties": common, "required": required, "allOf": branches,
+                "x-taplo": {"initKeys": ["id", "group", "title", "scorer", "max"]}}
 
 
 def formula_help() -> str:
