@@ -191,3 +191,15 @@ def test_the_canonical_form_does_not_depend_on_the_order_keys_were_written_in(
     formatted = canonical(one, "one", scorer_params)
     assert canonical(two, "two", scorer_params) == formatted
     assert tomllib.loads(formatted) == data
+
+
+def test_a_table_of_tables_keeps_its_headers_and_orders_each_as_its_section(tmp_path: Path) -> None:
+    """`[groups_by_id.a]` headers with no `[groups_by_id]` stay so; a sub-table of a known
+    section is laid out as one of the section's (here [ruleset.x]: unknown keys keep their
+    order after the known ones)."""
+    path = tmp_path / "r.toml"
+    path.write_text('[ruleset.extra]\nz = 1\ntitle = "t"\nid = "x"\n\n[other.a]\nb = 1\na = 2\n',
+                    encoding="utf-8")
+    assert invoke(path)[0] == 0
+    assert path.read_text(encoding="utf-8") == (
+        '[ruleset.extra]\nid = "x"\ntitle = "t"\nz = 1\n\n[other.a]\nb = 1\na = 2\n')

@@ -88,11 +88,12 @@ def _value(item: Any, cls: type | None = None) -> str:
 
 
 def _body(section: str, container: Any, scorer_params: ScorerParams, path: str,
-          classes: list[type] | None = None) -> list[str]:
+          classes: list[type] | None = None, by_id: list[type] | None = None) -> list[str]:
     """The lines of one table's body: key-values in canonical order, each with the comment
     lines above it, then its sub-tables (`[path.key]`, `[[path.key]]`) each with its own
     body; comments after the last key stay last. `classes`: what the table is read into,
-    when it is not a section (a sub-table)."""
+    when it is not a section (a sub-table); `by_id`: what a sub-table that is no field of
+    those classes is read into (the tables of a table keyed by id)."""
     from tomlkit.items import AoT, Comment, Table, Whitespace
 
     table = {k: v for k, v in container.items()}
@@ -112,7 +113,7 @@ def _body(section: str, container: Any, scorer_params: ScorerParams, path: str,
         elif isinstance(item, Table | AoT):
             name = f"{path}.{key.as_string().strip()}"
             nested = _nested(classes, key.key)
-            inner = [nested] if nested else []
+            inner = [nested] if nested else (by_id or [])
             subtables += pending
             for one in (item.body if isinstance(item, AoT) else [item]):
                 header = f"[[{name}]]" if isinstance(item, AoT) else f"[{name}]"
@@ -163,10 +164,9 @@ def canonical(text: str, source: str, scorer_params: ScorerParams) -> str:
     top: list[tuple[Any, Any]] = []
     for key, item in doc.body:
         if key is not None and isinstance(item, Table):
-            name = key.as_string().strip()
-            lines += [*_body("", _Plain(top), scorer_params, ""), f"[{name}]"]
+            lines += _body("", _Plain(top), scorer_params, "")
             top = []
-            lines += _body(key.key, item.value, scorer_params, name)
+            lines += _table(key.as_string().strip(), key.key, item, scorer_params)
         elif key is not None and isinstance(item, AoT):
             name = key.as_string().strip()
             lines += _body("", _Plain(top), scorer_params, "")
@@ -181,6 +181,16 @@ def canonical(text: str, source: str, scorer_params: ScorerParams) -> str:
         raise EmuscoreError(Problem(_("fmt would change what the ruleset says, so it left the file "
                                       "as it is; please report this"), source))
     return out
+
+
+def _table(name: str, section: str, item: Any, scorer_params: ScorerParams) -> list[str]:
+    """A [table] and its body; a table written only through its sub-tables (no `[section]`
+    header: `[[classification.bands]]`, or `[section.ID]` for a table of tables keyed by
+    id) as those sub-tables: a field's as its class, a keyed one as one of the section's."""
+    if not item.is_super_table():
+        return [f"[{name}]", *_body(section, item.value, scorer_params, name)]
+    own = _classes(section, {}, scorer_params)
+    return _body(section, item.value, scorer_params, name, classes=own, by_id=own)
 
 
 class _Plain:
