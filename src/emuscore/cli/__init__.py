@@ -58,9 +58,22 @@ class Group(localized.Group):
         i18n.choose(_lang_in(args))
         return super().parse_args(ctx, args)
 
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except localized.UsageError:
+            raise
+        except click.UsageError as e:
+            raise localized.UsageError(e) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except localized.UsageError:
+            raise
+        except click.UsageError as e:
+            raise localized.UsageError(e) from None
         except EmuscoreError as e:
             for problem in e.problems:
                 click.echo(_("error: {problem}").format(problem=problem), err=True)
