@@ -25,6 +25,7 @@ from attrs import frozen
 
 from emuscore.exact import IntArray, format_units
 from emuscore.hookspecs import hookimpl
+from emuscore.i18n import _
 from emuscore.model import Criterion
 from emuscore.problems import DataError, Problem
 from emuscore.scoring import Check, Role, ScoreContext, Scorer
@@ -120,7 +121,7 @@ class Formula(Scorer[FormulaParams]):
         p = ctx.params
         steps = explain(program(p.expr), self.env(ctx), unit)[1:]    # the unit is named already
         if p.kind == "deduction":
-            steps.append("a deduction: the points taken off count negative")
+            steps.append(_("a deduction: the points taken off count negative"))
         return steps
 
 

@@ -13,6 +13,7 @@ from attrs import frozen
 
 from emuscore.exact import IntArray
 from emuscore.hookspecs import hookimpl
+from emuscore.i18n import _
 from emuscore.model import Criterion
 from emuscore.scoring import Role, ScoreContext, Scorer, as_int, param_scale
 from emuscore.structure import Indicator
@@ -54,7 +55,7 @@ class PerOccurrence(Scorer[OccurrenceParams]):
         sign = "-" if self.sign < 0 else ""
         product = f"{p.points} x {p.count} {ctx.columns[p.count].decimal(unit)}"
         if ctx.criterion.max is None:
-            return [f"{sign}{product} (no cap)"]
+            return [f"{sign}{product}" + _(" (no cap)")]
         return [f"{sign}min({product}, {ctx.criterion.max})"]
 
 

@@ -22,6 +22,7 @@ from attrs import frozen
 
 from emuscore.exact import Column, IntArray
 from emuscore.hookspecs import hookimpl
+from emuscore.i18n import _
 from emuscore.model import Criterion
 from emuscore.problems import DataError, Problem
 from emuscore.scoring import ScoreContext, Scorer, as_int, param_scale
@@ -113,14 +114,17 @@ class AwardOnTime(Scorer[OnTimeParams]):
         if p.dossiers is not None and p.on_time is not None:
             on_time, dossiers = _shown(ctx, p.on_time, unit), _shown(ctx, p.dossiers, unit)
             if ctx.columns[p.dossiers].decimal(unit) == 0:
-                return [f"{p.dossiers} = 0: no dossiers, scored as no_dossiers = \"{p.no_dossiers}\""]
-            return [f"{p.on_time} = {on_time} on time of {p.dossiers} = {dossiers}: "
-                    f"{mx} x {on_time}/{dossiers}"]
+                return [_("{dossiers} = 0: no dossiers, scored as no_dossiers = \"{rule}\"").format(
+                    dossiers=p.dossiers, rule=p.no_dossiers)]
+            return [_("{on_time} = {n} on time of {dossiers} = {m}: {formula}").format(
+                on_time=p.on_time, n=on_time, dossiers=p.dossiers, m=dossiers,
+                formula=f"{mx} x {on_time}/{dossiers}")]
         assert p.submitted is not None and p.deadline is not None
         submitted, deadline = ctx.columns[p.submitted], ctx.columns[p.deadline]
         late = max(int(submitted.values[unit]) - int(deadline.values[unit]), 0)
-        return [f"{p.submitted} = {_shown(ctx, p.submitted, unit)}, {p.deadline} = "
-                f"{_shown(ctx, p.deadline, unit)}: {late} day(s) late",
+        return [_("{submitted} = {on}, {deadline} = {due}: {late} day(s) late").format(
+                    submitted=p.submitted, on=_shown(ctx, p.submitted, unit), deadline=p.deadline,
+                    due=_shown(ctx, p.deadline, unit), late=late),
                 f"{mx} - min({p.per_day_late} x {late}, {mx})"]
 
 
@@ -177,11 +181,14 @@ class AwardProcessingDays(Scorer[ProcessingParams]):
         days, scale = self.days(ctx)
         n = Decimal(int(days[unit])).scaleb(-scale)
         source = (f"{p.days} = {n}" if p.days is not None else
-                  f"{p.achieved} = {_shown(ctx, p.achieved or '', unit)} to {p.decided} = "
-                  f"{_shown(ctx, p.decided or '', unit)}: {n}")
+                  _("{achieved} = {on} to {decided} = {then}: {n}").format(
+                      achieved=p.achieved, on=_shown(ctx, p.achieved or "", unit),
+                      decided=p.decided, then=_shown(ctx, p.decided or "", unit), n=n))
         if n <= p.norm:
-            return [f"{source} days, within the norm of {p.norm}: full {ctx.criterion.most}"]
-        return [f"{source} days, beyond the norm of {p.norm}: {ctx.criterion.most} x {p.norm}/{n}"]
+            return [_("{days} days, within the norm of {norm}: full {most}").format(
+                days=source, norm=p.norm, most=ctx.criterion.most)]
+        return [_("{days} days, beyond the norm of {norm}: {formula}").format(
+            days=source, norm=p.norm, formula=f"{ctx.criterion.most} x {p.norm}/{n}")]
 
 
 @frozen
@@ -213,9 +220,11 @@ class AwardGrassrootsShare(Scorer[GrassrootsParams]):
         p: GrassrootsParams = ctx.params
         g, a = _shown(ctx, p.grassroots, unit), _shown(ctx, p.awards, unit)
         if ctx.columns[p.awards].decimal(unit) == 0:
-            return [f"{p.awards} = 0: no awards, scored as no_awards = \"{p.no_awards}\""]
-        return [f"{p.grassroots} = {g} of {p.awards} = {a}, target share {p.target}: "
-                f"{ctx.criterion.most} x min(({g}/{a}) / {p.target}, 1)"]
+            return [_("{awards} = 0: no awards, scored as no_awards = \"{rule}\"").format(
+                awards=p.awards, rule=p.no_awards)]
+        return [_("{grassroots} = {g} of {awards} = {a}, target share {target}: {formula}").format(
+            grassroots=p.grassroots, g=g, awards=p.awards, a=a, target=p.target,
+            formula=f"{ctx.criterion.most} x min(({g}/{a}) / {p.target}, 1)")]
 
 
 @hookimpl
