@@ -64,23 +64,23 @@ class Attainment(Scorer[AttainmentParams]):
         p = self.params_of(criterion)
         problems: list[Check] = []
         if not Decimal(0) <= p.below <= 1:
-            problems.append("below must be between 0 and 1 (the share of max per unit of A/T)")
+            problems.append(_("below must be between 0 and 1 (the share of max per unit of A/T)"))
         if p.bonus is not None:
             b = p.bonus
             if b.per_percent is None and not b.relative_to_best:
-                problems.append((("bonus",), "bonus needs per_percent (points per percent over "
-                                 "target) or relative_to_best = true (cap shared relative to the "
-                                 "cluster's best); neither is given"))
+                problems.append((("bonus",), _("bonus needs per_percent (points per percent over "
+                                               "target) or relative_to_best = true (cap shared "
+                                               "relative to the cluster's best); neither is given")))
             elif b.per_percent is not None and b.relative_to_best:
-                problems.append((("bonus",), "bonus takes per_percent or relative_to_best = true, "
-                                 "not both"))
+                problems.append((("bonus",), _("bonus takes per_percent or relative_to_best = "
+                                               "true, not both")))
             if b.best is not None and not b.relative_to_best:
-                problems.append((("bonus", "best"), f"best = \"{b.best}\" applies only with "
-                                 "relative_to_best = true"))
+                problems.append((("bonus", "best"), _("best = \"{best}\" applies only with "
+                                                      "relative_to_best = true").format(best=b.best)))
             if b.cap < 0 or (b.per_percent or 0) < 0:
-                problems.append((("bonus",), "bonus per_percent and cap must not be negative"))
+                problems.append((("bonus",), _("bonus per_percent and cap must not be negative")))
         if p.target is None and p.no_target != "cluster_best":
-            problems.append("without a target indicator, set no_target = \"cluster_best\"")
+            problems.append(_("without a target indicator, set no_target = \"cluster_best\""))
         return problems
 
     def bounds(self, criterion: Criterion) -> tuple[Decimal, Decimal]:
@@ -101,10 +101,11 @@ class Attainment(Scorer[AttainmentParams]):
         if missing.any():
             best = _cluster_best(a, ctx.cluster, p.direction == "higher")
             t = np.where(missing, best, t)
-        ctx.refuse(t < 0, f"target {p.target} is negative; targets must be zero or more")
+        ctx.refuse(t < 0, _("target {indicator} is negative; targets must be zero or more").format(
+            indicator=p.target))
         if p.zero_target == "error":
-            ctx.refuse(t == 0, "target is 0, so attainment A/T is undefined; enter the real "
-                       "target or declare zero_target = \"pass_fail\"")
+            ctx.refuse(t == 0, _("target is 0, so attainment A/T is undefined; enter the real "
+                                 "target or declare zero_target = \"pass_fail\""))
         return a, t, scale
 
     def score(self, ctx: ScoreContext[AttainmentParams]) -> IntArray:

@@ -34,13 +34,14 @@ class PerOccurrence(Scorer[OccurrenceParams]):
 
     def check(self, criterion: Criterion) -> list[str]:
         if self.params_of(criterion).points <= 0:
-            return ["points must be positive (the points for each occurrence)"]
+            return [_("points must be positive (the points for each occurrence)")]
         return []
 
     def score(self, ctx: ScoreContext[OccurrenceParams]) -> IntArray:
         p: OccurrenceParams = ctx.params
         col = ctx.column("count")
-        ctx.refuse(col.values < 0, f"{p.count} is negative; a count must be 0 or more")
+        ctx.refuse(col.values < 0, _("{indicator} is negative; a count must be 0 or more").format(
+            indicator=p.count))
         most = ctx.criterion.max             # None: an uncapped deduction
         k = param_scale(p.points, most)
         points = as_int(p.points, k)
