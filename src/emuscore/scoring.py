@@ -26,6 +26,7 @@ from emuscore.exact import (
     max_abs,
     widen,
 )
+from emuscore.i18n import _, ngettext
 from emuscore.model import Criterion
 from emuscore.problems import DataError, Problem
 from emuscore.structure import indicator_fields
@@ -77,9 +78,11 @@ class ScoreContext(Generic[P]):
             return
         units = np.flatnonzero(bad)
         shown = ", ".join(self.unit_ids[i] for i in units[:5])
-        more = f" and {len(units) - 5} more" if len(units) > 5 else ""
-        raise DataError(Problem(f"unit{'s' if len(units) > 1 else ''} {shown}{more}: {message}",
-                                where=f"criterion {self.criterion.id}"))
+        more = _(" and {n} more").format(n=len(units) - 5) if len(units) > 5 else ""
+        raise DataError(Problem(ngettext("unit {units}{more}: {problem}",
+                                         "units {units}{more}: {problem}", len(units)).format(
+                                    units=shown, more=more, problem=message),
+                                where=_("criterion {id}").format(id=self.criterion.id)))
 
     def units(self, value: Decimal) -> int:
         """A parameter in points as an integer of 10**-scale (raises if finer than the scale)."""

@@ -8,9 +8,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from emuscore.dataset import natural_key
-from emuscore.i18n import _
+from emuscore.i18n import N_, _
 
 Record = Mapping[str, Any]
+FIELDS = {"name": N_("name"), "cluster": N_("cluster")}
+"""A unit's fields that `diff` names when they change."""
 
 
 def compare(a: Record, b: Record) -> dict[str, Any]:
@@ -171,35 +173,42 @@ def render(d: Mapping[str, Any], a_name: str = "a", b_name: str = "b") -> list[s
     lines = _council_lines(d, a_name, b_name)
     rs = d["ruleset"]
     if rs["changed"]:
-        lines.append(f"ruleset changed: {rs['a']} ({a_name}) -> {rs['b']} ({b_name})")
+        lines.append(_("ruleset changed: {a} ({a_name}) -> {b} ({b_name})").format(
+            a=rs["a"], a_name=a_name, b=rs["b"], b_name=b_name))
         lines.extend(f"  {line}" for line in rs["text_diff"])
     data = d["data"]
-    for key, what in (("units_added", "units added"), ("units_removed", "units removed"),
-                      ("indicators_added", "indicators added"),
-                      ("indicators_removed", "indicators removed")):
+    for key, what in (("units_added", N_("units added: {units}")),
+                      ("units_removed", N_("units removed: {units}")),
+                      ("indicators_added", N_("indicators added: {units}")),
+                      ("indicators_removed", N_("indicators removed: {units}"))):
         if data[key]:
-            lines.append(f"{what}: {', '.join(data[key])}")
+            lines.append(_(what).format(units=", ".join(data[key])))
     for m in data["units_changed"]:
-        lines.append(f"unit {m['unit']}: {m['field']} {m['a']} -> {m['b']}")
+        lines.append(_("unit {unit}: {field} {a} -> {b}").format(
+            unit=m["unit"], field=_(FIELDS.get(m["field"], m["field"])), a=m["a"], b=m["b"]))
     if data["values"]:
-        lines.append(f"{len(data['values'])} indicator value(s) changed:")
-        lines.extend(f"  unit {v['unit']}  {v['indicator']}: {_show(v['a'])} -> {_show(v['b'])}"
+        lines.append(_("{n} indicator value(s) changed:").format(n=len(data["values"])))
+        lines.extend("  " + _("unit {unit}  {indicator}: {a} -> {b}").format(
+                         unit=v["unit"], indicator=v["indicator"], a=_show(v["a"]), b=_show(v["b"]))
                      for v in data["values"])
     if d["units"]:
-        lines.append(f"{len(d['units'])} unit(s) scored differently:")
-        uw = max(len("unit"), *(len(u["unit"]) for u in d["units"]))
-        cw = max(len("cluster"), *(len(u["cluster"]) for u in d["units"]))
-        lines.append(f"  {'unit':<{uw}}  {'cluster':<{cw}}  {'total':<16}  {'rank':<7}  class / awards")
+        lines.append(_("{n} unit(s) scored differently:").format(n=len(d["units"])))
+        unit, cluster, total, rank = _("unit"), _("cluster"), _("total"), _("rank")
+        uw = max(len(unit), *(len(u["unit"]) for u in d["units"]))
+        cw = max(len(cluster), *(len(u["cluster"]) for u in d["units"]))
+        lines.append(f"  {unit:<{uw}}  {cluster:<{cw}}  {total:<16}  {rank:<7}  "
+                     + _("class / awards"))
         for u in d["units"]:
             lines.extend(_unit_lines(u, uw, cw))
-    for sign, key in (("+", "gained"), ("-", "lost")):
+    for sign, key, how in (("+", "gained", N_("gained")), ("-", "lost", N_("lost"))):
         for p in d["awards"][key]:
             why = f": {p['reason']}" if p.get("reason") else ""
-            lines.append(f"award {sign} {p['award']}: unit {p['unit']} ({key}){why}")
+            lines.append(_("award {sign} {award}: unit {unit} ({how}){why}").format(
+                sign=sign, award=p["award"], unit=p["unit"], how=_(how), why=why))
     for key, side in (("only_in_a", a_name), ("only_in_b", b_name)):
         for skip in d["skips"][key]:
-            lines.append(f"passed over for {skip['award']} only in {side}: unit {skip['unit']}: "
-                         f"{skip['reason']}")
+            lines.append(_("passed over for {award} only in {side}: unit {unit}: {reason}").format(
+                award=skip["award"], side=side, unit=skip["unit"], reason=skip["reason"]))
     for key, side in (("only_in_a", a_name), ("only_in_b", b_name)):
         for note in d.get("notes", {}).get(key, []):
             scope = f" ({note['scope']})" if note["scope"] else ""
@@ -252,15 +261,16 @@ def _council_lines(d: Mapping[str, Any], a_name: str, b_name: str) -> list[str]:
 def software_lines(sw: Mapping[str, Any], a_name: str = "a", b_name: str = "b") -> list[str]:
     lines = [f"{key} {sw[key]['a']} ({a_name}) -> {sw[key]['b']} ({b_name})"
              for key in ("emuscore", "python") if key in sw]
-    for kind, what in (("scorers", "scorer"), ("gates", "gate")):
+    for kind, what in (("scorers", N_("scorer {name}: {a} ({a_name}) -> {b} ({b_name})")),
+                       ("gates", N_("gate {name}: {a} ({a_name}) -> {b} ({b_name})"))):
         for name, s in sw.get(kind, {}).items():
-            lines.append(f"{what} {name}: {s['a'] or 'not installed'} ({a_name}) -> "
-                         f"{s['b'] or 'not installed'} ({b_name})")
+            lines.append(_(what).format(name=name, a=s["a"] or _("not installed"), a_name=a_name,
+                                        b=s["b"] or _("not installed"), b_name=b_name))
     return lines
 
 
 def _show(value: str | None) -> str:
-    return "missing" if value is None else value
+    return _("missing") if value is None else value
 
 
 def _change(u: Mapping[str, Any], key: str) -> str:
@@ -284,12 +294,13 @@ def _tie_change(u: Mapping[str, Any]) -> str:
 def _unit_lines(u: Mapping[str, Any], uw: int, cw: int) -> list[str]:
     head = f"  {u['unit']:<{uw}}  {u['cluster']:<{cw}}  "
     if "only_in" in u:
-        return [f"{head}only in {u['only_in']}"]
+        return [head + _("only in {side}").format(side=u["only_in"])]
     extra = []
     if "class" in u:
-        extra.append(f"class {u['class']['a'] or '-'} -> {u['class']['b'] or '-'}")
+        extra.append(_("class {a} -> {b}").format(a=u["class"]["a"] or "-", b=u["class"]["b"] or "-"))
     if "awards" in u:
-        extra.append(f"awards [{';'.join(u['awards']['a'])}] -> [{';'.join(u['awards']['b'])}]")
+        extra.append(_("awards [{a}] -> [{b}]").format(a=";".join(u["awards"]["a"]),
+                                                       b=";".join(u["awards"]["b"])))
     if "tied" in u or "decided_by" in u:
         extra.append(_("tie-break {change}").format(change=_tie_change(u)))
     lines = [f"{head}{_change(u, 'total'):<16}  {_change(u, 'rank'):<7}  {'; '.join(extra)}".rstrip()]

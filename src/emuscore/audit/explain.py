@@ -29,7 +29,7 @@ from emuscore.engine import run
 from emuscore.exact import INT64_ROOM, Column, IntArray, format_units, to_units, units_to_decimal
 from emuscore.formula import NumberValue
 from emuscore.formula.nodes import fraction_text
-from emuscore.i18n import _
+from emuscore.i18n import N_, _, ngettext
 from emuscore.manager import Registry
 from emuscore.model import AwardRule, Criterion, Gate
 from emuscore.pipeline.awards import award
@@ -45,6 +45,8 @@ DATE_RANGE = 3660
 """How many days a date input may move either way when searching for a change."""
 VALUE_RANGE = 1000
 """How far a number input may move: up to this many times its size (or this many steps)."""
+ROLES = {"points": N_("points"), "deduction": N_("deduction"), "bonus": N_("bonus")}
+"""A criterion's role as explain names it (outside a group)."""
 
 
 def explain(record: Mapping[str, Any], unit_id: str, registry: Registry) -> list[str]:
@@ -54,14 +56,15 @@ def explain(record: Mapping[str, Any], unit_id: str, registry: Registry) -> list
     unit_id = unicodedata.normalize("NFC", unit_id.strip())    # ids are stored in NFC
     if unit_id not in index:
         first = ", ".join(sorted(index, key=natural_key)[:3])
-        raise EmuscoreError(f"unit {unit_id} is not in this record{did_you_mean(unit_id, index)} "
-                            f"(its units run {first}, ...)")
+        raise EmuscoreError(_("unit {unit} is not in this record{suggestion} (its units run "
+                              "{first}, ...)").format(unit=unit_id, first=first,
+                                                      suggestion=did_you_mean(unit_id, index)))
     e = Explainer(result, index[unit_id], registry)
     e.council = record.get("council") or {}
     lines = []
     if results_part(result) != record["results"]:
-        lines.append("warning: the installed plugins score this record differently from the "
-                     "record (run `emuscore replay`); this explains the re-run")
+        lines.append(_("warning: the installed plugins score this record differently from the "
+                       "record (run `emuscore replay`); this explains the re-run"))
     council = record.get("council")
     if isinstance(council, dict) and isinstance(council.get("proposal"), dict):
         lines.append(_("final record: the council's decision of {decided} on proposal {digest}").format(
@@ -86,11 +89,14 @@ class Explainer:
 
     def header(self) -> list[str]:
         r, i = self.result, self.unit
-        tied = " (tied)" if r.ranks.tied[i] else ""
-        return [f"unit {self.unit_id}: {self.data.names[i]}, cluster {self.data.clusters[i]}",
-                f"total {self.show(int(self.scores.total[i]))}, "
-                f"class {r.classes[i] or '-'}, rank {r.ranks.rank[i]}{tied} in its cluster, "
-                f"awards: {', '.join(r.awards_of(self.unit_id)) or 'none'}", ""]
+        tied = _(" (tied)") if r.ranks.tied[i] else ""
+        return [_("unit {unit}: {name}, cluster {cluster}").format(
+                    unit=self.unit_id, name=self.data.names[i], cluster=self.data.clusters[i]),
+                _("total {total}, class {klass}, rank {rank}{tied} in its cluster, awards: "
+                  "{awards}").format(total=self.show(int(self.scores.total[i])),
+                                     klass=r.classes[i] or "-", rank=r.ranks.rank[i], tied=tied,
+                                     awards=", ".join(r.awards_of(self.unit_id)) or _("none")),
+                ""]
 
     def adjustments(self) -> list[str]:
         """The council's adjustments of this unit's values (a final record), in order."""
@@ -117,7 +123,7 @@ class Explainer:
                 if n.award == rule.id and n.scope in ("", cluster)]
 
     def criteria(self) -> list[str]:
-        lines = ["criteria:"]
+        lines = [_("criteria:")]
         for c in self.ruleset.criteria:
             registered = self.registry.scorers[c.scorer]
             scorer = registered.item
@@ -126,37 +132,47 @@ class Explainer:
                                 for ind in scorer.inputs(c.params).values()]
                                + [f"{ref} = {_value(ctx.columns[ref], self.unit)}"
                                   for ref in scorer.references(c.params)])
-            where = f"group {c.group}" if c.group else scorer.role_for(c)
-            lines.append(f"  {c.id}{' (' + c.title + ')' if c.title else ''} [{where}, "
-                         f"{c.scorer} from {registered.plugin} {registered.version}]")
-            lines.append(f"    inputs: {inputs or 'none'}")
+            role = scorer.role_for(c)
+            where = (_("group {group}").format(group=c.group) if c.group
+                     else _(ROLES[role]) if role in ROLES else role)
+            lines.append("  " + _("{criterion}{title} [{where}, {scorer} from {plugin} {version}]")
+                         .format(criterion=c.id, title=f" ({c.title})" if c.title else "",
+                                 where=where, scorer=c.scorer, plugin=registered.plugin,
+                                 version=registered.version))
+            lines.append("    " + _("inputs: {inputs}").format(inputs=inputs or _("none")))
             try:
                 steps = scorer.explain(ctx, self.unit)
             except Exception as e:   # a plugin's explanation must not hide the rest
-                steps = [f"(plugin {registered.plugin} {registered.version} could not explain: "
-                         f"{type(e).__name__}: {e})"]
+                steps = [_("(plugin {plugin} {version} could not explain: {error})").format(
+                    plugin=registered.plugin, version=registered.version,
+                    error=f"{type(e).__name__}: {e}")]
             lines.extend(f"    {step}" for step in steps)
             lo, hi = scorer.bounds(c)
-            lines.append(f"    = {self.show(int(self.scores.criteria[c.id][self.unit]))} points "
-                         f"(rounded {self.ruleset.rounding} to {self.ruleset.scale} decimals; "
-                         f"range {'' if lo is None else lo}..{hi})")
+            lines.append("    = " + _("{points} points (rounded {rounding} to {scale} decimals; "
+                                      "range {low}..{high})").format(
+                points=self.show(int(self.scores.criteria[c.id][self.unit])),
+                rounding=self.ruleset.rounding, scale=self.ruleset.scale,
+                low="" if lo is None else lo, high=hi))
         return [*lines, ""]
 
     def totals(self) -> list[str]:
-        i, lines = self.unit, ["totals:"]
+        i, lines = self.unit, [_("totals:")]
         for g in self.ruleset.groups:
             raw = sum(int(self.scores.criteria[c.id][i]) for c in self.ruleset.criteria
                       if c.group == g.id)
             capped = int(self.scores.groups[g.id][i])
-            note = f", capped at {g.max}" if raw > capped else f" (cap {g.max})"
-            lines.append(f"  group {g.id}: {self.show(raw)}{note} -> {self.show(capped)}")
+            note = (_(", capped at {max}") if raw > capped else _(" (cap {max})")).format(max=g.max)
+            lines.append("  " + _("group {group}: {raw}{note} -> {capped}").format(
+                group=g.id, raw=self.show(raw), note=note, capped=self.show(capped)))
         ungrouped = [c.id for c in self.ruleset.criteria if c.group is None]
         if ungrouped:
-            lines.append(f"  outside groups ({', '.join(ungrouped)}): "
-                         f"{self.show(sum(int(self.scores.criteria[c][i]) for c in ungrouped))}"
-                         f" (deductions {self.show(int(self.scores.deductions[i]))}, "
-                         f"bonus {self.show(int(self.scores.bonus[i]))})")
-        lines.append(f"  total {self.show(int(self.scores.total[i]))}")
+            lines.append("  " + _("outside groups ({criteria}): {points} (deductions {deductions}, "
+                                  "bonus {bonus})").format(
+                criteria=", ".join(ungrouped),
+                points=self.show(sum(int(self.scores.criteria[c][i]) for c in ungrouped)),
+                deductions=self.show(int(self.scores.deductions[i])),
+                bonus=self.show(int(self.scores.bonus[i]))))
+        lines.append("  " + _("total {total}").format(total=self.show(int(self.scores.total[i]))))
         return [*lines, ""]
 
     def classification(self) -> list[str]:
@@ -164,26 +180,30 @@ class Explainer:
             return []
         i = self.unit
         total = units_to_decimal(int(self.scores.total[i]), self.ruleset.scale)
-        lines = [f"classification: {self.result.classes[i] or 'none'}"]
+        lines = [_("classification: {klass}").format(klass=self.result.classes[i] or _("none"))]
         for band in self.ruleset.classification.bands:
             points = checked_criteria(self.ruleset, band, self.registry)
             why = []
             if band.min_total is not None:
-                why.append(f"total {total} {'>=' if total >= band.min_total else '<'} "
-                           f"{band.min_total}")
+                why.append(_("total {total} {compared} {least}").format(
+                    total=total, compared=">=" if total >= band.min_total else "<",
+                    least=band.min_total))
             if band.min_each is not None:
                 under = [f"{c.id} {self.points_of(c)} < {band.min_each * c.most}" for c in points
                          if self.points_of(c) < band.min_each * c.most]
-                why.append(f"criteria under {band.min_each} of their max: {', '.join(under)}"
-                           if under else f"every criterion at least {band.min_each} of its max")
+                why.append(_("criteria under {share} of their max: {criteria}").format(
+                               share=band.min_each, criteria=", ".join(under)) if under else
+                           _("every criterion at least {share} of its max").format(
+                               share=band.min_each))
             if band.when is not None:
                 env = scored_env(self.ruleset, self.data, self.scores)
                 holds = bool(truth(env, band.when, f"classification band {band.label}")[i])
-                why.append(f"when {band.when}: {'true' if holds else 'false'} "
-                           f"({values_shown(env, band.when, i)})")
+                why.append(_("when {condition}: {holds} ({values})").format(
+                    condition=band.when, holds=_("true") if holds else _("false"),
+                    values=values_shown(env, band.when, i)))
             met = band.label == self.result.classes[i]
-            lines.append(f"  {band.label}: {'; '.join(why) or 'no conditions'} -> "
-                         f"{'met (first band met)' if met else 'not met'}")
+            lines.append(f"  {band.label}: {'; '.join(why) or _('no conditions')} -> "
+                         + (_("met (first band met)") if met else _("not met")))
             if met:
                 break
         return [*lines, ""]
@@ -193,7 +213,7 @@ class Explainer:
 
     def key_text(self, entry: str, i: int) -> str:
         name = entry.split()[0]
-        prefix, _, ref = name.partition(":")
+        prefix, _sep, ref = name.partition(":")
         if name == "unit_id":
             return self.data.unit_ids[i]
         if name in ("total", "deductions", "bonus"):
@@ -204,7 +224,7 @@ class Explainer:
             return self.show(int(self.scores.criteria[ref][i]))
         if prefix == "key":
             value = self.key_value(ref).fraction(i)
-            return "missing" if value is None else fraction_text(value)
+            return _("missing") if value is None else fraction_text(value)
         return _value(self.data.indicators[ref], i)
 
     def key_value(self, key_id: str) -> NumberValue:
@@ -222,10 +242,13 @@ class Explainer:
         members.sort(key=lambda m: tuple(int(k[m]) for k in keys))
         order = self.ruleset.ranking.order
         shown = {e: max(8, len(e.split()[0])) for e in order if e.split()[0] != "unit_id"}
-        uw = max(4, *(len(data.unit_ids[m]) for m in members))
-        lines = [f"cluster {data.clusters[i]} (ranking: {', '.join(order)}):",
-                 f"    rank  {'unit':<{uw}}  " + "  ".join(f"{e.split()[0]:>{w}}" for e, w in shown.items())
-                 + "  class / awards"]
+        unit_header, rank_header = _("unit"), _("rank")
+        uw = max(len(unit_header), *(len(data.unit_ids[m]) for m in members))
+        lines = [_("cluster {cluster} (ranking: {order}):").format(cluster=data.clusters[i],
+                                                                  order=", ".join(order)),
+                 f"    {rank_header:>4}  {unit_header:<{uw}}  "
+                 + "  ".join(f"{e.split()[0]:>{w}}" for e, w in shown.items())
+                 + "  " + _("class / awards")]
         for m in members:
             mark = ">" if m == i else " "
             rank_text = f"{ranks.rank[m]}{'=' if ranks.tied[m] else ''}"
@@ -239,31 +262,34 @@ class Explainer:
     def _tie_break(self, members: list[int], keys: list[IntArray]) -> str:
         i, ranks, order = self.unit, self.result.ranks, self.ruleset.ranking.order
         if len(members) == 1:
-            return "alone in its cluster: rank 1"
+            return _("alone in its cluster: rank 1")
         if ranks.tied[i]:
             level = [self.data.unit_ids[m] for m in members if m != i
                      and all(int(k[m]) == int(k[i]) for k in keys)]
-            return (f"rank {ranks.rank[i]} shared with {', '.join(level)}: equal on every "
-                    "ranking key, so the ranking does not separate them")
+            return _("rank {rank} shared with {units}: equal on every ranking key, so the "
+                     "ranking does not separate them").format(rank=ranks.rank[i],
+                                                              units=", ".join(level))
         pos = members.index(i)
         other = members[pos - 1] if pos > 0 else members[pos + 1]
         entry = ranks.decided_by[i] or order[-1]
         k = order.index(entry)
         same = [f"{e.split()[0]} {self.key_text(e, i)}" for e in order[:k]]
-        side = "above" if pos > 0 else "below"
-        return (f"rank {ranks.rank[i]} set by '{entry}' against {self.data.unit_ids[other]} "
-                f"({side}): {self.key_text(entry, i)} vs {self.key_text(entry, other)}"
-                + (f", after being level on {', '.join(same)}" if same else ""))
+        side = _("above") if pos > 0 else _("below")
+        return (_("rank {rank} set by '{entry}' against {other} ({side}): {mine} vs {theirs}")
+                .format(rank=ranks.rank[i], entry=entry, other=self.data.unit_ids[other],
+                        side=side, mine=self.key_text(entry, i),
+                        theirs=self.key_text(entry, other))
+                + (_(", after being level on {keys}").format(keys=", ".join(same)) if same else ""))
 
     def awards(self) -> list[str]:
         lines = []
         held: set[str] = set(self.result.awards_of(self.unit_id))
         for rule in self.ruleset.awards:
-            title = f"award {rule.id}" + (f" ({rule.title})" if rule.title else "")
+            title = _("award {award}").format(award=rule.id) + (f" ({rule.title})" if rule.title else "")
             if rule.id in held:
                 reason = next(p.reason for p in self.result.proposals
                               if p.award == rule.id and p.unit == self.unit_id)
-                lines.append(f"{title}: proposed ({reason})")
+                lines.append(_("{award}: proposed ({reason})").format(award=title, reason=reason))
                 lines.extend(self.notes_for(rule))
                 continue
             skips = [s.reason for s in self.result.skips
@@ -275,13 +301,15 @@ class Explainer:
                 max_rank = rule.requires.max_rank
                 rank = int(self.result.ranks.rank[self.unit])
                 if max_rank is not None and rank > max_rank:
-                    skips = [f"only rank {max_rank} or better may receive it; rank {rank} was "
-                             "not a candidate"]
+                    skips = [_("only rank {max_rank} or better may receive it; rank {rank} was "
+                               "not a candidate").format(max_rank=max_rank, rank=rank)]
                 elif taken:
-                    skips = [f"the cluster's {rule.per_cluster} place(s) went to {', '.join(taken)}"]
+                    skips = [_("the cluster's {n} place(s) went to {units}").format(
+                        n=rule.per_cluster, units=", ".join(taken))]
                 else:
-                    skips = ["no unit of the cluster was eligible"]
-            lines.append(f"{title}: not proposed" + (f": {'; '.join(skips)}" if skips else ""))
+                    skips = [_("no unit of the cluster was eligible")]
+            lines.append(_("{award}: not proposed").format(award=title)
+                         + (f": {'; '.join(skips)}" if skips else ""))
             lines.extend(self.notes_for(rule))
             if self.decided_by_council(rule):
                 lines.append("  " + _("the council's ruling or ballot decided this; no change of "
@@ -358,7 +386,7 @@ class WhatItTakes:
         """Would the unit be proposed for the award with these scores (scope units only)?"""
         ruleset, data = self.e.ruleset, self.scope
         classes = classify(ruleset, data, scores, self.e.registry)
-        proposals, _ = award(ruleset, data, scores, classes, rank(ruleset, data, scores),
+        proposals, _skips = award(ruleset, data, scores, classes, rank(ruleset, data, scores),
                              self.e.registry)
         unit = self.e.unit_id
         return any(p.award == self.rule.id and p.unit == unit for p in proposals)
@@ -400,20 +428,24 @@ class WhatItTakes:
         e, taking = self.e, self.compute()
         if taking.blocked:
             return [taking.blocked]
-        out = [f"needs +{e.show(taking.points)} points on the total (all else equal)"
-               if taking.points else "more points on the total alone would not do it"]
+        out = [_("needs +{points} points on the total (all else equal)").format(
+                   points=e.show(taking.points))
+               if taking.points else _("more points on the total alone would not do it")]
         if taking.alone:
-            out.append(f"one criterion alone ({len(taking.alone)} of {len(e.ruleset.criteria)} "
-                       "could do it):")
+            out.append(_("one criterion alone ({n} of {m} could do it):").format(
+                n=len(taking.alone), m=len(e.ruleset.criteria)))
         for a in taking.alone:
-            changes = [f"{ch.indicator} {ch.new} instead of {ch.old} ({ch.delta} -> {ch.points})"
+            changes = [_("{indicator} {new} instead of {old} ({delta} -> {points})").format(
+                           indicator=ch.indicator, new=ch.new, old=ch.old, delta=ch.delta,
+                           points=ch.points)
                        for ch in a.changes]
-            out.append(f"  {a.criterion} (now {e.show(a.now)}): +{e.show(a.points)} points: "
-                       + (" or ".join(changes) if changes else
-                          "no change of one of its inputs alone reaches them"))
+            out.append("  " + _("{criterion} (now {now}): +{points} points: ").format(
+                           criterion=a.criterion, now=e.show(a.now), points=e.show(a.points))
+                       + (_(" or ").join(changes) if changes else
+                          _("no change of one of its inputs alone reaches them")))
         if taking.cannot:
-            out.append(f"no change in one criterion alone suffices for {', '.join(taking.cannot)}"
-                       " (capped, at their best, or not enough)")
+            out.append(_("no change in one criterion alone suffices for {criteria} (capped, at "
+                         "their best, or not enough)").format(criteria=", ".join(taking.cannot)))
         return out + self.class_shortfall()
 
     def class_shortfall(self) -> list[str]:
@@ -425,27 +457,32 @@ class WhatItTakes:
         total = units_to_decimal(int(e.scores.total[e.unit]), e.ruleset.scale)
         short = []
         if band.min_total is not None and total < band.min_total:
-            short.append(f"total {total} < {band.min_total}")
+            short.append(_("total {total} {compared} {least}").format(
+                total=total, compared="<", least=band.min_total))
         if band.min_each is not None:
             short += [f"{c.id} {e.points_of(c)} < {band.min_each * c.most}"
                       for c in checked_criteria(e.ruleset, band, e.registry)
                       if e.points_of(c) < band.min_each * c.most]
-        return [f"class '{label}' still needs: {', '.join(short)}"] if short else []
+        return [_("class '{label}' still needs: {shortfall}").format(
+            label=label, shortfall=", ".join(short))] if short else []
 
     def blocked(self) -> str | None:
         """Why no change of points can get the award, if that is so."""
         e, rule = self.e, self.rule
         excluded = [a for a in rule.exclude if a in self.held]
         if excluded:
-            return f"not open to this unit: it is proposed for {', '.join(excluded)}, which excludes it"
+            return _("not open to this unit: it is proposed for {awards}, which excludes "
+                     "it").format(awards=", ".join(excluded))
         if rule.from_award and rule.from_award not in self.held:
-            return f"only holders of {rule.from_award} are considered; see that award above"
+            return _("only holders of {award} are considered; see that award above").format(
+                award=rule.from_award)
         failures = gate_failures(e.ruleset, e.data, e.scores, rule.requires.gates, e.registry)[e.unit]
         if failures:
             needs = [_condition(g) for g in e.ruleset.gates if g.id in rule.requires.gates
                      and any(f.startswith(f"gate {g.id} ") for f in failures)]
-            return ("blocked whatever the points: " + "; ".join(failures)
-                    + (f" (eligible only with {' and '.join(needs)})" if needs else ""))
+            return (_("blocked whatever the points: {failures}").format(failures="; ".join(failures))
+                    + (_(" (eligible only with {conditions})").format(
+                        conditions=_(" and ").join(needs)) if needs else ""))
         return None
 
     def read_by_others(self, c: Criterion) -> bool:
@@ -599,7 +636,7 @@ def _step(col: Column) -> int:
 
 
 def _value(col: Column, unit: int) -> str:
-    return value_text(col, unit) or "missing"
+    return value_text(col, unit) or _("missing")
 
 
 def _text(col: Column, value: int) -> str:
@@ -610,6 +647,6 @@ def _text(col: Column, value: int) -> str:
 
 def _amount(col: Column, units: int) -> str:
     if col.kind == "date":
-        return f"{units} day{'s' if units != 1 else ''}"
+        return ngettext("{n} day", "{n} days", units).format(n=units)
     return format_units(units, col.scale)
 

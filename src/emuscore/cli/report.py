@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
+from emuscore.cli.localized import Command
 from emuscore.cli.progress import steps
-from emuscore.i18n import _
+from emuscore.i18n import N_, _
 from emuscore.problems import EmuscoreError
 
 
@@ -23,22 +24,22 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
             value=value)) from None
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "Publish RUN (a record from `score --record`): the list page, its annex, the minutes."))
 @click.argument("run", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--html", "html_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write the page (index.html) and the annex (annex.html) to this folder.")
+              help=N_("Write the page (index.html) and the annex (annex.html) to this folder."))
 @click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path),
-              help="Print the annex (the proposal lists) to this PDF with headless Chromium.")
+              help=N_("Print the annex (the proposal lists) to this PDF with headless Chromium."))
 @click.option("--markdown", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the council's minutes (lists, units passed over and why, ties) to FILE.md.")
+              help=N_("Write the council's minutes (lists, units passed over and why, ties) to FILE.md."))
 @click.option("--internal", is_flag=True,
-              help="The internal page: also why each unit failed an eligibility condition.")
+              help=N_("The internal page: also why each unit failed an eligibility condition."))
 @click.option("--published", metavar="YYYY-MM-DD", callback=_date,
-              help="Publication date, from which the objection period is counted [default: today].")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
+              help=N_("Publication date, from which the objection period is counted [default: today]."))
+@click.option("--quiet", "-q", is_flag=True, help=N_("Print nothing but errors."))
 def report(run: Path, html_dir: Path | None, pdf: Path | None, markdown: Path | None,
            internal: bool, published: dt.date, quiet: bool) -> None:
-    """Publish RUN (a record from `score --record`): the list page, its annex, the minutes."""
     from emuscore.audit.record import load_record, ruleset_of
     from emuscore.manager import default_registry
     from emuscore.report import view

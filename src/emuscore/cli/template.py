@@ -7,26 +7,27 @@ from pathlib import Path
 import click
 
 import emuscore
+from emuscore.cli.localized import Command
 from emuscore.cli.options import encoding_option, ruleset_argument
-from emuscore.i18n import _
+from emuscore.i18n import N_, _
 from emuscore.io.atomic import write_atomically
 from emuscore.manager import default_registry
 from emuscore.problems import EmuscoreError
 
 
-@click.command()
-@ruleset_argument
-@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The workbook to write (.xlsx).")
-@click.option("--units", "units_from", type=click.Path(exists=True, path_type=Path),
-              help="Put the units of this data (a folder, CSV file or workbook) on the sheets, "
-                   "so that only the values are left to fill.")
-@click.option("--force", is_flag=True, help="Replace FILE if it exists (never an input).")
-@encoding_option
-def template(ruleset: str, out: Path, units_from: Path | None, force: bool, encoding: str) -> None:
+@click.command(cls=Command, help=N_(
     """Write a data-entry workbook for RULESET: a units sheet and a sheet per group with a
     column per indicator (Vietnamese titles, a note on each header, data validation by
-    kind). Fill it in Excel and score it: emuscore score RULESET FILE.xlsx"""
+    kind). Fill it in Excel and score it: emuscore score RULESET FILE.xlsx"""))
+@ruleset_argument
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help=N_("The workbook to write (.xlsx)."))
+@click.option("--units", "units_from", type=click.Path(exists=True, path_type=Path),
+              help=N_("Put the units of this data (a folder, CSV file or workbook) on the sheets, "
+                      "so that only the values are left to fill."))
+@click.option("--force", is_flag=True, help=N_("Replace FILE if it exists (never an input)."))
+@encoding_option
+def template(ruleset: str, out: Path, units_from: Path | None, force: bool, encoding: str) -> None:
     from emuscore.io.xlsx_data import sheet_layout, write_template
 
     if out.suffix.lower() != ".xlsx":

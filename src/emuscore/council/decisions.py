@@ -8,7 +8,6 @@ from typing import Literal
 
 from attrs import frozen
 
-from emuscore.i18n import _
 from emuscore.model import Vote
 
 STAGES = ("self", "cluster", "board", "council")
@@ -93,13 +92,10 @@ class Ballot:
         """The tally and the comparison, e.g. "9 yes, 1 no, 10 members; 9/10 of the members
         = 0.9 >= 0.9 required"."""
         base = self.members if vote.of == "members" else self.yes + self.no
-        text = (_("{yes} yes, {no} no, {members} members; {yes}/{base} of the members "
-                  "= {share} {sign} {threshold} required") if vote.of == "members" else
-                _("{yes} yes, {no} no, {members} members; {yes}/{base} of those voting "
-                  "= {share} {sign} {threshold} required"))
-        return text.format(yes=self.yes, no=self.no, members=self.members, base=base,
-                           share=_share_text(self.share(vote)),
-                           sign=">=" if self.passes(vote) else "<", threshold=vote.threshold)
+        who = "the members" if vote.of == "members" else "those voting"
+        sign = ">=" if self.passes(vote) else "<"
+        return (f"{self.yes} yes, {self.no} no, {self.members} members; {self.yes}/{base} of "
+                f"{who} = {_share_text(self.share(vote))} {sign} {vote.threshold} required")
 
 
 def _share_text(share: Fraction) -> str:

@@ -24,6 +24,7 @@ from emuscore.formula.nodes import (
     tree_depth,
 )
 from emuscore.formula.parser import parse
+from emuscore.i18n import _, ngettext
 from emuscore.problems import did_you_mean
 
 Type: TypeAlias = Literal["number", "boolean"]
@@ -73,8 +74,9 @@ def _short(text: str) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _plural(k: int) -> str:
-    return "argument" if k == 1 else "arguments"
+def _arguments(k: int, at_least: bool) -> str:
+    return (ngettext("at least {n} argument", "at least {n} arguments", k) if at_least else
+            ngettext("{n} argument", "{n} arguments", k)).format(n=k)
 
 
 class _Checker:
@@ -96,10 +98,11 @@ class _Checker:
         if got == want or got is None:
             return
         if want == "number":
-            self.error(f"{what} needs a number, but `{self.src(node)}` is true/false", node, "type")
+            self.error(_("{what} needs a number, but `{source}` is true/false").format(
+                what=what, source=self.src(node)), node, "type")
         else:
-            self.error(f"{what} needs true/false, but `{self.src(node)}` is a number; "
-                       f"compare it, e.g. `{self.src(node)} > 0`", node, "type")
+            self.error(_("{what} needs true/false, but `{source}` is a number; compare it, e.g. "
+                         "`{source} > 0`").format(what=what, source=self.src(node)), node, "type")
 
     def type(self, node: Expr) -> Type | None:
         """The node's type, or None when an error already made it unknown."""
@@ -108,16 +111,16 @@ class _Checker:
         if isinstance(node, Name):
             if node.text not in self.known:
                 if node.text in FUNCTIONS:
-                    self.error(f"{node.text} is a function; call it as {FUNCTIONS[node.text][2]}",
-                               node, "name")
+                    self.error(_("{name} is a function; call it as {usage}").format(
+                        name=node.text, usage=FUNCTIONS[node.text][2]), node, "name")
                 else:
-                    self.error(f"unknown name '{node.text}'{did_you_mean(node.text, self.known)}",
-                               node, "name")
+                    self.error(_("unknown name '{name}'{suggestion}").format(
+                        name=node.text, suggestion=did_you_mean(node.text, self.known)), node, "name")
                 return "number"
             self.reads.setdefault(node.text, None)
             return "number"
         if isinstance(node, Unary):
-            self.want(node.operand, "number", "unary '-'")
+            self.want(node.operand, "number", _("unary '-'"))
             return "number"
         if isinstance(node, Binary):
             self.want(node.left, "number", f"'{node.op}'")
@@ -135,12 +138,13 @@ class _Checker:
             self.want(node.operand, "boolean", "'not'")
             return "boolean"
         if isinstance(node, If):
-            self.want(node.cond, "boolean", "the condition of 'if'")
+            self.want(node.cond, "boolean", _("the condition of 'if'"))
             then, orelse = self.type(node.then), self.type(node.orelse)
             if then is not None and orelse is not None and then != orelse:
-                names = {"number": "a number", "boolean": "true/false"}
-                self.error(f"the branches of 'if' must be of one type: 'then' gives {names[then]}, "
-                           f"'else' gives {names[orelse]}", node.orelse, "type")
+                names = {"number": _("a number"), "boolean": _("true/false")}
+                self.error(_("the branches of 'if' must be of one type: 'then' gives {then}, "
+                             "'else' gives {orelse}").format(then=names[then], orelse=names[orelse]),
+                           node.orelse, "type")
                 return None
             return then if then is not None else orelse
         return self.call(node)
@@ -149,19 +153,21 @@ class _Checker:
         name, args = node.name, node.args
         if name not in FUNCTIONS:
             if name.lower() in FUNCTIONS:
-                hint = f"; functions are lowercase: write {name.lower()}("
+                hint = _("; functions are lowercase: write {function}(").format(function=name.lower())
             elif name in self.known:
-                hint = f"; '{name}' is a name, not a function (write {name} * (...) to multiply)"
+                hint = _("; '{name}' is a name, not a function (write {name} * (...) to "
+                         "multiply)").format(name=name)
             else:
                 hint = did_you_mean(name, FUNCTIONS)
-            self.error(f"unknown function '{name}'{hint}", node, "name")
+            self.error(_("unknown function '{name}'{hint}").format(name=name, hint=hint), node, "name")
             for a in args:
                 self.type(a)
             return None
         low, high, usage = FUNCTIONS[name]
         if len(args) < low or (high is not None and len(args) > high):
-            expected = f"{low} {_plural(low)}" if high is not None else f"at least {low} {_plural(low)}"
-            self.error(f"{name} takes {expected} ({usage}), got {len(args)}", node, "type")
+            self.error(_("{function} takes {expected} ({usage}), got {n}").format(
+                function=name, expected=_arguments(low, high is None), usage=usage, n=len(args)),
+                node, "type")
             for a in args:
                 self.type(a)
             return "boolean" if name == "has" else "number"
@@ -170,16 +176,16 @@ class _Checker:
             n = args[1]
             if not (isinstance(n, Number) and n.value.denominator == 1
                     and 0 <= n.value <= MAX_ROUND_DIGITS):
-                self.error(f"round(x, n): n must be a whole number from 0 to {MAX_ROUND_DIGITS}, "
-                           "written as a number", n, "type")
+                self.error(_("round(x, n): n must be a whole number from 0 to {limit}, written as "
+                             "a number").format(limit=MAX_ROUND_DIGITS), n, "type")
             return "number"
         for a in args:
             self.want(a, "number", f"{name}()")
         if name == "clamp":
             lo, hi = args[1], args[2]
             if isinstance(lo, Number) and isinstance(hi, Number) and lo.value > hi.value:
-                self.error(f"clamp(x, lo, hi): lo ({self.src(lo)}) is greater than hi "
-                           f"({self.src(hi)})", lo, "bounds")
+                self.error(_("clamp(x, lo, hi): lo ({lo}) is greater than hi ({hi})").format(
+                    lo=self.src(lo), hi=self.src(hi)), lo, "bounds")
         return "boolean" if name == "has" else "number"
 
 
@@ -192,11 +198,12 @@ def check(formula: Expr | str, names: Collection[str], want: Type = "number") ->
     else:
         if not isinstance(formula, Number | Name | Unary | Binary | Compare | BoolOp | Not | If
                           | Call):
-            raise FormulaError(f"a formula must be text or a parsed tree, not "
-                               f"{type(formula).__name__}", kind="syntax")
+            raise FormulaError(_("a formula must be text or a parsed tree, not {type}").format(
+                type=type(formula).__name__), kind="syntax")
         text, expr = "", formula
         if tree_depth(expr) > MAX_DEPTH:
-            raise FormulaError(f"formula more than {MAX_DEPTH} operations deep", kind="limit")
+            raise FormulaError(_("formula more than {limit} operations deep").format(limit=MAX_DEPTH),
+                               kind="limit")
     if want not in ("number", "boolean"):
         raise ValueError(f"want must be 'number' or 'boolean', not {want!r}")
     checker = _Checker(text, names)

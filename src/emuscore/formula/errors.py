@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from emuscore.i18n import _
 from emuscore.problems import EmuscoreError, Problem
 
 MAX_LENGTH = 10_000
@@ -44,7 +45,8 @@ class FormulaError(EmuscoreError):
 
     def _problem(self) -> Problem:
         # Evaluation messages name the unit and the column themselves.
-        where = f"column {self.column}" if self.column is not None and self.unit is None else ""
+        where = (_("column {column}").format(column=self.column)
+                 if self.column is not None and self.unit is None else "")
         return Problem(self.message, where=where)
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:

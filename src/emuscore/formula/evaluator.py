@@ -41,6 +41,7 @@ from emuscore.formula.nodes import (
     Unary,
     children,
 )
+from emuscore.i18n import _
 
 
 @frozen(eq=False)
@@ -210,7 +211,7 @@ class Evaluation:
 
     def guard(self, node: Expr) -> str:
         text = self.src(node)
-        return f"guard it with has({text}) or coalesce({text}, 0)"
+        return _("guard it with has({formula}) or coalesce({formula}, 0)").format(formula=text)
 
     def new_fault(self, mask: BoolArray | None, rows: IntArray, node: Expr, kind: str,
                   text: str, column: int | None) -> Fault | None:
@@ -226,11 +227,12 @@ class Evaluation:
         assert v.why is None or len(v.why) == len(rows)
         why = v.why if v.why is not None else np.zeros(len(rows), np.int32)
         table = np.full(len(self.reasons) + 1, -1, np.int32)
-        where = f"`{self.src(node)}` (column {node.column})"
         for r in np.unique(why[v.missing]).tolist():
-            what, fix, _ = self.reasons[r]
+            what, fix, _column = self.reasons[r]
             table[r] = self.fault_code((id(node), "missing", r), "missing",
-                                       f"{what} where {where} needs a value; {fix}", node.column)
+                                       _("{what} where `{formula}` (column {column}) needs a value; "
+                                         "{fix}").format(what=what, formula=self.src(node),
+                                                         column=node.column, fix=fix), node.column)
         code = np.where(v.missing, table[why], -1).astype(np.int32)
         return Fault(code, rows.copy())
 
@@ -240,9 +242,10 @@ class Evaluation:
             return q, None
         column = node.op_column if isinstance(node, Binary) else node.column
         fault = self.new_fault(big, rows, node, "too-large",
-                               f"`{self.src(node)}` (column {column}) gives a number whose "
-                               "numerator or denominator exceeds 10**120; the formula "
-                               "multiplies or divides too far", column)
+                               _("`{formula}` (column {column}) gives a number whose numerator "
+                                 "or denominator exceeds 10**120; the formula multiplies or "
+                                 "divides too far").format(formula=self.src(node), column=column),
+                               column)
         return arith.fill(q, big), fault
 
     # -- evaluation
@@ -280,7 +283,8 @@ class Evaluation:
         if full is None:
             column = self.env.columns.get(node.text)
             if column is None:
-                raise FormulaError(f"the data has no column '{node.text}', which the formula reads",
+                raise FormulaError(_("the data has no column '{name}', which the formula "
+                                     "reads").format(name=node.text),
                                    node.column, text=self.program.text, kind="data")
             absent = np.asarray(column.missing, dtype=bool)
             values = column.values
@@ -294,7 +298,7 @@ class Evaluation:
             missing = None if missing is None else missing[rows]
         if missing is None or not missing.any():
             return Num(q)
-        code = self.reason(("name", node.text), f"'{node.text}' is missing",
+        code = self.reason(("name", node.text), _("'{name}' is missing").format(name=node.text),
                            self.guard(node), node.column)
         return Num(q, missing, np.where(missing, code, -1).astype(np.int32))
 
@@ -315,10 +319,11 @@ class Evaluation:
                 divisor = arith.make(np.where(zero, 1, b.q.num), np.where(zero, 1, b.q.den),
                                      reduce=False)
                 formula = self.src(self.program.expr)
-                of = "" if formula == self.src(node) else f" of `{formula}`"
+                of = "" if formula == self.src(node) else _(" of `{formula}`").format(formula=formula)
                 faults.append(self.new_fault(
                     zero, rows, node, "division",
-                    f"division by zero in `{self.src(node)}` (column {node.op_column}){of}",
+                    _("division by zero in `{formula}` (column {column}){of}").format(
+                        formula=self.src(node), column=node.op_column, of=of),
                     node.op_column))
             q = arith.div(a.q, divisor)
         q, big = self.too_large(q, rows, node)
@@ -471,7 +476,8 @@ class Evaluation:
         crossed = arith.compare(lo, hi, ">")
         faults.append(self.new_fault(
             crossed, rows, node, "bounds",
-            f"in `{self.src(node)}` (column {node.column}) lo is greater than hi", node.column))
+            _("in `{formula}` (column {column}) lo is greater than hi").format(
+                formula=self.src(node), column=node.column), node.column))
         q = arith.select(arith.compare(x, lo, "<"), lo, x)
         q = arith.select(arith.compare(q, hi, ">"), hi, q)
         return Num(q, fault=_merge(*faults))
@@ -499,8 +505,9 @@ class Evaluation:
         if last.missing is not None and len(parts) == len(node.args) and last.missing.any():
             missing = np.zeros(n, bool)
             missing[last_positions] = last.missing
-            code = self.reason((id(node),), f"`{self.src(node)}` has no value (all of its "
-                               "arguments are missing)", self.guard(node), node.column)
+            code = self.reason((id(node),), _("`{formula}` has no value (all of its arguments "
+                                              "are missing)").format(formula=self.src(node)),
+                               self.guard(node), node.column)
             why = np.where(missing, code, -1).astype(np.int32)
             q = arith.fill(q, missing)
         return Num(q, missing, why, fault)
@@ -556,14 +563,16 @@ class Evaluation:
             faults.append(Fault(code.astype(np.int32), unit))
         faults.append(self.new_fault(
             result.too_large[group], rows, node, "too-large",
-            f"`{self.src(node)}` (column {node.column}) gives a number whose numerator or "
-            "denominator exceeds 10**120", node.column))
+            _("`{formula}` (column {column}) gives a number whose numerator or denominator "
+              "exceeds 10**120").format(formula=self.src(node), column=node.column), node.column))
         missing, why = None, None
         if not found.all():
             missing = ~found
-            place = "cluster" if node.name.startswith("cluster_") else "data"
-            reason = self.reason((id(node),), f"`{self.src(node)}` has no value (no unit of "
-                                 f"the {place} has one)", self.guard(node), node.column)
+            none = (_("`{formula}` has no value (no unit of the cluster has one)")
+                    if node.name.startswith("cluster_") else
+                    _("`{formula}` has no value (no unit of the data has one)"))
+            reason = self.reason((id(node),), none.format(formula=self.src(node)),
+                                 self.guard(node), node.column)
             why = np.where(missing, reason, -1).astype(np.int32)
         if self.trace is not None and self.inside == 0 and n == 1:
             which = int(result.which[group[0]])
@@ -578,8 +587,8 @@ class Evaluation:
         for name in self.program.names:
             column = self.env.columns.get(name)
             if column is None:
-                raise FormulaError(f"the data has no column '{name}', which the formula reads",
-                                   kind="data", text=self.program.text)
+                raise FormulaError(_("the data has no column '{name}', which the formula "
+                                     "reads").format(name=name), kind="data", text=self.program.text)
             if len(column.values) != self.env.size or len(column.missing) != self.env.size:
                 raise FormulaError(f"column '{name}' has {len(column.values)} values for "
                                    f"{self.env.size} units", kind="data")
@@ -602,10 +611,11 @@ class Evaluation:
         else:
             assert isinstance(v, Num) and v.why is not None
             what, fix, column = self.reasons[int(v.why[i])]
-            kind, text, at = "missing", f"{what}, so the formula has no value; {fix}", needing
-        message = f"unit {ids[at]}: {text}"
+            kind, at = "missing", needing
+            text = _("{what}, so the formula has no value; {fix}").format(what=what, fix=fix)
+        message = _("unit {unit}: {problem}").format(unit=ids[at], problem=text)
         if at != needing:
-            message += f" (needed for unit {ids[needing]})"
+            message += _(" (needed for unit {unit})").format(unit=ids[needing])
         return FormulaError(message, column, text=self.program.text, kind=kind, unit=ids[at])
 
 

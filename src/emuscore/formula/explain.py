@@ -10,6 +10,7 @@ import numpy as np
 from emuscore.formula.checker import AGGREGATES, Program
 from emuscore.formula.evaluator import Env, Evaluation, Num
 from emuscore.formula.nodes import Call, Expr, If, Name, children, fraction_text, to_text
+from emuscore.i18n import _
 
 
 def _value_text(value: Fraction) -> str:
@@ -33,18 +34,19 @@ def explain(program: Program, env: Env, unit: int) -> list[str]:
         if isinstance(node, Name):
             column = env.columns[node.text]
             if column.missing[unit]:
-                return "missing"
+                return _("missing")
             return _value_text(Fraction(int(column.values[unit]), 10**column.scale))
         if isinstance(node, Call) and node.name in AGGREGATES:
             # The names inside range over the cluster: show the value, or the call as written.
             got = trace.get(id(node))
             if not isinstance(got, tuple) or got[0] == "fault":
                 return program.source(node)
-            return "missing" if got[0] is None else _value_text(got[0])
+            return _("missing") if got[0] is None else _value_text(got[0])
         return None
 
-    lines = [f"unit {ids[unit]}: {program.text or to_text(program.expr)}",
-             f"with its values: {to_text(program.expr, substitute)}"]
+    lines = [_("unit {unit}: {formula}").format(unit=ids[unit],
+                                                formula=program.text or to_text(program.expr)),
+             _("with its values: {formula}").format(formula=to_text(program.expr, substitute))]
     stack: list[Expr] = [program.expr]
     while stack:
         node = stack.pop()
@@ -55,30 +57,33 @@ def explain(program: Program, env: Env, unit: int) -> list[str]:
         if isinstance(node, If):
             cond = program.source(node.cond)
             if seen == "fault":
-                lines.append(f"if {cond} (column {node.column}): could not be decided")
+                lines.append(_("if {condition} (column {column}): could not be decided").format(
+                    condition=cond, column=node.column))
             else:
-                taken = "true, so 'then'" if seen == "then" else "false, so 'else'"
-                lines.append(f"if {cond} (column {node.column}): {taken}")
+                taken = _("true, so 'then'") if seen == "then" else _("false, so 'else'")
+                lines.append(_("if {condition} (column {column}): {taken}").format(
+                    condition=cond, column=node.column, taken=taken))
         elif isinstance(node, Call):
             assert isinstance(seen, tuple)
             got, which = seen
             text = program.source(node)
             if got == "fault":
-                lines.append(f"{text} = could not be computed (see the error)")
+                lines.append(_("{call} = could not be computed (see the error)").format(call=text))
             elif got is None:
-                place = "cluster" if node.name.startswith("cluster_") else "data"
-                lines.append(f"{text} = missing (no unit of the {place} has a value)")
+                lines.append((_("{call} = missing (no unit of the cluster has a value)")
+                              if node.name.startswith("cluster_") else
+                              _("{call} = missing (no unit of the data has a value)")).format(call=text))
             else:
                 source = ""
                 if which is not None and node.name.endswith(("_max", "_min")):
-                    source = f" (from unit {ids[which]})"
+                    source = _(" (from unit {unit})").format(unit=ids[which])
                 assert isinstance(got, Fraction)
                 lines.append(f"{text} = {fraction_text(got)}{source}")
     if problem is not None:
-        lines.append(f"error: {problem.message}")
+        lines.append(_("error: {message}").format(message=problem.message))
     elif isinstance(value, Num):
         exact = value.q.fraction(0)
-        lines.append(f"exact value before rounding: {fraction_text(exact)}")
+        lines.append(_("exact value before rounding: {value}").format(value=fraction_text(exact)))
     else:
-        lines.append(f"value: {'true' if bool(value.value[0]) else 'false'}")
+        lines.append(_("value: {value}").format(value=_("true") if bool(value.value[0]) else _("false")))
     return lines

@@ -12,6 +12,7 @@ from emuscore.formula.checker import Program, Type, check
 from emuscore.formula.errors import FormulaError
 from emuscore.formula.nodes import Expr, Name, children
 from emuscore.formula.parser import parse
+from emuscore.i18n import _
 
 REFERENCE_PREFIXES = ("criterion.", "group.")
 SCORE_NAMES = ("total", "deductions", "bonus")
@@ -50,7 +51,7 @@ def shown(error: FormulaError) -> str:
     and a caret under the spot, each on its own indented line."""
     lines = []
     for e in error.errors:
-        at = f"column {e.column}: " if e.column is not None else ""
+        at = _("column {column}: ").format(column=e.column) if e.column is not None else ""
         lines.append(at + e.message + "".join(f"\n    {line}" for line in e.caret_lines()))
     return "\n".join(lines)
 
@@ -68,11 +69,13 @@ def problems(text: str, want: Type, criterion_ids: list[str], group_ids: list[st
     out = []
     ids = {"criterion": criterion_ids, "group": group_ids}
     for name in references(p):
-        kind, _, ref = name.partition(".")
+        kind, _dot, ref = name.partition(".")
         if ref not in ids[kind]:
-            out.append(f"no {kind} '{ref}'{did_you_mean(ref, ids[kind])} (the formula reads "
-                       f"'{name}')")
+            out.append((_("no criterion '{id}'{suggestion} (the formula reads '{name}')")
+                        if kind == "criterion" else
+                        _("no group '{id}'{suggestion} (the formula reads '{name}')")).format(
+                id=ref, suggestion=did_you_mean(ref, ids[kind]), name=name))
     if not scored:
-        out += [f"'{n}' is known only after scoring; read criterion.ID or group.ID instead"
-                for n in p.names if n in SCORE_NAMES]
+        out += [_("'{name}' is known only after scoring; read criterion.ID or group.ID "
+                  "instead").format(name=n) for n in p.names if n in SCORE_NAMES]
     return out

@@ -27,6 +27,7 @@ from emuscore.formula.nodes import (
     Number,
     Unary,
 )
+from emuscore.i18n import N_, _
 
 KEYWORDS = frozenset({"and", "or", "not", "if", "then", "else"})
 _DIGITS = "0123456789"
@@ -34,19 +35,19 @@ _TWO = ("==", "!=", "<=", ">=")
 _ONE = "+-*/(),<>"
 # Operators from other languages, with what to write instead.
 _FOREIGN = {
-    "**": "no power operator; write x * x",
-    "^": "no power operator; write x * x",
-    "<>": "write != for 'not equal'",
-    "=>": "write >= for 'greater or equal'",
-    "=<": "write <= for 'less or equal'",
-    "&&": "write 'and'",
-    "||": "write 'or'",
-    "=": "write == to compare ('=' alone is not an operator)",
-    "!": "write 'not'",
-    "&": "write 'and'",
-    "|": "write 'or'",
-    "%": "no % operator; write x / 100",
-    ";": "separate arguments with ',' (not ';')",
+    "**": N_("no power operator; write x * x"),
+    "^": N_("no power operator; write x * x"),
+    "<>": N_("write != for 'not equal'"),
+    "=>": N_("write >= for 'greater or equal'"),
+    "=<": N_("write <= for 'less or equal'"),
+    "&&": N_("write 'and'"),
+    "||": N_("write 'or'"),
+    "=": N_("write == to compare ('=' alone is not an operator)"),
+    "!": N_("write 'not'"),
+    "&": N_("write 'and'"),
+    "|": N_("write 'or'"),
+    "%": N_("no operator %; write x / 100"),
+    ";": N_("separate arguments with ',' (not ';')"),
 }
 
 
@@ -63,11 +64,11 @@ class Token:
 
     def describe(self) -> str:
         if self.kind == "end":
-            return "the end of the formula"
+            return _("the end of the formula")
         if self.kind == "name":
-            return f"name '{self.text}'"
+            return _("name '{name}'").format(name=self.text)
         if self.kind == "num":
-            return f"number {self.text}"
+            return _("number {number}").format(number=self.text)
         return f"'{self.text}'"
 
 
@@ -86,10 +87,11 @@ def _shown(c: str) -> str:
 def tokenize(text: str) -> list[Token]:
     """The tokens of `text`, ending with an "end" token; raises FormulaError."""
     if not isinstance(text, str):
-        raise FormulaError(f"a formula must be text, not {type(text).__name__}", kind="syntax")
+        raise FormulaError(_("a formula must be text, not {type}").format(type=type(text).__name__),
+                           kind="syntax")
     if len(text) > MAX_LENGTH:
-        raise FormulaError(f"formula is {len(text)} characters long; the limit is {MAX_LENGTH}",
-                           kind="limit")
+        raise FormulaError(_("formula is {n} characters long; the limit is {limit}").format(
+            n=len(text), limit=MAX_LENGTH), kind="limit")
 
     def fail(message: str, offset: int, kind: str = "syntax") -> NoReturn:
         raise FormulaError(message, offset + 1, text=text, kind=kind)
@@ -105,7 +107,7 @@ def tokenize(text: str) -> list[Token]:
         start = i
         if c in _DIGITS or (c == "." and i + 1 < n and text[i + 1] in _DIGITS):
             if c == ".":
-                fail("write a leading zero: 0.5, not .5", start)
+                fail(_("write a leading zero: 0.5, not .5"), start)
             while i < n and text[i] in _DIGITS:
                 i += 1
             frac = ""
@@ -116,16 +118,18 @@ def tokenize(text: str) -> list[Token]:
                     i += 1
                 frac = text[f0:i]
                 if not frac:
-                    fail("a number needs digits after its decimal point", start)
+                    fail(_("a number needs digits after its decimal point"), start)
             digits = text[start:i].replace(".", "")
             if len(digits) > MAX_DIGITS:
-                fail(f"number has {len(digits)} digits; the limit is {MAX_DIGITS}", start, "limit")
+                fail(_("number has {n} digits; the limit is {limit}").format(
+                    n=len(digits), limit=MAX_DIGITS), start, "limit")
             if i < n and text[i] == ".":
-                fail("malformed number (two decimal points)", start)
+                fail(_("malformed number (two decimal points)"), start)
             if i < n and _name_char(text[i]):
                 if text[i] in "eE":
-                    fail("no exponent notation; write the number out in full", i)
-                fail(f"a number cannot run into a name; put an operator after {text[start:i]}", i)
+                    fail(_("no exponent notation; write the number out in full"), i)
+                fail(_("a number cannot run into a name; put an operator after {number}").format(
+                    number=text[start:i]), i)
             value = Fraction(int(digits), 10 ** len(frac))
             tokens.append(Token("num", text[start:i], start, value))
             continue
@@ -137,31 +141,32 @@ def tokenize(text: str) -> list[Token]:
                     if i + 1 < n and _name_start(text[i + 1]):
                         i += 1
                         continue
-                    fail("expected a name after '.'", i + 1 if i + 1 < n else i)
+                    fail(_("expected a name after '.'"), i + 1 if i + 1 < n else i)
                 break
             word = unicodedata.normalize("NFC", text[start:i])
             tokens.append(Token("kw" if word in KEYWORDS else "name", word, start))
             continue
         two = text[i:i + 2]
         if two in _FOREIGN:
-            fail(_FOREIGN[two], start)
+            fail(_(_FOREIGN[two]), start)
         if two in _TWO:
             tokens.append(Token("op", two, start))
             i += 2
             continue
         if c in _FOREIGN:
-            fail(_FOREIGN[c], start)
+            fail(_(_FOREIGN[c]), start)
         if c in _ONE:
             if c == "(":
                 depth += 1
                 if depth > MAX_NESTING:
-                    fail(f"parentheses nested more than {MAX_NESTING} deep", start, "limit")
+                    fail(_("parentheses nested more than {limit} deep").format(limit=MAX_NESTING),
+                         start, "limit")
             elif c == ")":
                 depth = max(depth - 1, 0)
             tokens.append(Token("op", c, start))
             i += 1
             continue
-        fail(f"unexpected character {_shown(c)}", start)
+        fail(_("unexpected character {character}").format(character=_shown(c)), start)
     tokens.append(Token("end", "", n))
     return tokens
 
@@ -206,34 +211,36 @@ class _Parser:
     def deeper(self, column: int) -> None:
         self.nesting += 1
         if self.nesting > MAX_NESTING:
-            self.fail(f"formula nested more than {MAX_NESTING} deep", column, "limit")
+            self.fail(_("formula nested more than {limit} deep").format(limit=MAX_NESTING), column,
+                      "limit")
 
     def depth_ok(self, depth: int, column: int) -> int:
         if depth > MAX_DEPTH:
-            self.fail(f"formula more than {MAX_DEPTH} operations deep; split it into parts",
-                      column, "limit")
+            self.fail(_("formula more than {limit} operations deep; split it into parts").format(
+                limit=MAX_DEPTH), column, "limit")
         return depth
 
     def unexpected(self, after: str = "") -> NoReturn:
         t = self.tok
         if t.kind == "op" and t.text == ")":
-            self.fail("unmatched ')'", t.column)
+            self.fail(_("unmatched ')'"), t.column)
         if t.kind == "op" and t.text == ",":
-            self.fail("',' outside a function call's parentheses", t.column)
+            self.fail(_("',' outside a function call's parentheses"), t.column)
         if t.kind == "kw" and t.text in ("then", "else"):
-            self.fail(f"'{t.text}' without a matching 'if'", t.column)
+            self.fail(_("'{keyword}' without a matching 'if'").format(keyword=t.text), t.column)
         if t.kind == "name" and t.text.lower() in KEYWORDS:
-            self.fail(f"keywords are lowercase: write '{t.text.lower()}'", t.column)
-        self.fail(f"unexpected {t.describe()}{after}; expected an operator or the end",
-                  t.column)
+            self.fail(_("keywords are lowercase: write '{keyword}'").format(keyword=t.text.lower()),
+                      t.column)
+        self.fail(_("unexpected {token}{where}; expected an operator or the end").format(
+            token=t.describe(), where=after), t.column)
 
     # -- grammar
     def parse(self) -> Expr:
         if self.tok.kind == "end":
-            self.fail("the formula is empty", 1)
-        node, _ = self.expr(0)
+            self.fail(_("the formula is empty"), 1)
+        node, _depth = self.expr(0)
         if self.tok.kind != "end":
-            self.unexpected(" after a complete expression")
+            self.unexpected(_(" after a complete expression"))
         return node
 
     def expr(self, min_bp: int, first: tuple[Expr, int] | None = None) -> tuple[Expr, int]:
@@ -250,7 +257,7 @@ class _Parser:
             if bp <= min_bp:
                 return left, depth
             if op in _COMPARE and bare_compare:
-                self.fail("comparisons cannot be chained; write a < b and b < c", t.column)
+                self.fail(_("comparisons cannot be chained; write a < b and b < c"), t.column)
             self.advance()
             right, rdepth = self.expr(bp)
             depth = self.depth_ok(max(depth, rdepth) + 1, t.column)
@@ -295,12 +302,13 @@ class _Parser:
         if t.kind == "kw" and t.text == "if":
             return self.if_expr()
         if t.kind == "end":
-            self.fail("the formula ends where a value was expected", t.column)
+            self.fail(_("the formula ends where a value was expected"), t.column)
         if t.kind == "op" and t.text == "+":
-            self.fail("no unary '+'; just write the number", t.column)
+            self.fail(_("no unary '+'; just write the number"), t.column)
         if t.kind == "op" and t.text == ")":
-            self.fail("expected a value before ')'", t.column)
-        self.fail(f"expected a number, a name or '(' but found {t.describe()}", t.column)
+            self.fail(_("expected a value before ')'"), t.column)
+        self.fail(_("expected a number, a name or '(' but found {token}").format(token=t.describe()),
+                  t.column)
 
     def group(self) -> tuple[Expr, int]:
         opening = self.advance()
@@ -317,8 +325,10 @@ class _Parser:
             self.advance()
             return
         if self.tok.kind == "end":
-            self.fail(f"{what} at column {opening.column} is never closed", self.tok.column)
-        self.unexpected(f" inside the parentheses opened at column {opening.column}")
+            self.fail(_("{what} at column {column} is never closed").format(
+                what=what, column=opening.column), self.tok.column)
+        self.unexpected(_(" inside the parentheses opened at column {column}").format(
+            column=opening.column))
 
     def call(self, name: Token) -> tuple[Expr, int]:
         opening = self.advance()
@@ -328,7 +338,8 @@ class _Parser:
         if not self.is_op(")"):
             while True:
                 if self.is_op(",") or self.is_op(")"):
-                    self.fail(f"expected an argument of {name.text}()", self.tok.column)
+                    self.fail(_("expected an argument of {function}()").format(function=name.text),
+                              self.tok.column)
                 arg, d = self.expr(0)
                 args.append(arg)
                 depth = max(depth, d)
@@ -337,7 +348,7 @@ class _Parser:
                     continue
                 break
         end = self.tok.column + 1
-        self.close(opening, f"'(' of {name.text}")
+        self.close(opening, _("'(' of {function}").format(function=name.text))
         self.nesting -= 1
         node = Call(name.text, tuple(args), column=name.column, end=end)
         return node, self.depth_ok(depth + 1, name.column)
@@ -369,35 +380,36 @@ class _Parser:
         while self.is_op(","):
             self.advance()
             if self.is_op(",") or self.is_op(")"):
-                self.fail("expected an argument of if()", self.tok.column)
+                self.fail(_("expected an argument of {function}()").format(function="if"), self.tok.column)
             arg, d = self.expr(0)
             args.append(arg)
             depth = max(depth, d)
         end = self.tok.column + 1
-        self.close(opening, "'(' of if")
+        self.close(opening, _("'(' of {function}").format(function="if"))
         if len(args) != 3:
-            self.fail(f"if(cond, a, b) takes 3 arguments, got {len(args)}", start.column, "type")
+            self.fail(_("if(cond, a, b) takes 3 arguments, got {n}").format(n=len(args)),
+                      start.column, "type")
         node = If(args[0], args[1], args[2], column=start.column, end=end)
         return node, self.depth_ok(depth + 1, start.column)
 
     def if_rest(self, start: Token, cond: Expr, d1: int) -> tuple[Expr, int]:
         if not self.is_kw("then"):
             if self.is_kw("else"):
-                self.fail(f"the 'if' at column {start.column} needs 'then' before 'else'",
-                          self.tok.column)
+                self.fail(_("the 'if' at column {column} needs 'then' before 'else'").format(
+                    column=start.column), self.tok.column)
             if self.tok.kind == "end":
-                self.fail(f"the 'if' at column {start.column} needs 'then' and 'else'",
-                          self.tok.column)
-            self.unexpected(f" in the condition of the 'if' at column {start.column}"
-                            " (expected 'then')")
+                self.fail(_("the 'if' at column {column} needs 'then' and 'else'").format(
+                    column=start.column), self.tok.column)
+            self.unexpected(_(" in the condition of the 'if' at column {column} (expected "
+                              "'then')").format(column=start.column))
         self.advance()
         then, d2 = self.expr(0)
         if not self.is_kw("else"):
             if self.tok.kind == "end":
-                self.fail(f"the 'if' at column {start.column} needs an 'else' branch",
-                          self.tok.column)
-            self.unexpected(f" in the 'then' branch of the 'if' at column {start.column}"
-                            " (expected 'else')")
+                self.fail(_("the 'if' at column {column} needs an 'else' branch").format(
+                    column=start.column), self.tok.column)
+            self.unexpected(_(" in the 'then' branch of the 'if' at column {column} (expected "
+                              "'else')").format(column=start.column))
         self.advance()
         orelse, d3 = self.expr(0)
         node = If(cond, then, orelse, column=start.column, end=orelse.end)

@@ -15,7 +15,6 @@ from attrs import frozen
 from emuscore.council.decisions import Decisions
 from emuscore.dataset import Dataset
 from emuscore.exact import format_units, order_by
-from emuscore.i18n import _
 from emuscore.manager import Registry
 from emuscore.model import AwardRule, Ruleset
 from emuscore.pipeline.council import Council, Held, Tie
@@ -154,18 +153,15 @@ def _quota_notes(rule: AwardRule, source: str, holders: int, waiting: int, slots
     out = []
     if waiting:     # the quota is of the holders so far; the ruling adds to them
         later = int((rule.share or Decimal(0)) * (holders + waiting))
-        out.append(Note(rule.id, "", _(
-            "{n} place(s) of {award} wait for the council's ruling: the quota is floor({share} x "
-            "{holders}) = {slots} until then, and floor({share} x {total}) = {later} after it, "
-            "when the unit(s) the council chooses join the holders; these proposals stand only "
-            "where they rank above them").format(
-                n=waiting, award=source, share=rule.share, holders=holders, slots=slots,
-                total=holders + waiting, later=later), "held"))
+        out.append(Note(rule.id, "", f"{waiting} place(s) of {source} wait for the council's "
+                        f"ruling: the quota is floor({rule.share} x {holders}) = {slots} until "
+                        f"then, and floor({rule.share} x {holders + waiting}) = {later} after it, "
+                        "when the unit(s) the council chooses join the holders; these proposals "
+                        "stand only where they rank above them", "held"))
     if slots == 0:
-        out.append(Note(rule.id, "", _(
-            "quota {share} x {count} holder(s) of {award} = {exact}, rounded down to 0: no "
-            "place to give").format(share=rule.share, count=holders, award=source,
-                                    exact=(rule.share or Decimal(0)) * holders), "quota"))
+        exact = (rule.share or Decimal(0)) * holders
+        out.append(Note(rule.id, "", f"quota {rule.share} x {holders} holder(s) of {source} = "
+                        f"{exact}, rounded down to 0: no place to give", "quota"))
     return out
 
 
@@ -177,19 +173,18 @@ def _notes(rule: AwardRule, data: Dataset, ranks: Ranks, chosen: set[int], passe
     waiting: set[str] = set()
     for tie in ties:
         waiting.add(tie.scope)
-        out.append(Note(rule.id, tie.scope, _(
-            "tied at place {place} among {units} for {n} remaining place(s): left to the "
-            "council (emuscore finalize --rulings)").format(
-                place=tie.place, units=", ".join(data.unit_ids[u] for u in tie.units),
-                n=tie.remaining), "tie"))
+        tied = ", ".join(data.unit_ids[u] for u in tie.units)
+        out.append(Note(rule.id, tie.scope, f"tied at place {tie.place} among {tied} for "
+                        f"{tie.remaining} remaining place(s): left to the council (emuscore "
+                        "finalize --rulings)", "tie"))
     for scope, text in held.notes(data):
         waiting.add(scope)
         out.append(Note(rule.id, scope, text, "held"))
     for unit, why in fallen.items():
         scope = "" if pooled else data.clusters[unit]
         waiting.add(scope)
-        out.append(Note(rule.id, scope, _("the place of {unit} is left empty: {why}").format(
-            unit=data.unit_ids[unit], why=why), "ballot"))
+        out.append(Note(rule.id, scope, f"the place of {data.unit_ids[unit]} is left empty: {why}",
+                        "ballot"))
     if pooled:
         return out
     # whole columns: a national run has tens of thousands of clusters, most without a flag
@@ -201,15 +196,15 @@ def _notes(rule: AwardRule, data: Dataset, ranks: Ranks, chosen: set[int], passe
     units = np.fromiter((p.unit for p in passed), np.int64, len(passed))
     seen, at = np.unique(codes[units], return_index=True)     # each cluster's first passed
     first = dict(zip(seen.tolist(), units[at].tolist(), strict=True))
-    none_reached = _("no unit of the cluster was a candidate")
-    best = _("no unit of the cluster was eligible; the best, {unit} (rank {rank}): {reason}")
+    none_reached = "no unit of the cluster was a candidate"
+    best = "no unit of the cluster was eligible; the best, {unit} (rank {rank}): {reason}"
     for code in np.flatnonzero(left).tolist():
         leader = first.get(code)
         why = none_reached if leader is None else best.format(
             unit=data.unit_ids[leader], rank=int(ranks.rank[leader]), reason=why_passed[leader])
         out.append(Note(rule.id, ids[code], why, "none"))
     if not given.any() and not waiting:
-        out.append(Note(rule.id, "", _("no recipient in any cluster"), "none"))
+        out.append(Note(rule.id, "", "no recipient in any cluster", "none"))
     return out
 
 

@@ -105,10 +105,10 @@ class Council:
             return ""
         ruling = self.decisions.withheld(rule.id).get(self.data.unit_ids[unit])
         if ruling is not None:
-            return _("withheld by the council: {reason}").format(reason=ruling.text())
+            return f"withheld by the council: {ruling.text()}"
         fallen = self._fallen(rule).get(unit)
         if fallen is not None and rule.vote is not None:
-            return _("fell at the council's ballot: {tally}").format(tally=fallen.tally(rule.vote))
+            return f"fell at the council's ballot: {fallen.tally(rule.vote)}"
         return ""
 
     def reached(self, rule: AwardRule, units: set[int]) -> None:
@@ -155,10 +155,9 @@ class Council:
                     "the tie among {units} is for {n} place(s): name {n} unit(s), each over all "
                     "the others of the tie (one ruling per winner)").format(
                         units=", ".join(ids[u] for u in tie), n=remaining))
-            texts = [(self.index[o], _("the council ruled {winner} over {unit} in the tie at place "
-                                       "{place}: {reason}").format(
-                winner=r.unit, unit=o, place=ties[tie].place, reason=r.text()))
-                for r in rs for o in r.over]
+            texts = [(self.index[o], f"the council ruled {r.unit} over {o} in the tie at place "
+                                     f"{ties[tie].place}: {r.text()}")
+                     for r in rs for o in r.over]
             first = dict(reversed(texts))       # a loser named by two rulings: the first
             out.append((tie, winners, [(u, first[u]) for u in dict.fromkeys(u for u, _t in texts)]))
         return out
@@ -186,8 +185,7 @@ class Council:
                     award=rule.id, units=", ".join(missing)), self._ballots_file()))
         if rule.vote.promote:
             return {}
-        return {i: _("fell at the council's ballot: {tally}").format(tally=b.tally(rule.vote))
-                for i, b in fallen.items()}
+        return {i: f"fell at the council's ballot: {b.tally(rule.vote)}" for i, b in fallen.items()}
 
     def _ballots_file(self) -> str:
         return next((b.file for b in self.decisions.ballots or ()), "")
@@ -196,7 +194,7 @@ class Council:
         votes = self._votes(rule)
         if votes is None or rule.vote is None or unit not in votes:
             return ""
-        return "; " + _("ballot: {tally}").format(tally=votes[unit].tally(rule.vote))
+        return f"; ballot: {votes[unit].tally(rule.vote)}"
 
     def check_all_used(self) -> None:
         for k, r in enumerate(self.decisions.rulings):
@@ -238,24 +236,23 @@ class Held:
                 names = ", ".join(data.unit_ids[u] for u in tie.units)
                 for u in ok:
                     if u in self.dropped:
-                        yield u, _("waits for the council's ruling on {other}: {units} are tied "
-                                   "for it, and only those it does not give {other} may take "
-                                   "{award}").format(other=self.titles[other], units=names,
-                                                     award=self.titles[self.rule.id])
+                        yield u, (f"waits for the council's ruling on {self.titles[other]}: "
+                                  f"{names} are tied for it, and only those it does not give "
+                                  f"{self.titles[other]} may take {self.titles[self.rule.id]}")
                 continue
             self.taken.append((other, tie, n, ok))
             names = ", ".join(data.unit_ids[u] for u in tie.units)
             for u in ok:
-                yield u, _("{n} place(s) of {award} held for whichever of {units} (tied at place "
-                           "{place} for {other}) the council does not give {other}").format(
-                    n=n, award=self.titles[self.rule.id], units=names, place=tie.place,
-                    other=self.titles[other])
+                yield u, (f"{n} place(s) of {self.titles[self.rule.id]} held for whichever of "
+                          f"{names} (tied at place {tie.place} for {self.titles[other]}) the "
+                          f"council does not give {self.titles[other]}")
 
     def notes(self, data: Dataset) -> Iterator[tuple[str, str]]:
         for other, tie, n, _ok in self.taken:
-            yield tie.scope, _("{n} place(s) held for whichever of {units} the council does not "
-                               "give {other} (tied for it, waiting for the council's ruling)").format(
-                n=n, units=", ".join(data.unit_ids[u] for u in tie.units), other=self.titles[other])
+            units = ", ".join(data.unit_ids[u] for u in tie.units)
+            yield tie.scope, (f"{n} place(s) held for whichever of {units} the council does not "
+                              f"give {self.titles[other]} (tied for it, waiting for the "
+                              "council's ruling)")
 
 
 class Tie:

@@ -12,6 +12,7 @@ from attrs import frozen
 
 from emuscore.exact import IntArray
 from emuscore.hookspecs import hookimpl
+from emuscore.i18n import _
 from emuscore.model import Criterion
 from emuscore.scoring import ScoreContext, Scorer, as_int, param_scale
 from emuscore.structure import Indicator
@@ -40,15 +41,16 @@ class AwardAccuracy(Scorer[AccuracyParams]):
     def check(self, criterion: Criterion) -> list[str]:
         p = self.params_of(criterion)
         if not p.penalties:
-            return ["penalties must list at least one {count = ..., points = ...}"]
-        return [f"penalties[{i}].points must be positive" for i, pen in enumerate(p.penalties)
-                if pen.points <= 0]
+            return [_("penalties must list at least one {{count = ..., points = ...}}").format()]
+        return [_("penalties[{i}].points must be positive").format(i=i)
+                for i, pen in enumerate(p.penalties) if pen.points <= 0]
 
     def score(self, ctx: ScoreContext[AccuracyParams]) -> IntArray:
         p: AccuracyParams = ctx.params
         columns = [ctx.columns[pen.count] for pen in p.penalties]
         for pen, col in zip(p.penalties, columns, strict=True):
-            ctx.refuse(col.missing | (col.values < 0), f"{pen.count} must be a count of 0 or more")
+            ctx.refuse(col.missing | (col.values < 0),
+                       _("{indicator} must be a count of 0 or more").format(indicator=pen.count))
         scale = max(c.scale for c in columns)
         k = param_scale(ctx.criterion.most, *(pen.points for pen in p.penalties))
         lost: IntArray = np.zeros(ctx.size, np.int64)

@@ -26,6 +26,7 @@ from attrs import frozen
 
 from emuscore.exact import IntArray
 from emuscore.hookspecs import hookimpl
+from emuscore.i18n import N_, _
 from emuscore.model import Criterion
 from emuscore.scoring import Check, ScoreContext, Scorer, as_int, param_scale
 from emuscore.structure import Indicator
@@ -63,23 +64,23 @@ class Attainment(Scorer[AttainmentParams]):
         p = self.params_of(criterion)
         problems: list[Check] = []
         if not Decimal(0) <= p.below <= 1:
-            problems.append("below must be between 0 and 1 (the share of max per unit of A/T)")
+            problems.append(_("below must be between 0 and 1 (the share of max per unit of A/T)"))
         if p.bonus is not None:
             b = p.bonus
             if b.per_percent is None and not b.relative_to_best:
-                problems.append((("bonus",), "bonus needs per_percent (points per percent over "
-                                 "target) or relative_to_best = true (cap shared relative to the "
-                                 "cluster's best); neither is given"))
+                problems.append((("bonus",), _("bonus needs per_percent (points per percent over "
+                                               "target) or relative_to_best = true (cap shared "
+                                               "relative to the cluster's best); neither is given")))
             elif b.per_percent is not None and b.relative_to_best:
-                problems.append((("bonus",), "bonus takes per_percent or relative_to_best = true, "
-                                 "not both"))
+                problems.append((("bonus",), _("bonus takes per_percent or relative_to_best = "
+                                               "true, not both")))
             if b.best is not None and not b.relative_to_best:
-                problems.append((("bonus", "best"), f"best = \"{b.best}\" applies only with "
-                                 "relative_to_best = true"))
+                problems.append((("bonus", "best"), _("best = \"{best}\" applies only with "
+                                                      "relative_to_best = true").format(best=b.best)))
             if b.cap < 0 or (b.per_percent or 0) < 0:
-                problems.append((("bonus",), "bonus per_percent and cap must not be negative"))
+                problems.append((("bonus",), _("bonus per_percent and cap must not be negative")))
         if p.target is None and p.no_target != "cluster_best":
-            problems.append("without a target indicator, set no_target = \"cluster_best\"")
+            problems.append(_("without a target indicator, set no_target = \"cluster_best\""))
         return problems
 
     def bounds(self, criterion: Criterion) -> tuple[Decimal, Decimal]:
@@ -100,10 +101,11 @@ class Attainment(Scorer[AttainmentParams]):
         if missing.any():
             best = _cluster_best(a, ctx.cluster, p.direction == "higher")
             t = np.where(missing, best, t)
-        ctx.refuse(t < 0, f"target {p.target} is negative; targets must be zero or more")
+        ctx.refuse(t < 0, _("target {indicator} is negative; targets must be zero or more").format(
+            indicator=p.target))
         if p.zero_target == "error":
-            ctx.refuse(t == 0, "target is 0, so attainment A/T is undefined; enter the real "
-                       "target or declare zero_target = \"pass_fail\"")
+            ctx.refuse(t == 0, _("target is 0, so attainment A/T is undefined; enter the real "
+                                 "target or declare zero_target = \"pass_fail\""))
         return a, t, scale
 
     def score(self, ctx: ScoreContext[AttainmentParams]) -> IntArray:
@@ -167,24 +169,27 @@ class Attainment(Scorer[AttainmentParams]):
         p: AttainmentParams = ctx.params
         a, t, scale = self.targets(ctx)
         actual, target = Decimal(int(a[unit])).scaleb(-scale), Decimal(int(t[unit])).scaleb(-scale)
-        source = "target" if p.target and not ctx.columns[p.target].missing[unit] \
-            else "best actual in the cluster"
-        steps = [f"actual {p.actual} = {actual}, {source} = {target}, {p.direction} is better"]
+        source = _("target") if p.target and not ctx.columns[p.target].missing[unit] \
+            else _("best actual in the cluster")
+        steps = [_("actual {indicator} = {actual}, {source} = {target}, {better}").format(
+            indicator=p.actual, actual=actual, source=source, target=target,
+            better=_(BETTER[p.direction]))]
         met = actual >= target if p.direction == "higher" else actual <= target
         if target == 0 and p.zero_target == "pass_fail":
-            steps.append(f"zero target {'met' if met else 'missed'}: pass/fail")
+            steps.append(_("zero target met: pass/fail") if met else _("zero target missed: pass/fail"))
         elif not met:
             ratio = f"{actual}/{target}" if p.direction == "higher" else f"{target}/{actual}"
             num, den = (actual, target) if p.direction == "higher" else (target, actual)
             exact = Fraction(ctx.criterion.most * p.below * num) / Fraction(den) if den else Fraction(0)
-            steps.append(f"below target: {ctx.criterion.most} x {p.below} x {ratio} = "
-                         f"{_exact(exact)}")
+            steps.append(_("below target: {formula}").format(
+                formula=f"{ctx.criterion.most} x {p.below} x {ratio} = {_exact(exact)}"))
         elif p.bonus and p.bonus.per_percent is not None:
             bonus = min(Fraction(p.bonus.per_percent * 100 * abs(actual - target)) / Fraction(target),
                         Fraction(p.bonus.cap)) if target else Fraction(0)
-            steps.append(f"target met: {ctx.criterion.most} + min({p.bonus.per_percent} x "
-                         f"100 x |{actual} - {target}|/{target}, {p.bonus.cap}) = "
-                         f"{_exact(Fraction(ctx.criterion.most) + bonus)}")
+            steps.append(_("target met: {formula}").format(
+                formula=f"{ctx.criterion.most} + min({p.bonus.per_percent} x 100 x "
+                        f"|{actual} - {target}|/{target}, {p.bonus.cap}) = "
+                        f"{_exact(Fraction(ctx.criterion.most) + bonus)}"))
         elif p.bonus and p.bonus.best == "actual":
             clamped = np.maximum(a, 0)
             best_units = _cluster_best(clamped, ctx.cluster, p.direction == "higher")[unit]
@@ -195,15 +200,19 @@ class Attainment(Scorer[AttainmentParams]):
             share = Fraction(excess) / Fraction(room) if excess > 0 else Fraction(0)
             formula = (f"({actual} - {target})/({best} - {target})" if p.direction == "higher"
                        else f"({target} - {actual})/({target} - {best})")
-            steps.append(f"target met: {ctx.criterion.most} + {p.bonus.cap} x {formula} = "
-                         f"{_exact(Fraction(ctx.criterion.most) + Fraction(p.bonus.cap) * share)}"
-                         f" ({best} is the best actual in the cluster)")
+            steps.append(_("target met: {formula}").format(
+                formula=f"{ctx.criterion.most} + {p.bonus.cap} x {formula} = "
+                        f"{_exact(Fraction(ctx.criterion.most) + Fraction(p.bonus.cap) * share)}")
+                + _(" ({best} is the best actual in the cluster)").format(best=best))
         elif p.bonus:
-            steps.append(f"target met: {ctx.criterion.most} + {p.bonus.cap} x excess / best "
-                         "excess in the cluster")
+            steps.append(_("target met: {most} + {cap} x excess / best excess in the cluster")
+                         .format(most=ctx.criterion.most, cap=p.bonus.cap))
         else:
-            steps.append(f"target met: {ctx.criterion.most}")
+            steps.append(_("target met: {formula}").format(formula=ctx.criterion.most))
         return steps
+
+
+BETTER = {"higher": N_("higher is better"), "lower": N_("lower is better")}
 
 
 def _exact(value: Fraction) -> str:

@@ -25,6 +25,7 @@ from attrs import frozen
 
 from emuscore.exact import IntArray, format_units
 from emuscore.hookspecs import hookimpl
+from emuscore.i18n import _
 from emuscore.model import Criterion
 from emuscore.problems import DataError, Problem
 from emuscore.scoring import Check, Role, ScoreContext, Scorer
@@ -98,19 +99,21 @@ class Formula(Scorer[FormulaParams]):
         try:
             value = evaluate(program(p.expr), self.env(ctx), reduced=False)   # only rounded
         except FormulaError as e:
-            raise DataError(Problem(e.message, where=f"criterion {c.id}")) from None
+            raise DataError(Problem(e.message, where=_("criterion {id}").format(id=c.id))) from None
         assert isinstance(value, NumberValue)
         points = to_points(value, ctx.scale, ctx.rounding)
         most = None if c.max is None else ctx.units(c.max)   # None: an uncapped deduction
-        what = "points taken off" if p.kind == "deduction" else "points"
+        what = _("points taken off") if p.kind == "deduction" else _("points")
         if len(points) and points.min() < 0:      # masks only when a unit is out of range
             low = points < 0
-            ctx.refuse(low, f"the formula gives a negative number of {what} "
-                       f"({_first(ctx, points, low)}); formula: {p.expr}")
+            ctx.refuse(low, _("the formula gives a negative number of {what} ({value}); formula: "
+                              "{formula}").format(what=what, value=_first(ctx, points, low),
+                                                  formula=p.expr))
         if len(points) and most is not None and points.max() > most:
             high = points > most
-            ctx.refuse(high, f"the formula gives {_first(ctx, points, high)} {what}, more than "
-                       f"the criterion's max {c.max}; cap it with min(..., {c.max})")
+            ctx.refuse(high, _("the formula gives {value} {what}, more than the criterion's max "
+                               "{max}; cap it with min(..., {max})").format(
+                value=_first(ctx, points, high), what=what, max=c.max))
         return -points if p.kind == "deduction" else points
 
     def explain(self, ctx: ScoreContext[FormulaParams], unit: int) -> list[str]:
@@ -120,7 +123,7 @@ class Formula(Scorer[FormulaParams]):
         p = ctx.params
         steps = explain(program(p.expr), self.env(ctx), unit)[1:]    # the unit is named already
         if p.kind == "deduction":
-            steps.append("a deduction: the points taken off count negative")
+            steps.append(_("a deduction: the points taken off count negative"))
         return steps
 
 

@@ -13,6 +13,7 @@ from attrs import frozen
 
 from emuscore.exact import IntArray
 from emuscore.hookspecs import hookimpl
+from emuscore.i18n import _
 from emuscore.model import Criterion
 from emuscore.scoring import Role, ScoreContext, Scorer, as_int, param_scale
 from emuscore.structure import Indicator
@@ -33,13 +34,14 @@ class PerOccurrence(Scorer[OccurrenceParams]):
 
     def check(self, criterion: Criterion) -> list[str]:
         if self.params_of(criterion).points <= 0:
-            return ["points must be positive (the points for each occurrence)"]
+            return [_("points must be positive (the points for each occurrence)")]
         return []
 
     def score(self, ctx: ScoreContext[OccurrenceParams]) -> IntArray:
         p: OccurrenceParams = ctx.params
         col = ctx.column("count")
-        ctx.refuse(col.values < 0, f"{p.count} is negative; a count must be 0 or more")
+        ctx.refuse(col.values < 0, _("{indicator} is negative; a count must be 0 or more").format(
+            indicator=p.count))
         most = ctx.criterion.max             # None: an uncapped deduction
         k = param_scale(p.points, most)
         points = as_int(p.points, k)
@@ -54,7 +56,7 @@ class PerOccurrence(Scorer[OccurrenceParams]):
         sign = "-" if self.sign < 0 else ""
         product = f"{p.points} x {p.count} {ctx.columns[p.count].decimal(unit)}"
         if ctx.criterion.max is None:
-            return [f"{sign}{product} (no cap)"]
+            return [f"{sign}{product}" + _(" (no cap)")]
         return [f"{sign}min({product}, {ctx.criterion.max})"]
 
 

@@ -11,6 +11,7 @@ from attrs import frozen
 
 from emuscore.exact import IntArray, to_units
 from emuscore.hookspecs import hookimpl
+from emuscore.i18n import _
 from emuscore.scoring import ScoreContext, Scorer, param_scale
 from emuscore.structure import Indicator
 
@@ -39,9 +40,10 @@ class PassFail(Scorer[PassFailParams]):
 
     def explain(self, ctx: ScoreContext[PassFailParams], unit: int) -> list[str]:
         p: PassFailParams = ctx.params
-        verdict = "passed" if self.passed(ctx)[unit] else "failed"
-        return [f"{p.value} = {ctx.columns[p.value].decimal(unit)}, pass when {p.pass_value}: "
-                f"{verdict}"]
+        verdict = _("passed") if self.passed(ctx)[unit] else _("failed")
+        return [_("{indicator} = {value}, pass when {pass_value}: {verdict}").format(
+            indicator=p.value, value=ctx.columns[p.value].decimal(unit), pass_value=p.pass_value,
+            verdict=verdict)]
 
 
 @hookimpl

@@ -22,6 +22,7 @@ from attrs import frozen
 
 from emuscore.exact import Column, IntArray
 from emuscore.hookspecs import hookimpl
+from emuscore.i18n import _
 from emuscore.model import Criterion
 from emuscore.problems import DataError, Problem
 from emuscore.scoring import ScoreContext, Scorer, as_int, param_scale
@@ -32,11 +33,12 @@ def _ratio(ctx: ScoreContext[Any], num: IntArray, den: IntArray, factor: Decimal
            empty: str, empty_param: str) -> IntArray:
     """max * min(num / (den * factor), 1), one division; den == 0 handled by `empty`."""
     if (num < 0).any() or (den < 0).any():
-        raise DataError(Problem("counts and days must not be negative",
-                                where=f"criterion {ctx.criterion.id}"))
+        raise DataError(Problem(_("counts and days must not be negative"),
+                                where=_("criterion {id}").format(id=ctx.criterion.id)))
     zero = den == 0
     if empty == "error":
-        ctx.refuse(zero, f"nothing to divide by; declare {empty_param} = \"full\" or \"zero\"")
+        ctx.refuse(zero, _("nothing to divide by; declare {param} = \"full\" or \"zero\"").format(
+            param=empty_param))
     k = param_scale(ctx.criterion.most, factor)
     ms, f = as_int(ctx.criterion.most, k), as_int(factor, k)
     num, den = ctx.fit(ms * f + 1, num, den)
@@ -83,22 +85,25 @@ class AwardOnTime(Scorer[OnTimeParams]):
         counts = p.dossiers is not None and p.on_time is not None
         dates = p.submitted is not None and p.deadline is not None
         if counts == dates:
-            return ["give either dossiers and on_time (counts) or submitted and deadline (dates)"]
+            return [_("give either dossiers and on_time (counts) or submitted and deadline "
+                      "(dates)")]
         if dates and p.per_day_late is None:
-            return ["with dates, per_day_late says how many points each day late costs"]
+            return [_("with dates, per_day_late says how many points each day late costs")]
         return []
 
     def score(self, ctx: ScoreContext[OnTimeParams]) -> IntArray:
         p: OnTimeParams = ctx.params
         if p.dossiers is not None:
             on_time, dossiers = _same_scale(ctx.column("on_time"), ctx.column("dossiers"))
-            ctx.refuse(on_time > dossiers, f"{p.on_time} exceeds {p.dossiers}")
+            ctx.refuse(on_time > dossiers, _("{part} exceeds {whole}").format(
+                part=p.on_time, whole=p.dossiers))
             return _ratio(ctx, on_time, dossiers, Decimal(1), p.no_dossiers, "no_dossiers")
         submitted, deadline = ctx.column("submitted"), ctx.column("deadline")
         if submitted.kind != deadline.kind or submitted.scale or deadline.scale:
-            raise DataError(Problem(f"{p.submitted} and {p.deadline} must both be dates "
-                                    "(2024-03-15) or both whole day numbers",
-                                    where=f"criterion {ctx.criterion.id}"))
+            raise DataError(Problem(_("{submitted} and {deadline} must both be dates (2024-03-15) "
+                                      "or both whole day numbers").format(
+                                          submitted=p.submitted, deadline=p.deadline),
+                                    where=_("criterion {id}").format(id=ctx.criterion.id)))
         late = np.maximum(submitted.values - deadline.values, 0)
         per_day = p.per_day_late or Decimal(0)
         k = param_scale(per_day, ctx.criterion.most)
@@ -113,14 +118,17 @@ class AwardOnTime(Scorer[OnTimeParams]):
         if p.dossiers is not None and p.on_time is not None:
             on_time, dossiers = _shown(ctx, p.on_time, unit), _shown(ctx, p.dossiers, unit)
             if ctx.columns[p.dossiers].decimal(unit) == 0:
-                return [f"{p.dossiers} = 0: no dossiers, scored as no_dossiers = \"{p.no_dossiers}\""]
-            return [f"{p.on_time} = {on_time} on time of {p.dossiers} = {dossiers}: "
-                    f"{mx} x {on_time}/{dossiers}"]
+                return [_("{dossiers} = 0: no dossiers, scored as no_dossiers = \"{rule}\"").format(
+                    dossiers=p.dossiers, rule=p.no_dossiers)]
+            return [_("{on_time} = {n} on time of {dossiers} = {m}: {formula}").format(
+                on_time=p.on_time, n=on_time, dossiers=p.dossiers, m=dossiers,
+                formula=f"{mx} x {on_time}/{dossiers}")]
         assert p.submitted is not None and p.deadline is not None
         submitted, deadline = ctx.columns[p.submitted], ctx.columns[p.deadline]
         late = max(int(submitted.values[unit]) - int(deadline.values[unit]), 0)
-        return [f"{p.submitted} = {_shown(ctx, p.submitted, unit)}, {p.deadline} = "
-                f"{_shown(ctx, p.deadline, unit)}: {late} day(s) late",
+        return [_("{submitted} = {on}, {deadline} = {due}: {late} day(s) late").format(
+                    submitted=p.submitted, on=_shown(ctx, p.submitted, unit), deadline=p.deadline,
+                    due=_shown(ctx, p.deadline, unit), late=late),
                 f"{mx} - min({p.per_day_late} x {late}, {mx})"]
 
 
@@ -142,25 +150,28 @@ class AwardProcessingDays(Scorer[ProcessingParams]):
     def check(self, criterion: Criterion) -> list[str]:
         p = self.params_of(criterion)
         if (p.days is None) == (p.achieved is None or p.decided is None):
-            return ["give either days, or both achieved and decided (dates)"]
+            return [_("give either days, or both achieved and decided (dates)")]
         if p.norm <= 0:
-            return ["norm must be a positive number of days"]
+            return [_("norm must be a positive number of days")]
         return []
 
     def days(self, ctx: ScoreContext[ProcessingParams]) -> tuple[IntArray, int]:
         p: ProcessingParams = ctx.params
         if p.days is not None:
             col = ctx.column("days")
-            days, scale, what = col.values, col.scale, f"{p.days} is negative"
+            days, scale = col.values, col.scale
+            what = _("{indicator} is negative").format(indicator=p.days)
         else:
             achieved, decided = ctx.column("achieved"), ctx.column("decided")
             if achieved.kind != "date" or decided.kind != "date":
-                raise DataError(Problem(f"{p.achieved} and {p.decided} must be dates like "
-                                        "2024-03-15", where=f"criterion {ctx.criterion.id}"))
+                raise DataError(Problem(_("{achieved} and {decided} must be dates like "
+                                          "2024-03-15").format(achieved=p.achieved,
+                                                               decided=p.decided),
+                                        where=_("criterion {id}").format(id=ctx.criterion.id)))
             days, scale = decided.values - achieved.values, 0
-            what = f"{p.decided} is before {p.achieved}"
+            what = _("{decided} is before {achieved}").format(decided=p.decided, achieved=p.achieved)
         # a negative duration is a typing slip, never "within the norm"
-        ctx.refuse(days < 0, f"{what}; correct the data")
+        ctx.refuse(days < 0, _("{problem}; correct the data").format(problem=what))
         return days, scale
 
     def score(self, ctx: ScoreContext[ProcessingParams]) -> IntArray:
@@ -177,11 +188,14 @@ class AwardProcessingDays(Scorer[ProcessingParams]):
         days, scale = self.days(ctx)
         n = Decimal(int(days[unit])).scaleb(-scale)
         source = (f"{p.days} = {n}" if p.days is not None else
-                  f"{p.achieved} = {_shown(ctx, p.achieved or '', unit)} to {p.decided} = "
-                  f"{_shown(ctx, p.decided or '', unit)}: {n}")
+                  _("{achieved} = {on} to {decided} = {then}: {n}").format(
+                      achieved=p.achieved, on=_shown(ctx, p.achieved or "", unit),
+                      decided=p.decided, then=_shown(ctx, p.decided or "", unit), n=n))
         if n <= p.norm:
-            return [f"{source} days, within the norm of {p.norm}: full {ctx.criterion.most}"]
-        return [f"{source} days, beyond the norm of {p.norm}: {ctx.criterion.most} x {p.norm}/{n}"]
+            return [_("{days} days, within the norm of {norm}: full {most}").format(
+                days=source, norm=p.norm, most=ctx.criterion.most)]
+        return [_("{days} days, beyond the norm of {norm}: {formula}").format(
+            days=source, norm=p.norm, formula=f"{ctx.criterion.most} x {p.norm}/{n}")]
 
 
 @frozen
@@ -200,22 +214,25 @@ class AwardGrassrootsShare(Scorer[GrassrootsParams]):
 
     def check(self, criterion: Criterion) -> list[str]:
         if not Decimal(0) < self.params_of(criterion).target <= 1:
-            return ["target is a share between 0 and 1, e.g. 0.7 for 70%"]
+            return [_("target is a share between 0 and 1, e.g. 0.7 for 70%")]
         return []
 
     def score(self, ctx: ScoreContext[GrassrootsParams]) -> IntArray:
         p: GrassrootsParams = ctx.params
         grassroots, awards = _same_scale(ctx.column("grassroots"), ctx.column("awards"))
-        ctx.refuse(grassroots > awards, f"{p.grassroots} exceeds {p.awards}")
+        ctx.refuse(grassroots > awards, _("{part} exceeds {whole}").format(
+            part=p.grassroots, whole=p.awards))
         return _ratio(ctx, grassroots, awards, p.target, p.no_awards, "no_awards")
 
     def explain(self, ctx: ScoreContext[GrassrootsParams], unit: int) -> list[str]:
         p: GrassrootsParams = ctx.params
         g, a = _shown(ctx, p.grassroots, unit), _shown(ctx, p.awards, unit)
         if ctx.columns[p.awards].decimal(unit) == 0:
-            return [f"{p.awards} = 0: no awards, scored as no_awards = \"{p.no_awards}\""]
-        return [f"{p.grassroots} = {g} of {p.awards} = {a}, target share {p.target}: "
-                f"{ctx.criterion.most} x min(({g}/{a}) / {p.target}, 1)"]
+            return [_("{awards} = 0: no awards, scored as no_awards = \"{rule}\"").format(
+                awards=p.awards, rule=p.no_awards)]
+        return [_("{grassroots} = {g} of {awards} = {a}, target share {target}: {formula}").format(
+            grassroots=p.grassroots, g=g, awards=p.awards, a=a, target=p.target,
+            formula=f"{ctx.criterion.most} x min(({g}/{a}) / {p.target}, 1)")]
 
 
 @hookimpl
