@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -49,17 +50,26 @@ class Group(click.Group):
         default_registry().add_commands(self)
 
     def invoke(self, ctx: click.Context) -> Any:
+        """The one boundary (emuscore.cli.boundary): anything that escapes a command leaves
+        as one line; exit 1 for the user's input, 3 for a bug, 128+N for signal N."""
+        from emuscore.io.outputs import stopped_cleanly
+
+        debug = bool(ctx.params.get("debug")) or bool(os.environ.get("EMUSCORE_DEBUG"))
         try:
-            return super().invoke(ctx)
-        except EmuscoreError as e:
-            for problem in e.problems:
-                click.echo(f"error: {problem}", err=True)
-            sys.exit(1)
+            with stopped_cleanly():
+                return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
+            raise       # click's own ways out, and the commands' chosen exit codes
+        except BaseException as e:
+            from emuscore.cli.boundary import report
+
+            sys.exit(report(e, debug))
 
 
 @click.group(cls=Group)
 @click.version_option(package_name="emuscore")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="On an unexpected error, print the traceback too.")
+def main(debug: bool) -> None:
     """Score, rank and propose awards for emulation clusters, exactly and reproducibly."""
 
 

@@ -8,8 +8,8 @@ import click
 
 import emuscore
 from emuscore.cli.options import data_argument, encoding_option, ruleset_argument
-from emuscore.io.atomic import write_atomically
-from emuscore.io.dispatch import write_results
+from emuscore.io.dispatch import input_files, writer_for
+from emuscore.io.outputs import Outputs
 from emuscore.io.results import SORTS, rows, to_csv
 from emuscore.manager import default_registry
 from emuscore.result import Result
@@ -33,19 +33,26 @@ def score(ruleset: str, data: str, out: Path | None, quiet: bool, record: Path |
           columns: str | None, sort: str, encoding: str) -> None:
     """Score DATA with RULESET, rank each cluster and propose award recipients."""
     registry = default_registry()
+    # every output is checked before any work and written only once the run has succeeded,
+    # all of them or none (emuscore.io.outputs)
+    outputs = Outputs([ruleset, *input_files(Path(data), registry)])
+    outputs.file(out, "--out")
+    outputs.file(record, "--record")
+    shaped = out is not None and (columns is not None or sort != "cluster")
+    if shaped and out is not None and out.suffix.lower() != ".csv":
+        raise click.UsageError("--columns and --sort shape a .csv --out")
+    write = writer_for(out, registry) if out is not None and not shaped else None
     result = emuscore.run(emuscore.load_ruleset(ruleset, registry),
                           emuscore.load_data(data, encoding, registry), registry)
-    if out is not None and (columns or sort != "cluster"):
-        if out.suffix.lower() != ".csv":
-            raise click.UsageError("--columns and --sort shape a .csv --out")
+    if out is not None:
         names = [c.strip() for c in columns.split(",")] if columns else None
-        write_atomically(out, to_csv(result, names, sort))
-    elif out is not None:
-        write_results(result, out, registry)
+        outputs.add(out, write(result) if write is not None else to_csv(result, names, sort))
     if record is not None:
-        from emuscore.audit.record import write_record  # loaded only when a record is asked for
+        from emuscore.audit.record import build_record, record_bytes  # only when asked for
 
-        written = write_record(result, record, registry)
+        written = build_record(result, registry)
+        outputs.add(record, record_bytes(written))
+    outputs.commit()
     if not quiet:
         print_clusters(result)
     print_awards(result)

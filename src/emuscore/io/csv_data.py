@@ -205,7 +205,13 @@ def _reads(path: Path) -> bool:
     return path.is_dir() or path.suffix.lower() in (".csv", ".txt")
 
 
+def _files(path: Path) -> list[Path]:
+    """What `load_csv_data(path)` reads."""
+    return [path / "units.csv", path / "measures.csv"] if path.is_dir() else [path]
+
+
 @hookimpl
 def register_loaders(register: Callable[[Loader], None]) -> None:
     register(Loader("csv", _reads, load_csv_data,
-                    "a folder with units.csv (and measures.csv), or one wide .csv file"))
+                    "a folder with units.csv (and measures.csv), or one wide .csv file",
+                    reads=_files))

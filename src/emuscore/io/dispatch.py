@@ -25,6 +25,20 @@ def load_data(path: Path, encoding: str, registry: Registry) -> Dataset:
     raise DataError(Problem(f"no installed loader reads this ({known})", str(path)))
 
 
+def input_files(path: Path, registry: Registry) -> list[Path]:
+    """The files the loader that reads `path` will read (for `io.outputs.Outputs`): what it
+    declares (`Loader.reads`), else the path and, for a folder, every file in it."""
+    for found in reversed(list(registry.loaders.values())):
+        if found.item.accepts(path):
+            if found.item.reads is not None:
+                with found.blame(f"loader {found.item.name} failed on {path}"):
+                    return list(found.item.reads(path))
+            break
+    if path.is_dir():
+        return [p for p in path.iterdir() if p.is_file()]
+    return [path]
+
+
 def writer_for(path: Path, registry: Registry) -> Callable[[Result], str | bytes]:
     """The registered writer for the file's suffix, its failures named by plugin."""
     found = registry.writers.get(path.suffix.lower())

@@ -7,7 +7,7 @@ its loader or writer is `emuscore.io.dispatch`'s business.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,9 @@ class Loader:
     accepts: Callable[[Path], bool]
     load: Callable[[Path, str], Dataset]
     description: str = ""
+    reads: Callable[[Path], Sequence[Path]] | None = None
+    """The files `load(path)` reads, so that no output of the run may overwrite them; by
+    default the path itself and, for a folder, every file in it."""
 
 
 @frozen

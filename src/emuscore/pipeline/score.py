@@ -12,8 +12,10 @@ import attrs
 import numpy as np
 
 from emuscore.dataset import Dataset
+from emuscore.deadline import TimedOut, limit_seconds, time_limit
 from emuscore.exact import Column, IntArray, ceil_units, floor_units, format_units, to_units
-from emuscore.manager import Registered, Registry
+from emuscore.io.outputs import Terminated
+from emuscore.manager import Registered, Registry, misbehaved
 from emuscore.model import Criterion, Ruleset
 from emuscore.problems import DataError, PluginError
 from emuscore.result import Scores
@@ -33,6 +35,21 @@ def context(ruleset: Ruleset, data: Dataset, criterion: Criterion,
         columns = {**data.indicators, **score_columns(ruleset, points, data.size)}
     return ScoreContext(criterion, columns, data.unit_ids, data.cluster_codes,
                         ruleset.scale, ruleset.rounding)
+
+
+def readonly(ctx: ScoreContext[Any]) -> ScoreContext[Any]:
+    """The context with every column's arrays as read-only views (no copy): a scorer that
+    writes into the data it was given fails with a message instead of changing the data
+    that later criteria, ranks and the record read."""
+    columns = {}
+    for name, col in ctx.columns.items():
+        values, missing = col.values.view(), col.missing.view()
+        values.setflags(write=False)
+        missing.setflags(write=False)
+        columns[name] = attrs.evolve(col, values=values, missing=missing)
+    cluster = ctx.cluster.view()
+    cluster.setflags(write=False)
+    return attrs.evolve(ctx, columns=columns, cluster=cluster)
 
 
 def score_columns(ruleset: Ruleset, points: Mapping[str, IntArray], size: int) -> dict[str, Column]:
@@ -117,13 +134,27 @@ def score_criterion(ruleset: Ruleset, data: Dataset, criterion: Criterion,
     scorer = registered.item
     who = f"plugin {registered.plugin} {registered.version}, scorer {scorer.name}, " \
           f"criterion {criterion.id}"
-    ctx = context(ruleset, data, criterion, scored)
+    ctx = readonly(context(ruleset, data, criterion, scored))
+    seconds = 0.0 if registered.plugin.startswith("emuscore.") else limit_seconds()
     try:
-        points = scorer.score(ctx)
-    except (DataError, PluginError):
+        with time_limit(seconds):
+            points = scorer.score(ctx)
+    except (DataError, PluginError, Terminated):
         raise
     except UnitFault as e:
         raise PluginError(f"{who}, unit {e.unit}: {e.message}") from e
+    except TimedOut:
+        raise PluginError(f"{who}: stopped after {seconds:g} s (EMUSCORE_PLUGIN_TIMEOUT); the "
+                          "scorer may be stuck: report it to the plugin's authors, or allow more "
+                          "time") from None
+    except ValueError as e:
+        if "read-only" in str(e):
+            raise PluginError(f"{who}: it tried to change the data it was given ({e}); a scorer "
+                              "must return new arrays and leave its inputs as they are") from e
+        raise PluginError(f"{who}, {_failing_units(scorer, ctx)}: failed with "
+                          f"{type(e).__name__}: {e}") from e
+    except (SystemExit, KeyboardInterrupt) as e:
+        raise PluginError(f"{who}: {misbehaved(e)}") from e
     except Exception as e:
         raise PluginError(f"{who}, {_failing_units(scorer, ctx)}: failed with "
                           f"{type(e).__name__}: {e}") from e
