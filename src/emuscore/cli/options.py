@@ -6,6 +6,21 @@ import click
 
 ruleset_argument = click.argument("ruleset", type=click.Path(dir_okay=False, path_type=str))
 data_argument = click.argument("data", type=click.Path(path_type=str))
+def _text_encoding(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """A text encoding Python knows, else a message saying which to use."""
+    import codecs
+
+    try:
+        info = codecs.lookup(value)
+    except LookupError:
+        raise click.BadParameter(f"unknown encoding '{value}'; use utf-8 (the default) or cp1258 "
+                                 "for old Vietnamese Excel exports") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise click.BadParameter(f"'{value}' is not a text encoding; use utf-8 (the default) or "
+                                 "cp1258 for old Vietnamese Excel exports")
+    return value
+
+
 encoding_option = click.option(
-    "--encoding", default="utf-8-sig", show_default=True,
+    "--encoding", default="utf-8-sig", show_default=True, callback=_text_encoding,
     help="Text encoding of the data files (cp1258 for old Vietnamese Excel exports).")

@@ -19,6 +19,7 @@ import numpy as np
 from emuscore.dataset import Dataset
 from emuscore.exact import INT64_ROOM, Column, NotANumber, parse_decimal
 from emuscore.hookspecs import hookimpl
+from emuscore.i18n import _
 from emuscore.io.fast_csv import NotSimple, load_fast
 from emuscore.io.formats import Loader
 from emuscore.problems import DataError, Problem
@@ -31,6 +32,7 @@ def load_csv_data(path: Path, encoding: str = "utf-8-sig") -> Dataset:
     """A folder (units.csv [+ measures.csv]) or one wide CSV file."""
     how_to_add = ("add it to measures.csv (or as a column of units.csv)" if path.is_dir()
                   else "add it as a column")
+    check_encoding(path, encoding)
     return attrs.evolve(_load(path, encoding), how_to_add=how_to_add)
 
 
@@ -111,7 +113,7 @@ class _Builder:
             scale = max(d for _, d, _ in cells.values())
             values = [0] * n
             missing = np.ones(n, bool)
-            for row, (mantissa, decimals, _) in cells.items():
+            for row, (mantissa, decimals, _kind) in cells.items():
                 values[row] = mantissa * 10 ** (scale - decimals)
                 missing[row] = False
             big = max(map(abs, values), default=0) >= INT64_ROOM
@@ -122,12 +124,26 @@ class _Builder:
                        source, self.lines)
 
 
+MAX_DIGITS = 40
+"""The longest number a data cell may hold (digits); longer ones are refused, not parsed."""
+
+
 def _value(text: str, file: str, line: int, indicator: str, unit: str) -> tuple[int, int, str]:
+    if len(text) > MAX_DIGITS + 2 and sum(c.isdigit() for c in text) > MAX_DIGITS:
+        raise DataError(Problem(_("unit {unit}, indicator '{indicator}': a number of {n} digits; "
+                                  "at most {most} (is the cell two numbers run together?)").format(
+            unit=unit, indicator=indicator, n=sum(c.isdigit() for c in text), most=MAX_DIGITS),
+            file, line))
     try:
         mantissa, decimals = parse_decimal(text)
         return mantissa, decimals, "number"
     except NotANumber:
         pass
+    if any(c.isdigit() and not c.isascii() for c in text):
+        raise DataError(Problem(_("unit {unit}, indicator '{indicator}': '{text}' has digits "
+                                  "that are not 0-9 (full-width or Arabic-Indic); retype the "
+                                  "number with ordinary digits").format(
+            unit=unit, indicator=indicator, text=text), file, line))
     try:
         return datetime.date.fromisoformat(text).toordinal(), 0, "date"
     except ValueError:
@@ -138,6 +154,7 @@ def _value(text: str, file: str, line: int, indicator: str, unit: str) -> tuple[
 def _rows(path: Path, encoding: str, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) for each data row, text in NFC, after checking the header."""
     file = str(path)
+    reader = None
     try:
         with path.open(encoding=encoding, newline="") as f:
             reader = csv.reader(f)
@@ -152,6 +169,13 @@ def _rows(path: Path, encoding: str, required: tuple[str, ...]) -> Iterator[tupl
             for row in reader:
                 if not any(cell.strip() for cell in row):
                     continue
+                if any(BOM in cell for cell in row):
+                    raise DataError(Problem(_(
+                        "an invisible byte-order mark (U+FEFF) inside the file, in the field "
+                        "'{field}'; the file was probably joined from two files: delete that "
+                        "character, or save the file again as CSV UTF-8").format(
+                        field=next(c for c in row if BOM in c).replace(BOM, "")[:40]),
+                        file, reader.line_num))
                 if len(row) != len(header):
                     raise DataError(Problem(f"{len(row)} fields where the header has "
                                             f"{len(header)}", file, reader.line_num))
@@ -160,7 +184,53 @@ def _rows(path: Path, encoding: str, required: tuple[str, ...]) -> Iterator[tupl
         raise DataError(Problem(f"not {encoding} text (byte {e.start}); if it came from an old "
                                 "Excel, pass --encoding cp1258", file)) from None
     except csv.Error as e:
-        raise DataError(Problem(f"malformed CSV: {e}", file)) from None
+        raise DataError(Problem(_csv_problem(e), file, reader.line_num if reader else None)) from None
+
+
+BOM = "\ufeff"
+
+
+def _csv_problem(e: csv.Error) -> str:
+    """The csv module's complaint in words a user can act on."""
+    text = str(e)
+    if "new-line character seen in unquoted field" in text:
+        return _("a line ends with a lone carriage return (CR) inside a field; save the file "
+                 "again as CSV UTF-8 (Windows or Unix line endings)")
+    if "field larger than field limit" in text:
+        return _("a field is longer than 131072 characters: a quote (\") that opens a field and "
+                 "is never closed? check the quotes from this line on")
+    if "line contains NUL" in text or "NUL" in text:
+        return _("the file holds zero bytes (NUL): it is not a CSV text file (a spreadsheet "
+                 "saved as .csv by mistake, or UTF-16?); save it again as CSV UTF-8")
+    return _("malformed CSV ({reason}); save the file again as CSV UTF-8").format(reason=text)
+
+
+def check_encoding(path: Path, encoding: str) -> None:
+    """Refuse a legacy --encoding for files that are UTF-8 with accented letters: read as
+    latin-1 or cp1258 they would give garbled names ("HÃ  Ná»™i") without an error."""
+    import codecs
+
+    codec = codecs.lookup(encoding).name
+    if codec.startswith("utf"):
+        return
+    files = [path / "units.csv", path / "measures.csv"] if path.is_dir() else [path]
+    for file in files:
+        try:
+            with file.open("rb") as f:
+                head = f.read(1 << 20)
+        except OSError:
+            continue
+        cut = head[: len(head) - 4] if len(head) == 1 << 20 else head   # not mid-character
+        if cut.isascii():
+            continue
+        try:
+            cut.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        raise DataError(Problem(_("the file is UTF-8 text with accented letters, but "
+                                  "--encoding {encoding} was given: the names would come out "
+                                  "garbled; leave out --encoding").format(encoding=encoding),
+                                str(file)))
 
 
 def _read_units(path: Path, b: _Builder, encoding: str) -> None:

@@ -132,7 +132,7 @@ def _read_units(path: Path, bom: bool) -> tuple[list[str], list[str], list[str],
     raw = path.read_bytes()
     if bom and raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
-    if b"\0" in raw:
+    if b"\0" in raw or codecs.BOM_UTF8 in raw:     # a BOM inside: the exact reader names it
         raise NotSimple
     try:
         # NFC of the whole text equals NFC of each field: ',', '"' and line ends never
@@ -363,7 +363,7 @@ class _Block:
 
 
 def _parse_block(raw: bytes, nfields: int, fields: list[int]) -> _Block:
-    if raw.find(b"\0") >= 0:
+    if raw.find(b"\0") >= 0 or raw.find(codecs.BOM_UTF8) >= 0:
         raise NotSimple
     buf = np.frombuffer(raw, np.uint8)
     if raw.find(b"\r") >= 0:

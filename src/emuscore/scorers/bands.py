@@ -49,6 +49,7 @@ class Bands(Scorer[BandsParams]):
                                  f"{th.points} points is outside 0..max {criterion.most}"))
         if not Decimal(0) <= p.otherwise <= criterion.most:
             problems.append((("otherwise",), f"{p.otherwise} points is outside 0..max {criterion.most}"))
+        problems.extend(_unreachable(p.thresholds))
         return problems
 
     def score(self, ctx: ScoreContext[BandsParams]) -> IntArray:
@@ -72,6 +73,32 @@ class Bands(Scorer[BandsParams]):
                 bound = f">= {th.at_least}" if th.at_least is not None else f"<= {th.at_most}"
                 return [f"{p.value} = {v} {bound}: {th.points} points"]
         return [f"{p.value} = {v} meets no threshold: {p.otherwise} points"]
+
+
+def _unreachable(thresholds: tuple[Threshold, ...]) -> list[Check]:
+    """Thresholds that an earlier one always takes first (the first met wins): an at_least
+    not above every earlier at_least, an at_most not below every earlier at_most."""
+    problems: list[Check] = []
+    least: Decimal | None = None      # the lowest at_least so far: every value >= it is taken
+    most: Decimal | None = None       # the highest at_most so far
+    for i, th in enumerate(thresholds):
+        if th.at_least is not None and th.at_most is None:
+            if least is not None and th.at_least >= least:
+                word = "repeats" if th.at_least == least else "comes after the lower"
+                problems.append((("thresholds", i, "at_least"),
+                                 f"at_least {th.at_least} {word} at_least {least}, which takes "
+                                 "every such value first: list at_least thresholds from the "
+                                 "highest down, each once"))
+            least = th.at_least if least is None else min(least, th.at_least)
+        elif th.at_most is not None and th.at_least is None:
+            if most is not None and th.at_most <= most:
+                word = "repeats" if th.at_most == most else "comes after the higher"
+                problems.append((("thresholds", i, "at_most"),
+                                 f"at_most {th.at_most} {word} at_most {most}, which takes every "
+                                 "such value first: list at_most thresholds from the lowest up, "
+                                 "each once"))
+            most = th.at_most if most is None else max(most, th.at_most)
+    return problems
 
 
 @hookimpl
