@@ -22,10 +22,15 @@ def ledger() -> None:
 @ledger.command()
 @click.argument("record", type=click.Path(dir_okay=False, path_type=Path))
 @ledger_option
-def add(record: Path, path: Path | None) -> None:
-    """Append RECORD (checked first) to the ledger."""
+@click.option("--no-replay", is_flag=True,
+              help="Do not replay RECORD before adding it (its form and digests are still checked).")
+def add(record: Path, path: Path | None, no_replay: bool) -> None:
+    """Append RECORD to the ledger, once it is checked: whole, untouched, and replayed
+    identical on the installed plugins."""
     path = path or chain.default_ledger(record)
-    entry = chain.add(path, record)
+    from emuscore.manager import default_registry
+
+    entry = chain.add(path, record, None if no_replay else default_registry())
     click.echo(f"entry {entry.seq} in {path}: {entry.path} ({entry.ruleset}), record "
                f"{entry.record_digest}")
     click.echo(f"head {entry.entry_hash}")
