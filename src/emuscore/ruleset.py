@@ -542,7 +542,9 @@ def describe(path: tuple[str | int, ...], raw: Mapping[str, Any]) -> str:
             out += f"[{part}]"
             node = node[part] if isinstance(node, list) and part < len(node) else None
             if isinstance(node, dict) and isinstance(node.get("id"), str):
-                out += f" ({node['id']})"
+                shown = node["id"] if node["id"].isprintable() else \
+                    node["id"].encode("unicode_escape").decode("ascii")
+                out += f" ({shown[:80]})"
         else:
             out += f".{part}" if out else part
             node = node.get(part) if isinstance(node, dict) else None

@@ -169,6 +169,9 @@ def _rows(path: Path, encoding: str, required: tuple[str, ...]) -> Iterator[tupl
             for row in reader:
                 if not any(cell.strip() for cell in row):
                     continue
+                if any("\0" in cell for cell in row):
+                    raise DataError(Problem(_csv_problem(csv.Error("NUL")), file,
+                                            reader.line_num))
                 if any(BOM in cell for cell in row):
                     raise DataError(Problem(_(
                         "an invisible byte-order mark (U+FEFF) inside the file, in the field "
