@@ -17,7 +17,7 @@ Case keys (all but id, args and expect optional; paths relative to the case's fo
   repeat      {path = [[text, times], ...]}: appended, for sizes no one types
   json        [{file, path = "a.b.0", value, redigest = bool}, ...]: set a value in a JSON
               file (a record), and recompute its digests if asked (a forger's edit)
-  symlinks, hardlinks   {link = target}
+  symlinks, hardlinks   {link = target}; fifos [path, ...]
   remove      [path, ...]
   plugins     names of objects in bad_inputs/plugins.py, registered for the case
   env         {NAME = value}
@@ -137,12 +137,15 @@ def prepare(case: dict[str, Any], folder: Path, invoke: Any) -> None:
         (folder / link).symlink_to(target)
     for link, target in case.get("hardlinks", {}).items():
         os.link(folder / target, folder / link)
+    for path in case.get("fifos", []):
+        os.mkfifo(folder / path)
 
 
 def load_plugins(names: list[str]) -> list[object]:
     spec = importlib.util.spec_from_file_location("bad_input_plugins", HERE / "plugins.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module     # its attrs classes' annotations resolve through it
     spec.loader.exec_module(module)
     return [getattr(module, name) for name in names]
 

@@ -24,7 +24,7 @@ from emuscore import hookspecs
 from emuscore.eligibility import EligibilityGate
 from emuscore.io.formats import Loader, Writer
 from emuscore.io.outputs import Terminated
-from emuscore.problems import EmuscoreError, PluginError
+from emuscore.problems import EmuscoreError, PluginError, os_error_message
 from emuscore.scoring import Scorer
 
 if TYPE_CHECKING:
@@ -118,6 +118,9 @@ class Registered(Generic[T]):
         except (EmuscoreError, Terminated):
             raise
         except (Exception, SystemExit, KeyboardInterrupt) as e:
+            told = os_error_message(e)
+            if told is not None:        # the user's file, not the plugin's fault
+                raise EmuscoreError(told) from e
             raise PluginError(f"plugin {self.plugin} {self.version}, {what}: "
                               f"{misbehaved(e)}") from e
 

@@ -13,7 +13,6 @@ The traceback is printed only under `--debug` (or EMUSCORE_DEBUG=1).
 
 from __future__ import annotations
 
-import errno
 import signal
 import sqlite3
 import sys
@@ -23,7 +22,7 @@ from types import TracebackType
 import click
 
 from emuscore.i18n import _
-from emuscore.problems import EmuscoreError
+from emuscore.problems import EmuscoreError, os_error_message
 
 BUG = 3
 INTERRUPTED = 128 + signal.SIGINT
@@ -54,18 +53,9 @@ def report(e: BaseException, debug: bool) -> int:
 
 def translate(e: BaseException) -> str | None:
     """What the user can do about a system or library exception, or None (a bug)."""
-    name = getattr(e, "filename", None)
-    where = f"{name}: " if name else ""
-    if isinstance(e, IsADirectoryError):
-        return where + _("is a folder, where a file is needed; give a file")
-    if isinstance(e, NotADirectoryError):
-        return where + _("is a file, where a folder is needed")
-    if isinstance(e, FileNotFoundError):
-        return where + _("no such file or folder")
-    if isinstance(e, PermissionError):
-        return where + _("permission denied; check that you may read (or write) it")
-    if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT):
-        return where + _("the disk is full; free some space and run again")
+    message = os_error_message(e)
+    if message is not None:
+        return message
     if isinstance(e, MemoryError):
         return _("out of memory: the input is larger than this machine can hold (a file that "
                  "never ends, such as /dev/zero, or a huge number?)")

@@ -119,6 +119,8 @@ def cannot_write(path: Path, e: OSError) -> EmuscoreError:
                 "folder or ask for write access")
     elif e.errno == errno.ENOSPC or e.errno == errno.EDQUOT:
         why = _("the disk is full; free some space and run again")
+    elif e.errno == errno.ENAMETOOLONG:
+        why = _("the file name is too long for this system; use a shorter one")
     elif e.errno == errno.EISDIR:
         why = _("it is a folder; give a file name")
     else:

@@ -9,7 +9,7 @@ from pathlib import Path
 from emuscore.dataset import Dataset
 from emuscore.io.atomic import write_atomically
 from emuscore.manager import Registry
-from emuscore.problems import DataError, EmuscoreError, Problem
+from emuscore.problems import DataError, EmuscoreError, PluginError, Problem
 from emuscore.result import Result
 
 
@@ -18,7 +18,12 @@ def load_data(path: Path, encoding: str, registry: Registry) -> Dataset:
     for found in reversed(list(registry.loaders.values())):
         if found.item.accepts(path):
             with found.blame(f"loader {found.item.name} failed on {path}"):
-                return found.item.load(path, encoding)
+                data = found.item.load(path, encoding)
+            if not isinstance(data, Dataset):
+                raise PluginError(f"plugin {found.plugin} {found.version}, loader "
+                                  f"{found.item.name} returned {type(data).__name__}, not a "
+                                  "Dataset")
+            return data
     if not path.exists():
         raise DataError(Problem("no such data file or folder", str(path)))
     known = "; ".join(f"{r.item.name}: {r.item.description}" for r in registry.loaders.values())
@@ -48,7 +53,11 @@ def writer_for(path: Path, registry: Registry) -> Callable[[Result], str | bytes
 
     def write(result: Result) -> str | bytes:
         with found.blame(f"writer {found.item.name} failed on {path}"):
-            return found.item.write(result)
+            content = found.item.write(result)
+        if not isinstance(content, str | bytes):
+            raise PluginError(f"plugin {found.plugin} {found.version}, writer {found.item.name} "
+                              f"returned {type(content).__name__}, not the file's text or bytes")
+        return content
 
     return write
 

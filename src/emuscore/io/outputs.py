@@ -77,6 +77,7 @@ class Outputs:
 
     def __init__(self, inputs: Iterable[str | Path] = ()) -> None:
         self._inputs: list[tuple[Path, tuple[int, int] | None]] = []
+        self._given: dict[Path, Path] = {}       # an input's resolved path -> as given
         self._files: dict[Path, str] = {}        # resolved path -> the option that named it
         self._folders: dict[Path, str] = {}
         self._shown: dict[Path, Path] = {}       # resolved -> as the user wrote it
@@ -88,6 +89,7 @@ class Outputs:
         """A file that this run reads (a loader's `input_files`, the ruleset, a record)."""
         path = Path(path)
         self._inputs.append((path.resolve(), _identity(path)))
+        self._given.setdefault(path.resolve(), path)
 
     def file(self, path: Path | None, option: str) -> Path | None:
         """Declare an output file; refused (EmuscoreError) before any work if it is an input,
@@ -98,6 +100,9 @@ class Outputs:
         self._check(path, resolved, option)
         if path.is_dir():
             self._refuse(path, option, _("it is a folder; give a file name"))
+        if path.exists() and not path.is_dir() and not path.is_file():
+            self._refuse(path, option, _("it is not a regular file (a device or a pipe); give "
+                                         "the name of a file"))
         folder = folder_of(path)
         if not folder.is_dir():
             self._refuse(path, option, _("the folder {folder} does not exist; create it or write "
@@ -131,7 +136,7 @@ class Outputs:
             if resolved == inp or (ident is not None and ident == inp_ident):
                 self._refuse(path, option, _("it is an input of this run ({input}); writing it "
                                              "would destroy it: choose another name")
-                             .format(input=inp))
+                             .format(input=self._given[inp]))
         for other, other_option in [*self._files.items(), *self._folders.items()]:
             if resolved == other or (resolved.is_relative_to(other) and other in self._folders) \
                     or (other.is_relative_to(resolved) and resolved != other):

@@ -174,7 +174,7 @@ def score_criterion(ruleset: Ruleset, data: Dataset, criterion: Criterion,
             raise PluginError(f"{who}, unit {data.unit_ids[bad[0]]}: returned {points[bad[0]]!r} "
                               f"({type(points[bad[0]]).__name__}); {exact}")
     elif points.dtype.kind not in "iu":
-        raise PluginError(f"{who}, unit {first}: returned {points[0]!r} ({points.dtype} "
+        raise PluginError(f"{who}, unit {first}: returned {points[0].item()!r} ({points.dtype} "
                           f"values); {exact}")
     low, high = scorer.bounds(criterion)
     hi = ceil_units(high, ruleset.scale)
