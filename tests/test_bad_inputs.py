@@ -15,14 +15,17 @@ Case keys (all but id, args and expect optional; paths relative to the case's fo
               meaningful when the base changes)
   append      {path = text}
   repeat      {path = [[text, times], ...]}: appended, for sizes no one types
-  json        [{file, path = "a.b.0", value, redigest = bool}, ...]: set a value in a JSON
-              file (a record), and recompute its digests if asked (a forger's edit)
+  json        [{file, path = "a.b.0", value, redigest = bool, pretty = bool}, ...]: set a
+              value in a JSON file (a record) and write it back canonical, recomputing its
+              digests if asked (a forger's edit), or indented (pretty)
   symlinks, hardlinks   {link = target}; fifos [path, ...]
+  sqlite      {path = [statement, ...]}: run on a SQLite file (made if missing)
   remove      [path, ...]
   plugins     names of objects in bad_inputs/plugins.py, registered for the case
   env         {NAME = value}
   subprocess  true: run `python -m emuscore` in a real process (entry points loaded,
               PYTHONPATH gets bad_inputs/site for broken installed plugins)
+  verdict     true: the answer is a verdict on stdout (replay: "different"), not an error
   signal      "SIGTERM" / "SIGINT": sent once the file named by `wait_for` appears
 """
 
@@ -127,7 +130,9 @@ def prepare(case: dict[str, Any], folder: Path, invoke: Any) -> None:
         path = folder / edit["file"]
         doc = json.loads(path.read_bytes())
         set_json(doc, edit["path"], edit["value"])
-        if edit.get("redigest"):
+        if edit.get("pretty"):
+            path.write_bytes(json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False).encode())
+        elif edit.get("redigest"):
             doc["digests"] = digests(doc)
             path.write_bytes(record_bytes(doc))
         else:
@@ -137,6 +142,13 @@ def prepare(case: dict[str, Any], folder: Path, invoke: Any) -> None:
         (folder / link).symlink_to(target)
     for link, target in case.get("hardlinks", {}).items():
         os.link(folder / target, folder / link)
+    for path, statements in case.get("sqlite", {}).items():
+        import sqlite3
+        from contextlib import closing
+
+        with closing(sqlite3.connect(folder / path, isolation_level=None)) as db:
+            for statement in statements:
+                db.execute(statement)
     for path in case.get("fifos", []):
         os.mkfifo(folder / path)
 
@@ -197,6 +209,6 @@ def test_bad_input(case, tmp_path, monkeypatch, emuscore_plugins):
     assert case["expect"] in output, output
     assert "Traceback" not in output, output
     lines = [line for line in stderr.splitlines() if line.strip()]
-    assert lines, output
+    assert lines or case.get("verdict"), output
     assert all(line.startswith(ERROR_PREFIXES) or line.startswith(" ") for line in lines), output
     assert snapshot(folder) == before, "a file was created, changed or removed"

@@ -294,6 +294,8 @@ def parse_record(text: str, source: str = "<record>", canonical_only: bool = Fal
 
 MAX_SCALE = 18
 """The most decimals an indicator of a record may have (more is not a loader's output)."""
+MAX_TEXT = 60
+"""The longest value text of a record's indicator (a 40-digit number at scale 18 and a sign)."""
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -314,6 +316,9 @@ def shape_problem(record: Mapping[str, Any]) -> str | None:
     ruleset, data = record["ruleset"], record["data"]
     if not all(isinstance(ruleset.get(k), str) for k in ("id", "version", "text")):
         return _("the ruleset part needs id, version and text, each a text")
+    if set(ruleset) != {"id", "version", "text"} or set(data) != {"units", "indicators"}:
+        return _("the ruleset part holds exactly id, version and text, and the data part units "
+                 "and indicators")
     units, indicators = data.get("units"), data.get("indicators")
     if not isinstance(units, list) or not isinstance(indicators, dict):
         return _("the data part needs units (a list) and indicators (an object)")
@@ -330,6 +335,11 @@ def shape_problem(record: Mapping[str, Any]) -> str | None:
                 or not isinstance(spec.get("values"), list):
             return _("indicator '{name}' needs kind (number or date) and values (a list)").format(
                 name=name)
+        too_long = next((t for t in spec["values"] if isinstance(t, str) and len(t) > MAX_TEXT),
+                        None)
+        if too_long is not None:
+            return _("indicator '{name}' has a value of {n} characters; a value has at most "
+                     "{most}").format(name=name, n=len(too_long), most=MAX_TEXT)
         scale = spec.get("scale")
         if type(scale) is not int or not 0 <= scale <= MAX_SCALE:
             return _("indicator '{name}' has scale {scale!r}; a scale is a whole number from 0 to "

@@ -34,7 +34,8 @@ from emuscore.problems import EmuscoreError, Problem
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM (or SIGHUP) received: raised like Ctrl-C so that every cleanup runs."""
+    """SIGINT, SIGTERM or SIGHUP received: raised like Ctrl-C so that every cleanup runs (a
+    bare KeyboardInterrupt then comes from code, e.g. a plugin, not from the user)."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signum)
@@ -47,15 +48,15 @@ def _raise_terminated(signum: int, frame: FrameType | None) -> None:
 
 @contextmanager
 def stopped_cleanly() -> Iterator[None]:
-    """SIGTERM and SIGHUP raise `Terminated` inside the block (SIGINT already raises
-    KeyboardInterrupt), so temporary files are removed on the way out. Only in the main
-    thread, where Python delivers signals."""
+    """SIGINT, SIGTERM and SIGHUP raise `Terminated` inside the block, so temporary files
+    are removed on the way out. Only in the main thread, where Python delivers signals."""
     import threading
 
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {s: signal.signal(s, _raise_terminated) for s in (signal.SIGTERM, signal.SIGHUP)}
+    caught = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {s: signal.signal(s, _raise_terminated) for s in caught}
     try:
         yield
     finally:
