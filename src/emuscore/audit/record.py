@@ -327,6 +327,8 @@ def shape_problem(record: Mapping[str, Any]) -> str | None:
         if not isinstance(u, dict) or set(u) != {"id", "name", "cluster"} or not all(
                 isinstance(v, str) for v in u.values()):
             return _("data unit {i} is not {{\"id\", \"name\", \"cluster\"}} texts").format(i=i)
+        if not u["id"].strip() or not u["cluster"].strip():
+            return _("data unit {i} has an empty id or cluster").format(i=i)
         if u["id"] in seen:
             return _("data lists unit {unit} twice").format(unit=u["id"])
         seen.add(u["id"])
@@ -348,6 +350,10 @@ def shape_problem(record: Mapping[str, Any]) -> str | None:
     if not isinstance(results.get("units"), dict) or not all(
             isinstance(results.get(k), list) for k in ("proposals", "skips")):
         return _("the results part needs units (an object), proposals and skips (lists)")
+    if set(results["units"]) != seen:
+        odd = sorted(set(results["units"]) ^ seen)[:3]
+        return _("the results and the data list different units ({units}...)").format(
+            units=", ".join(map(repr, odd)))
     for unit, r in results["units"].items():
         if not isinstance(r, dict) or not isinstance(r.get("criteria"), dict) \
                 or not isinstance(r.get("groups"), dict) or type(r.get("rank")) is not int \

@@ -243,6 +243,11 @@ def _read_units(path: Path, b: _Builder, encoding: str) -> None:
         cluster = row["cluster_id"].strip()
         if not unit or not cluster:
             raise DataError(Problem("unit_id and cluster_id must not be empty", file, line))
+        odd = next((c for c in unit + cluster if not c.isprintable()), None)
+        if odd is not None:
+            raise DataError(Problem(_("the unit id or cluster id {text} holds an invisible or "
+                                      "control character (U+{code:04X}); retype it").format(
+                text=ascii(unit if odd in unit else cluster), code=ord(odd)), file, line))
         if unit in b.row:
             raise DataError(Problem(f"duplicate unit {unit} (first on line {b.lines[unit]})",
                                     file, line))

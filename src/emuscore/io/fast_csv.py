@@ -155,6 +155,8 @@ def _read_units(path: Path, bom: bool) -> tuple[list[str], list[str], list[str],
     ids, clusters = stripped(iu), stripped(ic)
     if not ids or not all(ids) or not all(clusters):
         raise NotSimple
+    if not ("".join(ids).isprintable() and "".join(clusters).isprintable()):
+        raise NotSimple             # a control or invisible character: the exact reader says so
     names = stripped(iname)
     wide = [(h, columns[j][1:]) for j, h in enumerate(header) if h not in UNIT_COLUMNS]
     return ids, names, clusters, wide
