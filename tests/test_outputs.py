@@ -210,3 +210,50 @@ def test_a_bug_inside_a_plugins_code_names_the_plugin_too(emuscore_plugins):
     assert result.stderr.strip() == (
         f"error: ZeroDivisionError: division by zero (this is a bug in emuscore {_version()} or "
         "plugin test:BoomCommand 6.6.6; please report it with the command and --debug output)")
+
+
+def test_a_read_only_folder_is_refused_before_any_work(tmp_path, monkeypatch):
+    """(As root every folder is writable, so the system's answer is stood in for.)"""
+    monkeypatch.setattr(outputs.os, "access", lambda path, mode: False)
+    with pytest.raises(EmuscoreError, match=r"--out: the folder .* is read-only; choose another"):
+        Outputs().file(tmp_path / "results.csv", "--out")
+
+
+def test_permission_denied_on_the_temporary_file_is_one_line_and_nothing_is_left(
+        tmp_path, monkeypatch):
+    def refused(**kwargs):
+        raise PermissionError(13, "Permission denied", kwargs.get("dir"))
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", refused)
+    with pytest.raises(EmuscoreError) as caught:
+        atomic.write_atomically(tmp_path / "results.csv", "x")
+    assert str(caught.value) == (f"{tmp_path / 'results.csv'}: permission denied (the folder or "
+                                 "the file is read-only); choose another folder or ask for write "
+                                 "access; nothing was written")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_ledger_locked_by_another_program_is_one_line(tmp_path, monkeypatch):
+    import sqlite3
+
+    from emuscore.audit import ledger
+
+    base = tmp_path / "case"
+    import shutil
+
+    shutil.copytree(BASE, base)
+    runner = CliRunner()
+    assert runner.invoke(main, ["score", str(base / "r.toml"), str(base / "d"), "--record",
+                                str(base / "run.json"), "-q"]).exit_code == 0
+    assert runner.invoke(main, ["ledger", "add", str(base / "run.json")]).exit_code == 0
+    monkeypatch.setattr(ledger, "LOCK_WAIT", 0.05)
+    other = sqlite3.connect(base / "ledger.sqlite", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        result = runner.invoke(main, ["ledger", "log", "--ledger", str(base / "ledger.sqlite")])
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: {base / 'ledger.sqlite'}: the ledger is in use by another "
+                             "program (database is locked); try again when it has finished\n")

@@ -27,6 +27,9 @@ from emuscore.audit.record import canonical, load_record, sha256
 from emuscore.i18n import _
 from emuscore.problems import EmuscoreError, Problem
 
+LOCK_WAIT = 5.0
+"""Seconds to wait for another program's lock on the ledger before saying it is in use."""
+
 GENESIS = "0" * 64
 """The prev_hash of the first entry."""
 
@@ -89,7 +92,7 @@ def _connect(ledger: Path, create: bool) -> Iterator[sqlite3.Connection]:
                                       "--ledger elsewhere").format(folder=ledger.parent),
                                     str(ledger)))
     try:
-        with closing(sqlite3.connect(ledger, isolation_level=None, timeout=5)) as db:
+        with closing(sqlite3.connect(ledger, isolation_level=None, timeout=LOCK_WAIT)) as db:
             _check_is_ledger(db, ledger)
             if create:
                 db.executescript(SCHEMA)
