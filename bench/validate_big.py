@@ -1,6 +1,6 @@
 """Time `validate` on rulesets of many criteria: validation must grow linearly with size.
 
-    python bench/validate_big.py [--criteria 1000,2000,5000,10000] [--repeat 3]
+    python bench/validate_big.py [--criteria 1000,2000,5000,10000] [--repeat 3] [--chain]
 
 Each ruleset has K criteria in K/50 groups (cycling attainment, bands, pass/fail and
 deductions over 60 indicator names), a classification, a ranking that names a group, gates
@@ -8,6 +8,9 @@ and awards: the shape of a national sheet with every line of every ministry. Pri
 Markdown row per K: the ruleset's size, the best of `repeat` timings of
 `emuscore.load_ruleset` (parse, structure, every check) and of the whole `emuscore validate`
 command in a fresh process, and microseconds per criterion (flat when linear).
+
+--chain: K formula criteria instead, each reading the one before (criterion.c{i-1} / 2), the
+shape that made the reference check quadratic (a search from every criterion).
 """
 
 from __future__ import annotations
@@ -53,6 +56,17 @@ def ruleset_text(k: int) -> str:
     return "\n".join(out)
 
 
+def chain_text(k: int) -> str:
+    out = ['[ruleset]\nid = "chain"\ntitle = "chain"\nversion = "1"\nscale = 2\n'
+           '[[groups]]\nid = "g"\nmax = 100000\n']
+    for i in range(k):
+        expr = "x" if i == 0 else f"criterion.c{i - 1} / 2"
+        out.append(f'[[criteria]]\nid = "c{i}"\ngroup = "g"\nscorer = "formula"\nmax = 1\n'
+                   f'expr = "{expr}"\n')
+    out.append('[ranking]\norder = ["total desc", "unit_id asc"]\n')
+    return "\n".join(out)
+
+
 def best_of(repeat: int, run: object) -> float:
     times = []
     for _ in range(repeat):
@@ -66,13 +80,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--criteria", default="1000,2000,5000,10000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--chain", action="store_true")
     args = parser.parse_args()
     print("| criteria | ruleset | load_ruleset | `emuscore validate` | µs per criterion |")
     print("|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         for k in (int(x) for x in args.criteria.split(",")):
             path = Path(tmp) / f"big-{k}.toml"
-            path.write_text(ruleset_text(k), encoding="utf-8")
+            path.write_text((chain_text if args.chain else ruleset_text)(k), encoding="utf-8")
             library = best_of(args.repeat, lambda p=path: emuscore.load_ruleset(p))
             command = [sys.executable, "-m", "emuscore", "validate", str(path)]
             cli = best_of(args.repeat, lambda c=command: subprocess.run(c, check=True,

@@ -360,37 +360,100 @@ def _check_references(r: Ruleset, s: Structurer, registry: Registry) -> None:
     """Criteria read by others ("criterion.ID", "group.ID") exist, and none reads itself,
     directly or through others."""
     ids = {"criterion": [c.id for c in r.criteria], "group": [g.id for g in r.groups]}
+    known = {kind: set(names) for kind, names in ids.items()}
+    members: dict[str, list[str]] = {}
+    for c in r.criteria:
+        if c.group is not None:
+            members.setdefault(c.group, []).append(c.id)
     reads: dict[str, set[str]] = {}
     for i, c in enumerate(r.criteria):
         reads[c.id] = set()
         for name in registry.scorers[c.scorer].item.references(c.params):
             kind, _, ref = name.partition(".")
-            if ref not in ids[kind]:
+            if ref not in known[kind]:
                 s.problem(("criteria", i, "expr"), f"no {kind} '{ref}'"
                           f"{did_you_mean(ref, ids[kind])} (the formula reads '{name}')")
             elif kind == "criterion":
                 reads[c.id].add(ref)
             else:
-                reads[c.id].update(m.id for m in r.criteria if m.group == ref)
+                reads[c.id].update(members.get(ref, ()))
+    # only criteria on a cycle need the search for the shortest one (a long chain of
+    # criteria reading each other is common and must stay linear)
+    cyclic = on_cycles(reads)
     for i, c in enumerate(r.criteria):
-        path = _reading_path(reads, c.id)
+        path = _reading_path(reads, c.id, cyclic) if c.id in cyclic else None
         if path:
             s.problem(("criteria", i, "expr"), "the criteria read each other in a cycle: "
                       f"{' -> '.join(path)}; a criterion may only read criteria scored before it")
 
 
-def _reading_path(reads: Mapping[str, set[str]], start: str) -> list[str] | None:
-    """start -> ... -> start through `reads`, if there is such a path (the shortest)."""
-    paths = [[start, n] for n in sorted(reads[start])]
-    seen: set[str] = set()
-    while paths:
-        path = paths.pop(0)
-        if path[-1] == start:
-            return path
-        if path[-1] in seen:
+def on_cycles(reads: Mapping[str, set[str]]) -> set[str]:
+    """The nodes of `reads` that lie on a cycle: Tarjan's strongly connected components,
+    iteratively (a chain thousands long must not exhaust the stack), in linear time."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: set[str] = set()
+    for root in reads:
+        if root in index:
             continue
-        seen.add(path[-1])
-        paths.extend([*path, n] for n in sorted(reads.get(path[-1], ())))
+        work: list[tuple[str, list[str]]] = [(root, sorted(reads.get(root, ())))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, todo = work[-1]
+            if todo:
+                nxt = todo.pop()
+                if nxt not in reads:
+                    continue
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, sorted(reads.get(nxt, ()))))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    top = stack.pop()
+                    on_stack.discard(top)
+                    component.append(top)
+                    if top == node:
+                        break
+                if len(component) > 1 or node in reads.get(node, ()):
+                    out.update(component)
+    return out
+
+
+def _reading_path(reads: Mapping[str, set[str]], start: str,
+                  within: set[str] | None = None) -> list[str] | None:
+    """start -> ... -> start through `reads` (only through `within`, when given: the nodes
+    on cycles), if there is such a path (the shortest): breadth first, each node once."""
+    from collections import deque
+
+    parent: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for n in sorted(reads.get(node, ())):
+            if within is not None and n not in within:
+                continue
+            if n == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(parent[path[-1]])
+                return [*reversed(path), start]
+            if n not in parent:
+                parent[n] = node
+                queue.append(n)
     return None
 
 
