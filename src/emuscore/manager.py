@@ -22,6 +22,7 @@ from attrs import define, field, frozen
 
 from emuscore import hookspecs
 from emuscore.eligibility import EligibilityGate
+from emuscore.i18n import _
 from emuscore.io.formats import Loader, Writer
 from emuscore.io.outputs import Terminated
 from emuscore.problems import EmuscoreError, PluginError, os_error_message
@@ -251,9 +252,10 @@ class Registry:
                     continue
                 if isinstance(problems, str | bytes) or not isinstance(problems, list | tuple) \
                         or not all(isinstance(p, str) for p in problems):
-                    raise PluginError(f"plugin {info.name} {info.version}: validate_ruleset "
-                                      f"returned {_kind(problems)}; it must return a list of "
-                                      "messages (text), or None")
+                    raise PluginError(_("plugin {plugin} {version}: validate_ruleset returned "
+                                        "{value}; it must return a list of messages (text), or "
+                                        "None").format(plugin=info.name, version=info.version,
+                                                       value=_kind(problems)))
                 for problem in problems:
                     yield f"{problem} (plugin {info.name} {info.version})"
 
@@ -269,9 +271,10 @@ def misbehaved(e: BaseException) -> str:
     """What a plugin did, for a message that names it: SystemExit and KeyboardInterrupt are
     refused as ways for plugin code to end the run."""
     if isinstance(e, SystemExit):
-        return f"it called sys.exit({e.code!r}), which a plugin may not do; raise an error instead"
+        return _("it called sys.exit({code}), which a plugin may not do; raise an error "
+                 "instead").format(code=repr(e.code))
     if isinstance(e, KeyboardInterrupt):
-        return "it was interrupted (KeyboardInterrupt)"
+        return _("it was interrupted (KeyboardInterrupt)")
     return f"{type(e).__name__}: {e}"
 
 

@@ -303,8 +303,8 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise ValueError(f"the key {key!r} appears twice in one object; a record never "
-                             "repeats a key (it was edited)")
+            raise ValueError(_("the key {key} appears twice in one object; a record never "
+                               "repeats a key (it was edited)").format(key=repr(key)))
         out[key] = value
     return out
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from emuscore.dataset import Dataset
+from emuscore.i18n import _
 from emuscore.io.atomic import write_atomically
 from emuscore.manager import Registry
 from emuscore.problems import DataError, EmuscoreError, PluginError, Problem
@@ -20,9 +21,10 @@ def load_data(path: Path, encoding: str, registry: Registry) -> Dataset:
             with found.blame(f"loader {found.item.name} failed on {path}"):
                 data = found.item.load(path, encoding)
             if not isinstance(data, Dataset):
-                raise PluginError(f"plugin {found.plugin} {found.version}, loader "
-                                  f"{found.item.name} returned {type(data).__name__}, not a "
-                                  "Dataset")
+                raise PluginError(_("plugin {plugin} {version}, loader {name} returned {kind}, "
+                                    "not a Dataset").format(
+                    plugin=found.plugin, version=found.version, name=found.item.name,
+                    kind=type(data).__name__))
             return data
     if not path.exists():
         raise DataError(Problem("no such data file or folder", str(path)))
@@ -55,8 +57,10 @@ def writer_for(path: Path, registry: Registry) -> Callable[[Result], str | bytes
         with found.blame(f"writer {found.item.name} failed on {path}"):
             content = found.item.write(result)
         if not isinstance(content, str | bytes):
-            raise PluginError(f"plugin {found.plugin} {found.version}, writer {found.item.name} "
-                              f"returned {type(content).__name__}, not the file's text or bytes")
+            raise PluginError(_("plugin {plugin} {version}, writer {name} returned {kind}, not "
+                                "the file's text or bytes").format(
+                plugin=found.plugin, version=found.version, name=found.item.name,
+                kind=type(content).__name__))
         return content
 
     return write

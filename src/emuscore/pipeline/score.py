@@ -14,6 +14,7 @@ import numpy as np
 from emuscore.dataset import Dataset
 from emuscore.deadline import TimedOut, limit_seconds, time_limit
 from emuscore.exact import Column, IntArray, ceil_units, floor_units, format_units, to_units
+from emuscore.i18n import _
 from emuscore.io.outputs import Terminated
 from emuscore.manager import Registered, Registry, misbehaved
 from emuscore.model import Criterion, Ruleset
@@ -167,13 +168,14 @@ def score_criterion(ruleset: Ruleset, data: Dataset, criterion: Criterion,
     except UnitFault as e:
         raise PluginError(f"{who}, unit {e.unit}: {e.message}") from e
     except TimedOut:
-        raise PluginError(f"{who}: stopped after {seconds:g} s (EMUSCORE_PLUGIN_TIMEOUT); the "
-                          "scorer may be stuck: report it to the plugin's authors, or allow more "
-                          "time") from None
+        raise PluginError(_("{who}: stopped after {seconds} s (EMUSCORE_PLUGIN_TIMEOUT); the "
+                            "scorer may be stuck: report it to the plugin's authors, or allow "
+                            "more time").format(who=who, seconds=f"{seconds:g}")) from None
     except ValueError as e:
         if "read-only" in str(e):
-            raise PluginError(f"{who}: it tried to change the data it was given ({e}); a scorer "
-                              "must return new arrays and leave its inputs as they are") from e
+            raise PluginError(_("{who}: it tried to change the data it was given ({reason}); a "
+                                "scorer must return new arrays and leave its inputs as they "
+                                "are").format(who=who, reason=e)) from e
         raise PluginError(f"{who}, {_failing_units(scorer, ctx)}: failed with "
                           f"{type(e).__name__}: {e}") from e
     except (SystemExit, KeyboardInterrupt) as e:

@@ -11,6 +11,7 @@ from attrs import frozen
 
 from emuscore.exact import IntArray, to_units
 from emuscore.hookspecs import hookimpl
+from emuscore.i18n import _
 from emuscore.model import Criterion
 from emuscore.scoring import Check, ScoreContext, Scorer, param_scale
 from emuscore.structure import Indicator
@@ -84,19 +85,21 @@ def _unreachable(thresholds: tuple[Threshold, ...]) -> list[Check]:
     for i, th in enumerate(thresholds):
         if th.at_least is not None and th.at_most is None:
             if least is not None and th.at_least >= least:
-                word = "repeats" if th.at_least == least else "comes after the lower"
-                problems.append((("thresholds", i, "at_least"),
-                                 f"at_least {th.at_least} {word} at_least {least}, which takes "
-                                 "every such value first: list at_least thresholds from the "
-                                 "highest down, each once"))
+                message = (_("at_least {value} repeats at_least {earlier}") if th.at_least == least
+                           else _("at_least {value} comes after the lower at_least {earlier}"))
+                problems.append((("thresholds", i, "at_least"), message.format(
+                    value=th.at_least, earlier=least) + _(", which takes every such value first: "
+                                                          "list at_least thresholds from the "
+                                                          "highest down, each once")))
             least = th.at_least if least is None else min(least, th.at_least)
         elif th.at_most is not None and th.at_least is None:
             if most is not None and th.at_most <= most:
-                word = "repeats" if th.at_most == most else "comes after the higher"
-                problems.append((("thresholds", i, "at_most"),
-                                 f"at_most {th.at_most} {word} at_most {most}, which takes every "
-                                 "such value first: list at_most thresholds from the lowest up, "
-                                 "each once"))
+                message = (_("at_most {value} repeats at_most {earlier}") if th.at_most == most
+                           else _("at_most {value} comes after the higher at_most {earlier}"))
+                problems.append((("thresholds", i, "at_most"), message.format(
+                    value=th.at_most, earlier=most) + _(", which takes every such value first: "
+                                                        "list at_most thresholds from the lowest "
+                                                        "up, each once")))
             most = th.at_most if most is None else max(most, th.at_most)
     return problems
 
