@@ -257,3 +257,20 @@ def test_a_ledger_locked_by_another_program_is_one_line(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert result.stderr == (f"error: {base / 'ledger.sqlite'}: the ledger is in use by another "
                              "program (database is locked); try again when it has finished\n")
+
+
+def test_a_failed_commit_removes_the_report_folder_it_created(tmp_path, monkeypatch):
+    out = Outputs()
+    report = out.folder(tmp_path / "reports" / "2024", "--html")
+    csv_out = out.file(tmp_path / "results.csv", "--out")
+    assert report and csv_out
+    out.add(report / "index.html", "<p>ok</p>")
+    out.add(csv_out, "x")
+
+    def full(path, text):
+        raise EmuscoreError(f"{path}: the disk is full; nothing was written")
+
+    monkeypatch.setattr(outputs, "stage", full)
+    with pytest.raises(EmuscoreError):
+        out.commit()
+    assert list(tmp_path.iterdir()) == []

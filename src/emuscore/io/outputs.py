@@ -21,6 +21,7 @@ killed one (SIGKILL) left behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from collections.abc import Iterable, Iterator
@@ -160,20 +161,29 @@ class Outputs:
             raise ValueError(f"{path} was not declared as an output of this run")
         self._staged[path] = content
 
+    def _make(self, folder: Path, made: list[Path]) -> None:
+        """Create `folder` and its missing parents, noting each one created."""
+        missing = [f for f in (folder, *folder.parents) if not f.exists()]
+        for f in reversed(missing):
+            try:
+                f.mkdir()
+            except FileExistsError:
+                continue
+            except OSError as e:
+                raise cannot_write(self._shown.get(folder.resolve(), folder), e) from None
+            made.append(f)
+
     def commit(self) -> None:
         """Write every added file: each staged to a temporary file first; if any of them
         fails (or a signal arrives) all temporaries are removed and nothing appears; then
         all are renamed into place."""
         temporaries: list[tuple[Path, Path]] = []
+        made: list[Path] = []           # folders this commit created, removed again on failure
         try:
             for resolved in self._folders:
-                try:
-                    resolved.mkdir(parents=True, exist_ok=True)
-                except OSError as e:
-                    raise cannot_write(self._shown[resolved], e) from None
+                self._make(resolved, made)
             for path, content in self._staged.items():
-                if not folder_of(path).is_dir():
-                    folder_of(path).mkdir(parents=True, exist_ok=True)
+                self._make(folder_of(path), made)
                 temporaries.append((stage(path, content), path))
             for tmp, path in temporaries:
                 try:
@@ -183,6 +193,9 @@ class Outputs:
         except BaseException:
             for tmp, _path in temporaries:
                 discard(tmp)
+            for folder in reversed(made):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()      # only if empty: never what was there before
             raise
         for _tmp, path in temporaries:
             sync_folder(path)
