@@ -22,7 +22,16 @@ class Problem:
         if self.file and self.line is not None:
             place = f"{self.file}:{self.line}"
         parts = [p for p in (place, self.where) if p]
-        return ": ".join([*parts, self.message])
+        return one_line(": ".join([*parts, self.message]))
+
+
+def one_line(text: str) -> str:
+    """`text` with every line break and invisible character escaped (\\n, \\ufeff...): a
+    cell or id from the user's file can hold one, and a problem is printed as one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
 
 
 class EmuscoreError(Exception):
