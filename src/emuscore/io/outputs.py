@@ -127,7 +127,7 @@ class Outputs:
         for inp in [pair[0] for pair in self._inputs]:
             if inp.is_relative_to(resolved):
                 self._refuse(path, option, _("it holds the input {input}; write elsewhere")
-                             .format(input=inp))
+                             .format(input=self._given[inp]))
         self._folders[resolved] = option
         self._shown[resolved] = path
         return path
