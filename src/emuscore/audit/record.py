@@ -355,9 +355,7 @@ def shape_problem(record: Mapping[str, Any]) -> str | None:
         return _("the results and the data list different units ({units}...)").format(
             units=", ".join(map(repr, odd)))
     for unit, r in results["units"].items():
-        if not isinstance(r, dict) or not isinstance(r.get("criteria"), dict) \
-                or not isinstance(r.get("groups"), dict) or type(r.get("rank")) is not int \
-                or not isinstance(r.get("awards"), list) or not isinstance(r.get("total"), str):
+        if not _unit_result(r):
             return _("the results of unit {unit} are not those of a record").format(unit=unit)
     for kind in ("proposals", "skips"):
         for entry in results[kind]:
@@ -365,9 +363,30 @@ def shape_problem(record: Mapping[str, Any]) -> str | None:
                     isinstance(entry.get(k), str) for k in ("award", "unit", "reason")):
                 return _("an entry of {kind} is not award, unit and reason texts").format(kind=kind)
     if not all(isinstance(software.get(k), dict) for k in ("scorers", "gates")) or not all(
-            isinstance(v, dict) for k in ("scorers", "gates") for v in software[k].values()):
-        return _("the software part needs scorers and gates (objects)")
+            _plugin_entry(v) for k in ("scorers", "gates") for v in software[k].values()) \
+            or not all(isinstance(software.get(k), str) for k in ("emuscore", "python")):
+        return _("the software part needs emuscore and python (texts), scorers and gates "
+                 "(objects of plugin, version and used_by)")
     return None
+
+
+def _texts(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+
+
+def _unit_result(r: Any) -> bool:
+    """One unit's results as `results_part` writes them."""
+    return (isinstance(r, dict) and _texts(r.get("criteria")) and _texts(r.get("groups"))
+            and all(isinstance(r.get(k), str) for k in ("deductions", "bonus", "total"))
+            and all(r.get(k) is None or isinstance(r.get(k), str) for k in ("class", "decided_by"))
+            and type(r.get("rank")) is int and type(r.get("tied")) is bool
+            and isinstance(r.get("awards"), list) and all(isinstance(a, str) for a in r["awards"]))
+
+
+def _plugin_entry(v: Any) -> bool:
+    return (isinstance(v, dict) and isinstance(v.get("plugin"), str)
+            and isinstance(v.get("version"), str) and isinstance(v.get("used_by"), list)
+            and all(isinstance(u, str) for u in v["used_by"]))
 
 
 def _float_in_record(text: str) -> NoReturn:
