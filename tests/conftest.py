@@ -76,3 +76,14 @@ def sector_plugin(distribution: str) -> object:
 def sector_plugins(emuscore_plugins: PluginSandbox) -> Registry:
     """The built-ins and both sector plugins of plugins/, registered for this test."""
     return emuscore_plugins.register(*(sector_plugin(d) for d in SECTOR_PLUGINS))
+
+
+@pytest.fixture(autouse=True)
+def english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> Iterable[None]:
+    """Every test sees the English interface whatever the machine's locale, and a test that
+    chose a language (`--lang vi`) leaves the next one in English."""
+    from emuscore import i18n
+
+    monkeypatch.setenv("EMUSCORE_LANG", "en")
+    yield
+    i18n.choose(None)

@@ -52,8 +52,14 @@ def test_a_duplicate_unit_names_both_lines(tmp_path):
 
 
 def test_a_value_that_is_not_a_number_is_refused(tmp_path):
+    message = error(folder(tmp_path, measures=MEASURES + "1,y,7.5 lượt\n"))
+    assert f"{tmp_path / 'measures.csv'}:4: unit 1: y: '7.5 lượt' is not a number" in message
+
+
+def test_a_percentage_is_refused_unless_the_indicator_is_declared_a_percent(tmp_path):
     message = error(folder(tmp_path, measures=MEASURES + "1,y,7.5%\n"))
-    assert f"{tmp_path / 'measures.csv'}:4: unit 1, indicator 'y': '7.5%' is not a number" in message
+    assert f"{tmp_path / 'measures.csv'}:4: unit 1: y: '7.5%' is a percentage" in message
+    assert 'kind = "percent"' in message
 
 
 def test_a_second_value_for_the_same_indicator_is_refused(tmp_path):

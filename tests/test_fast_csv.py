@@ -75,6 +75,7 @@ def years(draw: st.DrawFn, simple: bool) -> dict[str, object]:
         "wide": draw(st.booleans()),
         "bom": draw(st.booleans()),
         "newline": draw(st.sampled_from(["\n", "\r\n"])),
+        "delimiter": draw(st.sampled_from([",", ",", ";", "\t"])),   # as Excel exports write them
         "quoting": draw(st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL])),
         "shuffle": draw(st.randoms(use_true_random=False)),
         "last_newline": draw(st.booleans()),
@@ -89,7 +90,8 @@ def years(draw: st.DrawFn, simple: bool) -> dict[str, object]:
 
 def write_csv(path: Path, rows: list[list[str]], year: dict[str, object]) -> None:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator=str(year["newline"]), quoting=year["quoting"])
+    writer = csv.writer(buffer, lineterminator=str(year["newline"]), quoting=year["quoting"],
+                        delimiter=str(year["delimiter"]))
     writer.writerows(rows)
     text = buffer.getvalue()
     if not year["last_newline"]:

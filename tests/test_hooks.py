@@ -128,8 +128,9 @@ def test_hook_register_loaders(emuscore_plugins: PluginSandbox, tmp_path: Path) 
     data = emuscore.load_data(data_file)
     assert data.unit_ids == ("A", "B")
     assert data.indicators["v"].decimal(1) == 5
-    # the built-in CSV loader is still there, asked after the plugin's
-    assert [r.item.name for r in emuscore_plugins.registry.loaders.values()] == ["csv", "spaces"]
+    # the built-in CSV and workbook loaders are still there, asked after the plugin's
+    assert [r.item.name for r in emuscore_plugins.registry.loaders.values()] == ["csv", "xlsx",
+                                                                                "spaces"]
 
 
 def test_hook_register_loaders_failure_is_named(emuscore_plugins: PluginSandbox, tmp_path: Path) -> None:
@@ -143,9 +144,10 @@ def test_hook_register_loaders_failure_is_named(emuscore_plugins: PluginSandbox,
 
 
 def test_a_path_no_loader_reads_says_which_formats_are_installed(tmp_path: Path) -> None:
-    (tmp_path / "year.xlsx").write_bytes(b"PK")
-    with pytest.raises(emuscore.DataError, match=r"year.xlsx: no installed loader reads this \(csv: "):
-        emuscore.load_data(tmp_path / "year.xlsx")
+    (tmp_path / "year.ods").write_bytes(b"PK")
+    with pytest.raises(emuscore.DataError, match=r"year.ods: no installed loader reads this \(csv: "
+                                                 r".*; xlsx: a data-entry workbook"):
+        emuscore.load_data(tmp_path / "year.ods")
 
 
 def test_hook_register_writers(emuscore_plugins: PluginSandbox, tmp_path: Path) -> None:
@@ -157,7 +159,7 @@ def test_hook_register_writers(emuscore_plugins: PluginSandbox, tmp_path: Path) 
     result = emuscore_plugins.run(RULESET, TABLE)
     write_results(result, tmp_path / "out.tsv", emuscore_plugins.registry)
     assert (tmp_path / "out.tsv").read_text(encoding="utf-8") == "A\t3.13\nB\t7.50\nC\t0.03\n"
-    assert list(emuscore_plugins.registry.writers) == [".csv", ".json", ".tsv"]
+    assert list(emuscore_plugins.registry.writers) == [".csv", ".json", ".xlsx", ".tsv"]
 
 
 def test_hook_register_writers_failure_is_named_and_writes_nothing(emuscore_plugins: PluginSandbox,

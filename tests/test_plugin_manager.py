@@ -33,12 +33,14 @@ class Params:
     value: Indicator
 
 
-def test_the_built_in_csv_and_json_io_are_plugins_like_any_other() -> None:
+def test_the_built_in_csv_json_and_xlsx_io_are_plugins_like_any_other() -> None:
     registry = default_registry()
-    assert {"emuscore.io.csv_data", "emuscore.io.results"} <= set(DEFAULT_PLUGINS)
+    assert {"emuscore.io.csv_data", "emuscore.io.results", "emuscore.io.xlsx_results"} <= set(
+        DEFAULT_PLUGINS)
     assert registry.loaders["csv"].plugin == "emuscore.io.csv_data"
     assert {s: r.plugin for s, r in registry.writers.items()} == {
-        ".csv": "emuscore.io.results", ".json": "emuscore.io.results"}
+        ".csv": "emuscore.io.results", ".json": "emuscore.io.results",
+        ".xlsx": "emuscore.io.xlsx_results"}
 
 
 def installed(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

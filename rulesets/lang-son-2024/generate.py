@@ -22,6 +22,7 @@ import argparse
 import csv
 import datetime
 import random
+import re
 from pathlib import Path
 
 SEED = 2024
@@ -204,7 +205,12 @@ def invented_names(rng: random.Random, cluster_id: str) -> list[str]:
 
 
 def fmt(value: float, decimals: int) -> str:
-    return f"{value:.{decimals}f}"
+    text = f"{value:.{decimals}f}"
+    # 498.801 is 498801 where a point groups thousands: undeclared, emuscore refuses it
+    # (docs/data.md); a trailing zero leaves the number one reading
+    if decimals == 3 and re.fullmatch(r"-?[1-9]\d{0,2}\.\d{3}", text):
+        text += "0"
+    return text
 
 
 def count_with_share(rng: random.Random, total: int, lo: float, hi: float) -> tuple[int, int]:

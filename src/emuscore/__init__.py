@@ -4,7 +4,7 @@ The Python API is as small as the CLI::
 
     import emuscore
     ruleset = emuscore.load_ruleset("rulesets/lang-son-2024.toml")
-    data = emuscore.load_data("rulesets/lang-son-2024")
+    data = emuscore.load_data("rulesets/lang-son-2024", ruleset=ruleset)
     result = emuscore.run(ruleset, data)
 
 Each function uses the installed plugins unless given a `registry`; these and the CLI
@@ -54,12 +54,18 @@ def parse_ruleset(text: str, source: str = "<ruleset>", registry: Registry | Non
 
 
 def load_data(path: str | Path, encoding: str = "utf-8-sig",
-              registry: Registry | None = None) -> Dataset:
+              registry: Registry | None = None, ruleset: Ruleset | None = None,
+              delimiter: str | None = None) -> Dataset:
     """The year's data, read by the installed loader for its format: built in, a folder
-    (units.csv, measures.csv) or one wide CSV file; plugins add others."""
+    (units.csv, measures.csv), one wide CSV file or a data-entry workbook (.xlsx);
+    plugins add others. With a `ruleset`, its `[data]` and `[indicators]` declarations
+    say how numbers, dates and headers are written and which values are allowed."""
     from emuscore.io.dispatch import load_data as load
+    from emuscore.io.reading import Reading
 
-    return load(Path(path), encoding, registry or default_registry())
+    reading = (Reading.of(ruleset, encoding, delimiter)
+               if ruleset is not None or delimiter is not None else None)
+    return load(Path(path), encoding, registry or default_registry(), reading)
 
 
 def run(ruleset: Ruleset, data: Dataset, registry: Registry | None = None) -> Result:

@@ -116,6 +116,8 @@ def max_abs(values: IntArray) -> int:
     """The largest magnitude in an integer array, as a Python int (0 if empty)."""
     if values.size == 0:
         return 0
+    if values.ndim == 1 and values.strides[0] == 0:     # one value, broadcast
+        return abs(int(values[0]))
     return int(max(abs(int(values.max())), abs(int(values.min()))))
 
 

@@ -48,9 +48,13 @@ def register_loaders(register: Callable[[Loader], None]) -> None:
     `emuscore.plugin.Loader` for each data format the plugin reads: ``accepts(path)`` says
     whether it reads the path, ``load(path, encoding)`` returns the year's
     `emuscore.plugin.Dataset` (raising `emuscore.plugin.DataError` with the file and line
-    for anything wrong in the data). `emuscore.load_data` asks the loaders in reverse
-    order of registration (packages before the built-in CSV loader) and the first whose
-    ``accepts(path)`` is true loads the year's data."""
+    for anything wrong in the data). A loader may also give ``read(path, reading)``,
+    used when a ruleset is known: ``reading`` (an `emuscore.plugin.Reading`) carries the
+    ruleset's ``[data]`` and ``[indicators]`` declarations, and ``reading.cell_value``
+    reads a cell's text under them; data from ``load`` alone is checked against the
+    declared indicators afterwards. `emuscore.load_data` asks the loaders in reverse
+    order of registration (packages before the built-in CSV and workbook loaders) and
+    the first whose ``accepts(path)`` is true loads the year's data."""
 
 
 @hookspec

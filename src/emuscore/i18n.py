@@ -57,4 +57,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalogue(language()).ngettext(singular, plural, n)
 
 
-__all__ = ["DOMAIN", "LOCALE_DIR", "_", "choose", "language", "ngettext"]
+def N_(message: str) -> str:
+    """Marks `message` for the catalogue without translating it: for a text defined at
+    import time (a command's help) that `_` translates where it is shown."""
+    return message
+
+
+__all__ = ["DOMAIN", "LOCALE_DIR", "N_", "_", "choose", "language", "ngettext"]

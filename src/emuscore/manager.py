@@ -43,7 +43,9 @@ DEFAULT_PLUGINS = (
     "emuscore.scorers.accuracy",
     "emuscore.scorers.formula",
     "emuscore.io.csv_data",
+    "emuscore.io.xlsx_data",
     "emuscore.io.results",
+    "emuscore.io.xlsx_results",
 )
 
 T = TypeVar("T")

@@ -124,6 +124,19 @@ class AwardRequirements:
 
 
 @frozen
+class Vote:
+    """An award decided by the council's secret ballot: a proposal stands when its yes
+    votes are at least `threshold` of the council's members (`of = "members"`) or of
+    those who voted (`of = "voting"`), compared exactly (9 of 10 is 0.9)."""
+
+    threshold: Decimal
+    of: Literal["members", "voting"] = "members"
+    promote: bool = False
+    """When a proposal falls, whether the next unit is proposed in its place (it then
+    needs a ballot of its own); by default the place stays empty."""
+
+
+@frozen
 class AwardRule:
     """Who may be proposed for one award, and how many.
 
@@ -140,6 +153,8 @@ class AwardRule:
     order: tuple[str, ...] | None = None
     """The award's own order of its candidates (entries as in [ranking] order); by
     default the cluster ranking's."""
+    vote: Vote | None = None
+    """Decided by the council's ballot (`emuscore finalize --ballots`)."""
 
 
 @frozen
@@ -155,6 +170,62 @@ class Publication:
     """The objection period, in working days counted from the day after publication."""
     holidays: tuple[datetime.date, ...] = ()
     """Days off besides the national public holidays (a province's own, a moved day)."""
+    public: tuple[str, ...] = ("totals", "classes", "criteria")
+    """What the public page shows besides ranks and awards (PUBLIC_PARTS); the internal
+    page shows everything."""
+
+
+PUBLIC_PARTS = ("totals", "classes", "criteria")
+"""What a ruleset may publish beside ranks and awards: totals, classes, per-criterion points."""
+
+
+IndicatorKind = Literal["number", "count", "percent", "date", "yesno"]
+INDICATOR_KINDS: tuple[IndicatorKind, ...] = ("number", "count", "percent", "date", "yesno")
+
+
+@frozen
+class IndicatorSpec:
+    """One `[indicators.ID]` table: what an indicator is, for people and for the reader.
+
+    The reader refuses a value of the wrong kind or outside [min, max], and a blank
+    unless `missing` says what a blank means: a number (a blank count is 0) or "pass"
+    (left blank, for a gate that passes a unit without it)."""
+
+    id: str = field(metadata={"dump": False})
+    """The table's key: the indicator's name in the data and in the criteria."""
+    title: str
+    unit: str | None = None
+    """The unit of measure as a person writes it (triệu đồng, %, ngày, lượt)."""
+    kind: IndicatorKind = "number"
+    missing: Decimal | Literal["error", "pass"] = "error"
+    min: Decimal | None = None
+    max: Decimal | None = None
+    description: str | None = None
+
+
+@frozen
+class KeyColumns:
+    """`[data] columns`: the headers the data uses for the key columns."""
+
+    unit_id: str | None = None
+    name: str | None = None
+    cluster_id: str | None = None
+
+
+@frozen
+class DataFormat:
+    """The `[data]` table: how the data writes numbers and dates, and names its columns.
+
+    Declared, never guessed: without `decimal`, a value that the two conventions read
+    differently (12.000, 1,234) is refused with the key to set."""
+
+    decimal: Literal[",", "."] | None = None
+    """"," : 13.000,5 is 13000.5 (Vietnamese Excel); ".": 13,000.5 is 13000.5."""
+    date_format: Literal["yyyy-mm-dd", "dd/mm/yyyy", "dd-mm-yyyy", "dd.mm.yyyy",
+                         "mm/dd/yyyy"] = "yyyy-mm-dd"
+    delimiter: Literal[",", ";", "\t"] | None = None
+    """The CSV separator; by default it is recognised from the header."""
+    columns: KeyColumns = KeyColumns()
 
 
 @frozen
@@ -167,6 +238,8 @@ class Ruleset:
     gates: tuple[Gate, ...] = ()
     awards: tuple[AwardRule, ...] = ()
     publication: Publication | None = None
+    indicators: tuple[IndicatorSpec, ...] = ()
+    data: DataFormat | None = None
     source: str = field(default="", eq=False)
     text: str = field(default="", eq=False, repr=False)
 
@@ -183,3 +256,7 @@ class Ruleset:
 
     def group(self, group_id: str) -> Group:
         return next(g for g in self.groups if g.id == group_id)
+
+    def indicator(self, indicator_id: str) -> IndicatorSpec | None:
+        """The declaration of an indicator, if `[indicators]` has one."""
+        return next((i for i in self.indicators if i.id == indicator_id), None)

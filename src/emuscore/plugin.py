@@ -14,6 +14,7 @@ from emuscore.eligibility import EligibilityGate
 from emuscore.exact import Column, IntArray, Rounding, decimals_of, format_units
 from emuscore.hookspecs import hookimpl
 from emuscore.io.formats import Loader, Writer
+from emuscore.io.reading import Reading
 from emuscore.model import Criterion, Ruleset
 from emuscore.per_unit import scorer
 from emuscore.problems import DataError, EmuscoreError, PluginError, Problem
@@ -34,6 +35,7 @@ __all__ = [
     "Loader",
     "PluginError",
     "Problem",
+    "Reading",
     "Result",
     "Role",
     "Rounding",

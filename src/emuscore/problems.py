@@ -16,11 +16,15 @@ class Problem:
     file: str = ""
     line: int | None = None
     where: str = ""
+    column: int | None = None
+    """The column in the line (1-based), where one is known (a formula's error)."""
 
     def __str__(self) -> str:
         place = self.file
         if self.file and self.line is not None:
             place = f"{self.file}:{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
         parts = [p for p in (place, self.where) if p]
         return one_line(": ".join([*parts, self.message]))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
+from emuscore.council.decisions import Applied
 from emuscore.dataset import Dataset
 from emuscore.exact import IntArray, format_units
 from emuscore.model import Ruleset
@@ -53,6 +54,20 @@ class Skip:
     reason: str
 
 
+@frozen
+class Note:
+    """Why an award has no recipient, or fewer than its places, in one scope (a cluster,
+    or "" for the award as a whole): a quota that rounds to 0, no eligible unit, a place
+    held for a tie the council has not settled, a place left empty by a ballot."""
+
+    award: str
+    scope: str
+    reason: str
+    kind: str = ""
+    """"tie" (left to the council), "held" (a place held for a tie), "quota", "ballot",
+    "none" (no eligible unit)."""
+
+
 @frozen(eq=False)
 class Result:
     ruleset: Ruleset
@@ -62,6 +77,10 @@ class Result:
     ranks: Ranks
     proposals: tuple[Proposal, ...]
     skips: tuple[Skip, ...]
+    notes: tuple[Note, ...] = ()
+    adjustments: tuple[Applied, ...] = ()
+    """The council's adjustments applied over the year's data (`data` holds the values
+    after them), in the order applied."""
 
     def awards_of(self, unit_id: str) -> list[str]:
         return [p.award for p in self.proposals if p.unit == unit_id]

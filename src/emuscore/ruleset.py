@@ -15,11 +15,14 @@ import tomli_w
 from emuscore.i18n import _
 from emuscore.manager import Registry
 from emuscore.model import (
+    PUBLIC_PARTS,
     AwardRule,
     Classification,
     Criterion,
+    DataFormat,
     Gate,
     Group,
+    IndicatorSpec,
     Meta,
     Publication,
     Ranking,
@@ -37,7 +40,7 @@ from emuscore.ruleset_checks import (
 from emuscore.structure import Structurer, toml_key, unstructure
 
 SECTIONS = ("ruleset", "groups", "criteria", "classification", "ranking", "gates", "awards",
-            "publication")
+            "publication", "indicators", "data")
 COMMON_CRITERION_KEYS = tuple(toml_key(f) for f in attrs.fields(Criterion) if f.name != "params")
 SORT_FIELDS = ("total", "deductions", "bonus", "unit_id")
 SORT_PREFIXES = ("group", "criterion", "indicator", "key")
@@ -114,8 +117,28 @@ def parse_ruleset(text: str, source: str, registry: Registry) -> Ruleset:
     s = Structurer(source, lines.locate, lambda path: describe(path, raw))
     ruleset = _build(raw, s, registry)
     if s.problems or ruleset is None:
-        raise RulesetError(s.problems)
+        raise RulesetError([_placed(p, text) for p in s.problems])
     return attrs.evolve(ruleset, source=source, text=text)
+
+
+FORMULA_AT = re.compile(r"^column (\d+): ")
+FORMULA_VALUE = re.compile(r"\b(expr|when)\s*=\s*(\"(?!\"\")([^\"\\\n]*)\"|'(?!'')([^'\n]*)')")
+
+
+def _placed(problem: Problem, text: str) -> Problem:
+    """A formula's error ("column 5: ..." of the formula) placed in the file's line as
+    file:line:column, where the formula is written on that line as a string without
+    escapes (a multi-line or escaped one keeps the formula's own column)."""
+    at = FORMULA_AT.match(problem.message)
+    if at is None or problem.line is None or not problem.where.endswith(("expr", "when")):
+        return problem
+    line = text.splitlines()[problem.line - 1]
+    values = [m for m in FORMULA_VALUE.finditer(line) if problem.where.endswith(m.group(1))]
+    if len(values) != 1:
+        return problem
+    start = values[0].start(2) + 1          # the formula's first character, 0-based
+    return attrs.evolve(problem, message=problem.message[at.end():],
+                        column=start + int(at.group(1)))
 
 
 def _build(raw: dict[str, Any], s: Structurer, registry: Registry) -> Ruleset | None:
@@ -137,9 +160,12 @@ def _build(raw: dict[str, Any], s: Structurer, registry: Registry) -> Ruleset | 
     awards = _array(s, AwardRule, raw, "awards")
     publication = (s.table(Publication, raw["publication"], ("publication",))
                    if "publication" in raw else None)
+    indicators = _indicators(s, raw)
+    data = s.table(DataFormat, raw["data"], ("data",)) if "data" in raw else None
     if meta is None or ranking is None:
         return None
-    ruleset = Ruleset(meta, groups, criteria, ranking, classification, gates, awards, publication)
+    ruleset = Ruleset(meta, groups, criteria, ranking, classification, gates, awards, publication,
+                      indicators, data)
     if len(criteria) != len(raw.get("criteria", [])):
         # a criterion has problems already; still check what does not depend on it
         named = [t.get("id") for t in raw.get("criteria", []) if isinstance(t, dict)]
@@ -281,6 +307,128 @@ def _check(r: Ruleset, s: Structurer, registry: Registry) -> None:
     _check_classification(r, s)
     _check_awards(r, s, registry)
     _check_publication(r, s)
+    _check_votes(r, s)
+    _check_indicators(r, s, registry)
+
+
+def _indicators(s: Structurer, raw: Mapping[str, Any]) -> tuple[IndicatorSpec, ...]:
+    """`[indicators.ID]` tables, each id taken from its key."""
+    tables = raw.get("indicators", {})
+    if not isinstance(tables, Mapping):
+        s.problem(("indicators",), _("must be tables: write [indicators.ID] for each indicator"))
+        return ()
+    out = []
+    for key, table in tables.items():
+        if isinstance(table, Mapping) and "id" in table:
+            s.problem(("indicators", key, "id"),
+                      _("the id is the table's key ({key}); remove 'id'").format(key=key))
+            continue
+        spec = s.table(IndicatorSpec, {**table, "id": key} if isinstance(table, Mapping) else table,
+                       ("indicators", key))
+        if spec is not None:
+            out.append(spec)
+    return tuple(out)
+
+
+def indicator_readers(r: Ruleset, registry: Registry) -> dict[str, list[tuple[str, bool]]]:
+    """indicator -> (who reads it, whether that reader takes a date) for every reading of
+    an indicator by a criterion, a gate, a classification band or the ranking."""
+    from emuscore.formula.host import indicators, program  # only rulesets with formulas
+
+    out: dict[str, list[tuple[str, bool]]] = {}
+
+    def add(name: str, who: str, dates: bool = False) -> None:
+        out.setdefault(name, []).append((who, dates))
+
+    def formula(text: str, want: Literal["number", "boolean"], who: str) -> None:
+        try:
+            names = indicators(program(text, want))
+        except Exception:       # a broken formula is reported where it is checked
+            return
+        for name in names:
+            add(name, who, True)     # formulas compute with dates too
+
+    for c in r.criteria:
+        scorer = registry.scorers[c.scorer].item
+        for param, name in scorer.inputs(c.params).items():
+            add(name, f"criterion {c.id}", scorer.takes_date(param))
+    plugin_gates: set[str] = set()
+    for g in r.gates:
+        if g.indicator is not None:
+            add(g.indicator, f"gate {g.id}")
+        if g.when is not None:
+            formula(g.when, "boolean", f"gate {g.id}")
+    own = {g.id for g in r.gates}
+    for a in r.awards:
+        plugin_gates.update(name for name in a.requires.gates if name not in own)
+    for name in sorted(plugin_gates):
+        if name in registry.gates:
+            for indicator in registry.gates[name].item.indicators:
+                add(indicator, f"gate {name}")
+    for band in r.classification.bands if r.classification else ():
+        if band.when is not None:
+            formula(band.when, "boolean", f"classification band {band.label}")
+    for key in r.ranking.keys:
+        formula(key.expr, "number", f"ranking key {key.id}")
+    for entry in r.ranking.order:
+        name = entry.split()[0] if entry.split() else ""
+        if name.startswith("indicator:"):
+            add(name[len("indicator:"):], "ranking")
+    return out
+
+
+def _check_indicators(r: Ruleset, s: Structurer, registry: Registry) -> None:
+    """Each declared indicator is read by something, of a kind its readers take, with a
+    sane range and a blank value that fits them."""
+    _check_key_columns(r, s)
+    if not r.indicators:
+        return
+    readers = indicator_readers(r, registry)
+    titles: dict[str, str] = {}
+    ids = {i.id for i in r.indicators}
+    for spec in r.indicators:
+        path: tuple[str | int, ...] = ("indicators", spec.id)
+        if spec.id not in readers:
+            s.problem(path, _("indicator '{id}' is declared but nothing reads it (no criterion, "
+                              "gate, band or ranking key){hint}; remove it or fix its name")
+                      .format(id=spec.id, hint=did_you_mean(spec.id, readers)))
+        for who, dates in readers.get(spec.id, ()):
+            if spec.kind == "date" and not dates:
+                s.problem((*path, "kind"), _("{who} reads '{id}' as a number, but it is "
+                                             "declared kind = \"date\"").format(who=who, id=spec.id))
+        if spec.min is not None and spec.max is not None and spec.min > spec.max:
+            s.problem((*path, "min"), _("min {min} is above max {max}").format(min=spec.min,
+                                                                               max=spec.max))
+        if isinstance(spec.missing, Decimal):
+            low, high = spec.min, spec.max
+            if spec.kind == "date":
+                s.problem((*path, "missing"), _("a date has no number to stand for a blank; "
+                                                "use \"error\" or \"pass\""))
+            elif (low is not None and spec.missing < low) or (high is not None and spec.missing > high):
+                s.problem((*path, "missing"), _("a blank would read as {value}, outside "
+                                                "min..max").format(value=spec.missing))
+            elif spec.kind in ("count", "yesno") and spec.missing != spec.missing.to_integral_value():
+                s.problem((*path, "missing"), _("a {kind} is a whole number").format(kind=spec.kind))
+        if spec.kind in ("date", "yesno") and (spec.min is not None or spec.max is not None):
+            s.problem(path, _("a {kind} indicator has no min or max").format(kind=spec.kind))
+        if spec.title in titles or spec.title in ids - {spec.id}:
+            other = titles.get(spec.title, spec.title)
+            s.problem((*path, "title"), _("title '{title}' is also {other}'s: columns are "
+                                          "matched by title, so each must be different")
+                      .format(title=spec.title, other=other))
+        titles[spec.title] = spec.id
+
+
+def _check_key_columns(r: Ruleset, s: Structurer) -> None:
+    if r.data is not None:
+        columns = r.data.columns
+        named = [v for v in (columns.unit_id, columns.name, columns.cluster_id) if v]
+        taken = {i.id for i in r.indicators} | {i.title for i in r.indicators}
+        for header in named:
+            if named.count(header) > 1 or header in taken:
+                s.problem(("data", "columns"), _("'{header}' names two columns; each header "
+                                                 "must name one").format(header=header))
+                break
 
 
 def _too_many_points() -> str:
@@ -543,6 +691,18 @@ def _check_publication(r: Ruleset, s: Structurer) -> None:
         s.problem(("publication", "objection_days"),
                   "the objection period is a number of working days, from 0 to 366 "
                   "(Decree 98/2023 Art. 46 asks for at least 10)")
+    for part in r.publication.public if r.publication is not None else ():
+        if part not in PUBLIC_PARTS:
+            s.problem(("publication", "public"), f"unknown part '{part}'"
+                      f"{did_you_mean(part, PUBLIC_PARTS)}; the public page may show "
+                      f"{', '.join(PUBLIC_PARTS)} (ranks and awards always)")
+
+
+def _check_votes(r: Ruleset, s: Structurer) -> None:
+    for i, a in enumerate(r.awards):
+        if a.vote is not None and not Decimal(0) < a.vote.threshold <= 1:
+            s.problem(("awards", i, "vote", "threshold"),
+                      _("the vote threshold is a share between 0 and 1, e.g. 0.9 for 90 %"))
 
 
 def _check_awards(r: Ruleset, s: Structurer, registry: Registry) -> None:
@@ -673,4 +833,8 @@ def dump_ruleset(ruleset: Ruleset) -> str:
         doc["awards"] = unstructure(ruleset.awards)
     if ruleset.publication is not None:
         doc["publication"] = unstructure(ruleset.publication)
+    if ruleset.indicators:
+        doc["indicators"] = {i.id: unstructure(i) for i in ruleset.indicators}
+    if ruleset.data is not None:
+        doc["data"] = unstructure(ruleset.data)
     return tomli_w.dumps({k: v for k, v in doc.items() if v != []})

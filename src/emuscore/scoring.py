@@ -125,6 +125,9 @@ class Scorer(ABC, Generic[P]):
     description: ClassVar[str] = ""
     uncapped: ClassVar[bool] = False
     """True if a deduction of this scorer may leave out `max` (nothing caps it)."""
+    date_inputs: ClassVar[tuple[str, ...]] = ()
+    """Parameters that may name a date indicator (`[indicators]` kind = "date"); every
+    other indicator parameter reads numbers."""
     threadsafe: ClassVar[bool] = False
     """True if `score` only reads its context and keeps no state, so that at large N the
     engine may score this criterion on one core while others run on the rest."""
@@ -147,6 +150,10 @@ class Scorer(ABC, Generic[P]):
             if value is not None:
                 out[field] = value
         return out
+
+    def takes_date(self, param: str) -> bool:
+        """Whether the indicator named by parameter `param` may be a date (`date_inputs`)."""
+        return param in self.date_inputs
 
     def params_of(self, criterion: Criterion) -> P:
         """A criterion's parameters as this scorer's `Params` (for `check` and `bounds`)."""

@@ -4,7 +4,8 @@ The ruleset's own sections and every scorer's parameters are attrs classes; this
 module turns a parsed TOML table into one (checking each key's type, rejecting
 unknown keys with a "did you mean") and back into a table for tomli-w. Field types
 understood: str, int, bool, Decimal, date, Literal[...], Indicator, a nested attrs
-class, tuple[X, ...] of any of those, and X | None. A field's TOML key defaults to
+class, tuple[X, ...] of any of those, X | None, and Decimal | Literal[...] (text picks
+the Literal). A field's TOML key defaults to
 its name; `metadata={"key": "from"}` overrides it.
 """
 
@@ -102,8 +103,10 @@ class Structurer:
         if origin in (Union, types.UnionType):
             if raw is None:
                 return True, None
-            (inner,) = [a for a in args if a is not type(None)]
-            return self.value(inner, raw, path)
+            arms = [a for a in args if a is not type(None)]
+            if len(arms) > 1:
+                return self.value(_arm_for(arms, raw), raw, path)
+            return self.value(arms[0], raw, path)
         if origin is tuple:
             if not isinstance(raw, list):
                 self.problem(path, f"must be a list, got {_shown(raw)}")
@@ -163,6 +166,16 @@ def unstructure(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else value
     return value
+
+
+def _arm_for(arms: list[Any], raw: Any) -> Any:
+    """Of a union like `Decimal | Literal["error", "pass"]`, the arm a TOML value is
+    meant for: text for the Literal (or str) arm, anything else for the other."""
+    textual = [a for a in arms if get_origin(a) is Literal or a in (str, Indicator)]
+    other = [a for a in arms if a not in textual]
+    if isinstance(raw, str) and textual:
+        return textual[0]
+    return other[0] if other else textual[0]
 
 
 def _shown(raw: Any) -> str:

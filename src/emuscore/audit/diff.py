@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from emuscore.dataset import natural_key
+from emuscore.i18n import _
 
 Record = Mapping[str, Any]
 
@@ -26,6 +27,9 @@ def compare(a: Record, b: Record) -> dict[str, Any]:
         "awards": _awards(a["results"], b["results"]),
         "skips": _skips(a["results"], b["results"]),
         "software": _software(a["software"], b["software"]),
+        "notes": _notes(a["results"], b["results"]),
+        "adjustments": _adjustments(a["results"], b["results"]),
+        "council": {"a": a.get("council"), "b": b.get("council")},
     }
     out["same"] = (not out["ruleset"]["changed"] and not any(out["data"].values())
                    and not out["units"] and not out["awards"]["gained"]
@@ -99,13 +103,20 @@ def _units(a: Record, b: Record) -> list[dict[str, Any]]:
 
 
 def _awards(a: Record, b: Record) -> dict[str, list[dict[str, str]]]:
+    """Proposals gained and lost from a to b, each with b's reason: the proposal's reason
+    for a gain, the reason it was passed over (if it was reached) for a loss."""
     pa = {(p["award"], p["unit"]) for p in a["proposals"]}
-    pb = {(p["award"], p["unit"]) for p in b["proposals"]}
+    pb = {(p["award"], p["unit"]): p["reason"] for p in b["proposals"]}
+    passed = {(s["award"], s["unit"]): s["reason"] for s in b["skips"]}
 
-    def listed(pairs: set[tuple[str, str]]) -> list[dict[str, str]]:
-        return [{"award": w, "unit": u} for w, u in sorted(pairs, key=lambda p: (p[0], natural_key(p[1])))]
+    def listed(pairs: set[tuple[str, str]], why: Mapping[tuple[str, str], str]) -> list[dict[str, str]]:
+        return [{"award": w, "unit": u, **({"reason": why[w, u]} if (w, u) in why else {})}
+                for w, u in sorted(pairs, key=lambda p: (p[0], natural_key(p[1])))]
 
-    return {"gained": listed(pb - pa), "lost": listed(pa - pb)}
+    lost = pa - pb.keys()
+    for award, unit in lost:        # not reached: no skip says why, so say it here
+        passed.setdefault((award, unit), _("not reached: the places went to units above it"))
+    return {"gained": listed(pb.keys() - pa, pb), "lost": listed(lost, passed)}
 
 
 def _skips(a: Record, b: Record) -> dict[str, list[dict[str, str]]]:
@@ -120,6 +131,20 @@ def _skips(a: Record, b: Record) -> dict[str, list[dict[str, str]]]:
                 for w, u, r in sorted(skips, key=lambda s: (s[0], natural_key(s[1]), s[2]))]
 
     return {"only_in_a": listed(sa - sb), "only_in_b": listed(sb - sa)}
+
+
+def _notes(a: Record, b: Record) -> dict[str, list[dict[str, str]]]:
+    """Why an award or a cluster has no recipient: the notes only one side gives (a record
+    written before notes existed has none)."""
+    na = [n for n in a.get("notes", []) if n not in b.get("notes", [])]
+    nb = [n for n in b.get("notes", []) if n not in a.get("notes", [])]
+    return {"only_in_a": na, "only_in_b": nb}
+
+
+def _adjustments(a: Record, b: Record) -> dict[str, list[dict[str, Any]]]:
+    """The adjustments (old value, new value, reason, stage) only one side applied."""
+    xa, xb = a.get("adjustments", []), b.get("adjustments", [])
+    return {"only_in_a": [x for x in xa if x not in xb], "only_in_b": [x for x in xb if x not in xa]}
 
 
 def _software(a: Record, b: Record) -> dict[str, Any]:
@@ -143,7 +168,7 @@ def _plugin(scorer: Mapping[str, Any] | None) -> str | None:
 
 def render(d: Mapping[str, Any], a_name: str = "a", b_name: str = "b") -> list[str]:
     """The differences as lines for a terminal; `a_name`/`b_name` label the two sides."""
-    lines = []
+    lines = _council_lines(d, a_name, b_name)
     rs = d["ruleset"]
     if rs["changed"]:
         lines.append(f"ruleset changed: {rs['a']} ({a_name}) -> {rs['b']} ({b_name})")
@@ -169,12 +194,59 @@ def render(d: Mapping[str, Any], a_name: str = "a", b_name: str = "b") -> list[s
             lines.extend(_unit_lines(u, uw, cw))
     for sign, key in (("+", "gained"), ("-", "lost")):
         for p in d["awards"][key]:
-            lines.append(f"award {sign} {p['award']}: unit {p['unit']} ({key})")
+            why = f": {p['reason']}" if p.get("reason") else ""
+            lines.append(f"award {sign} {p['award']}: unit {p['unit']} ({key}){why}")
     for key, side in (("only_in_a", a_name), ("only_in_b", b_name)):
         for skip in d["skips"][key]:
             lines.append(f"passed over for {skip['award']} only in {side}: unit {skip['unit']}: "
                          f"{skip['reason']}")
+    for key, side in (("only_in_a", a_name), ("only_in_b", b_name)):
+        for note in d.get("notes", {}).get(key, []):
+            scope = f" ({note['scope']})" if note["scope"] else ""
+            lines.append(_("note on {award}{scope} only in {side}: {reason}").format(
+                award=note["award"], scope=scope, side=side, reason=note["reason"]))
     return lines + software_lines(d["software"], a_name, b_name)
+
+
+def adjustment_line(x: Mapping[str, Any]) -> str:
+    """One applied adjustment: stage, cell, old -> new, reason, who and when."""
+    later = _(" (a later stage changed it again)") if x["superseded"] else ""
+    return _("[{stage}] unit {unit} {indicator}: {old} -> {new}{later}: {reason} ({by}, {date})").format(
+        stage=x["stage"], unit=x["unit"], indicator=x["indicator"], old=_show(x["old"]),
+        new=x["new"], later=later, reason=x["reason"], by=x["by"], date=x["date"])
+
+
+def _council_lines(d: Mapping[str, Any], a_name: str, b_name: str) -> list[str]:
+    """The council's decisions behind the differences: adjustments, rulings, ballots."""
+    lines = []
+    for key, side in (("only_in_a", a_name), ("only_in_b", b_name)):
+        changes = d.get("adjustments", {}).get(key, [])
+        if changes:
+            lines.append(_("adjustments applied in {side}:").format(side=side))
+            lines.extend("  " + adjustment_line(x) for x in changes)
+    for side, name in (("a", a_name), ("b", b_name)):
+        council = d.get("council", {}).get(side)
+        other = d.get("council", {}).get("b" if side == "a" else "a")
+        if not council or council == other:
+            continue
+        lines.append(_("{name} is the final record of proposal {digest}, decided {decided}").format(
+            name=name, digest=council["proposal"]["record"], decided=council["decided"]))
+        if council.get("before_deadline"):
+            lines.append(_("  decided before the objection deadline {deadline}: {reason}").format(
+                deadline=council["deadline"], reason=council["before_deadline"]))
+        for r in council["rulings"]:
+            if r["decision"] == "settle":
+                lines.append(_("  ruling on {award}: {unit} over {over}: {reason} ({by}, {date})").format(
+                    award=r["award"], unit=r["unit_id"], over=", ".join(r["over"]),
+                    reason=r["reason"], by=r["by"], date=r["date"]))
+            else:
+                lines.append(_("  ruling on {award}: {unit} withheld: {reason} ({by}, {date})").format(
+                    award=r["award"], unit=r["unit_id"], reason=r["reason"], by=r["by"],
+                    date=r["date"]))
+        for b in council["ballots"] or []:
+            lines.append(_("  ballot on {award}: {unit} {yes} yes, {no} no, {members} members").format(
+                award=b["award"], unit=b["unit_id"], yes=b["yes"], no=b["no"], members=b["members"]))
+    return lines
 
 
 def software_lines(sw: Mapping[str, Any], a_name: str = "a", b_name: str = "b") -> list[str]:
@@ -197,6 +269,18 @@ def _change(u: Mapping[str, Any], key: str) -> str:
     return f"{_show(u[key]['a'])} -> {_show(u[key]['b'])}"
 
 
+def _tie_change(u: Mapping[str, Any]) -> str:
+    """How the tie-break moved: a ranking entry, "tied" (the ranking does not separate the
+    unit from a neighbour: a last place is left to the council) or "none" (alone)."""
+    def side(s: str) -> str:
+        tied = u["tied"][s] if "tied" in u else None
+        entry = u["decided_by"][s] if "decided_by" in u else None
+        if entry is not None:
+            return str(entry)
+        return _("tied") if tied else _("none")
+    return f"{side('a')} -> {side('b')}"
+
+
 def _unit_lines(u: Mapping[str, Any], uw: int, cw: int) -> list[str]:
     head = f"  {u['unit']:<{uw}}  {u['cluster']:<{cw}}  "
     if "only_in" in u:
@@ -207,7 +291,7 @@ def _unit_lines(u: Mapping[str, Any], uw: int, cw: int) -> list[str]:
     if "awards" in u:
         extra.append(f"awards [{';'.join(u['awards']['a'])}] -> [{';'.join(u['awards']['b'])}]")
     if "tied" in u or "decided_by" in u:
-        extra.append(f"tie-break {_change(u, 'decided_by')}")
+        extra.append(_("tie-break {change}").format(change=_tie_change(u)))
     lines = [f"{head}{_change(u, 'total'):<16}  {_change(u, 'rank'):<7}  {'; '.join(extra)}".rstrip()]
     for key in ("criteria", "groups"):
         if key in u:

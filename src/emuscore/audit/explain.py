@@ -27,14 +27,17 @@ from emuscore.audit.record import results_part, run_record, value_text
 from emuscore.dataset import Dataset, natural_key
 from emuscore.engine import run
 from emuscore.exact import INT64_ROOM, Column, IntArray, format_units, to_units, units_to_decimal
+from emuscore.formula import NumberValue
+from emuscore.formula.nodes import fraction_text
+from emuscore.i18n import _
 from emuscore.manager import Registry
 from emuscore.model import AwardRule, Criterion, Gate
 from emuscore.pipeline.awards import award
 from emuscore.pipeline.classify import checked_criteria, classify
 from emuscore.pipeline.eligibility import gate_failures
-from emuscore.pipeline.expressions import scored_env, truth, values_shown
+from emuscore.pipeline.expressions import number, scored_env, truth, values_shown
 from emuscore.pipeline.rank import rank, sort_columns
-from emuscore.pipeline.score import context, sum_scores
+from emuscore.pipeline.score import context, referenced, sum_scores
 from emuscore.problems import EmuscoreError, did_you_mean
 from emuscore.result import Result, Scores
 
@@ -54,12 +57,17 @@ def explain(record: Mapping[str, Any], unit_id: str, registry: Registry) -> list
         raise EmuscoreError(f"unit {unit_id} is not in this record{did_you_mean(unit_id, index)} "
                             f"(its units run {first}, ...)")
     e = Explainer(result, index[unit_id], registry)
+    e.council = record.get("council") or {}
     lines = []
     if results_part(result) != record["results"]:
         lines.append("warning: the installed plugins score this record differently from the "
                      "record (run `emuscore replay`); this explains the re-run")
-    return lines + e.header() + e.criteria() + e.totals() + e.classification() + e.cluster() \
-        + e.awards()
+    council = record.get("council")
+    if isinstance(council, dict) and isinstance(council.get("proposal"), dict):
+        lines.append(_("final record: the council's decision of {decided} on proposal {digest}").format(
+            decided=council.get("decided"), digest=council["proposal"].get("record")))
+    return lines + e.header() + e.adjustments() + e.criteria() + e.totals() + e.classification() \
+        + e.cluster() + e.awards()
 
 
 class Explainer:
@@ -69,6 +77,9 @@ class Explainer:
         self.result, self.unit, self.registry = result, unit, registry
         self.ruleset, self.data, self.scores = result.ruleset, result.data, result.scores
         self.unit_id = self.data.unit_ids[unit]
+        self._keys: dict[str, NumberValue] = {}
+        self.council: Mapping[str, Any] = {}
+        """A final record's council part (its rulings and ballots), else empty."""
 
     def show(self, units: int) -> str:
         return format_units(units, self.ruleset.scale)
@@ -80,6 +91,30 @@ class Explainer:
                 f"total {self.show(int(self.scores.total[i]))}, "
                 f"class {r.classes[i] or '-'}, rank {r.ranks.rank[i]}{tied} in its cluster, "
                 f"awards: {', '.join(r.awards_of(self.unit_id)) or 'none'}", ""]
+
+    def adjustments(self) -> list[str]:
+        """The council's adjustments of this unit's values (a final record), in order."""
+        from emuscore.audit.diff import adjustment_line
+
+        mine = [a for a in self.result.adjustments if a.unit == self.unit_id]
+        if not mine:
+            return []
+        return [_("adjustments over the year's data:")] + [
+            "  " + adjustment_line(attrs.asdict(a)) for a in mine] + [""]
+
+    def decided_by_council(self, rule: AwardRule) -> bool:
+        """Withheld from the award, or fallen at its ballot, in a final record."""
+        withheld = any(r.get("decision") == "withhold" and r.get("unit_id") == self.unit_id
+                       and r.get("award") in (rule.id, "*") for r in self.council.get("rulings", []))
+        voted = any(b.get("award") == rule.id and b.get("unit_id") == self.unit_id
+                    for b in self.council.get("ballots") or [])
+        return withheld or voted
+
+    def notes_for(self, rule: AwardRule) -> list[str]:
+        """The award's notes for this unit's cluster and for the award as a whole."""
+        cluster = self.data.clusters[self.unit]
+        return [f"  ! {n.reason}" for n in self.result.notes
+                if n.award == rule.id and n.scope in ("", cluster)]
 
     def criteria(self) -> list[str]:
         lines = ["criteria:"]
@@ -167,7 +202,18 @@ class Explainer:
             return self.show(int(self.scores.groups[ref][i]))
         if prefix == "criterion":
             return self.show(int(self.scores.criteria[ref][i]))
+        if prefix == "key":
+            value = self.key_value(ref).fraction(i)
+            return "missing" if value is None else fraction_text(value)
         return _value(self.data.indicators[ref], i)
+
+    def key_value(self, key_id: str) -> NumberValue:
+        """A ranking key's exact value for every unit (computed once per key)."""
+        if key_id not in self._keys:
+            key = next(k for k in self.ruleset.ranking.keys if k.id == key_id)
+            self._keys[key_id] = number(scored_env(self.ruleset, self.data, self.scores),
+                                        key.expr, f"ranking key {key_id}")
+        return self._keys[key_id]
 
     def cluster(self) -> list[str]:
         i, data, ranks = self.unit, self.data, self.result.ranks
@@ -218,6 +264,7 @@ class Explainer:
                 reason = next(p.reason for p in self.result.proposals
                               if p.award == rule.id and p.unit == self.unit_id)
                 lines.append(f"{title}: proposed ({reason})")
+                lines.extend(self.notes_for(rule))
                 continue
             skips = [s.reason for s in self.result.skips
                      if s.award == rule.id and s.unit == self.unit_id]
@@ -235,6 +282,11 @@ class Explainer:
                 else:
                     skips = ["no unit of the cluster was eligible"]
             lines.append(f"{title}: not proposed" + (f": {'; '.join(skips)}" if skips else ""))
+            lines.extend(self.notes_for(rule))
+            if self.decided_by_council(rule):
+                lines.append("  " + _("the council's ruling or ballot decided this; no change of "
+                                      "points would"))
+                continue
             lines.extend(f"  {line}" for line in WhatItTakes(self, rule, held).lines())
         return lines
 
@@ -396,6 +448,11 @@ class WhatItTakes:
                     + (f" (eligible only with {' and '.join(needs)})" if needs else ""))
         return None
 
+    def read_by_others(self, c: Criterion) -> bool:
+        """Whether another criterion reads c's points (criterion.ID, or its group's sum)."""
+        ruleset, registry = self.e.ruleset, self.e.registry
+        return any(c.id in referenced(ruleset, registry, other) for other in ruleset.criteria)
+
     def room(self, c: Criterion) -> int:
         """How many points criterion c can still add for this unit."""
         hi = self.e.registry.scorers[c.scorer].item.bounds(c)[1]
@@ -441,13 +498,17 @@ class WhatItTakes:
             limit = max(abs(v0) // step, 1) * VALUE_RANGE
         scorer = e.registry.scorers[c.scorer].item
 
-        def scores_enough(k: int) -> bool:
+        def scores_enough(k: int) -> bool | None:
             # the scope's units suffice to search; `wins` then checks on the whole dataset
             data = _with_value(self.scope, self.at, indicator, v0 + sign * k * step)
             try:
+                if self.read_by_others(c):      # what reads c moves with it: the whole engine
+                    result = run(e.ruleset, data, e.registry)
+                    return any(p.award == self.rule.id and p.unit == e.unit_id
+                               for p in result.proposals)
                 return int(scorer.score(context(e.ruleset, data, c, self.criteria))[self.at]) >= goal
             except (EmuscoreError, ArithmeticError, ValueError):
-                return False
+                return None
 
         def wins(k: int) -> bool:
             data = _with_value(e.data, i, indicator, v0 + sign * k * step)
@@ -483,21 +544,27 @@ def _condition(gate: Gate) -> str:
     return f"{gate.indicator} = {gate.equals}"
 
 
-def least(ok: Callable[[int], bool], limit: int) -> int | None:
-    """The smallest k in 1..limit with ok(k), for an ok that is false then true as k grows;
-    None when ok(limit) is false. Doubling, then bisection: O(log limit) calls."""
-    if limit < 1 or not ok(limit):
+def least(ok: Callable[[int], bool | None], limit: int) -> int | None:
+    """The smallest k in 1..limit with ok(k) true, for an ok that is false, then true as k
+    grows, and may be None (no valid answer: an input beyond what its criterion accepts)
+    further on; None when there is no such k. Doubling, then bisection: O(log limit) calls,
+    and the invalid far end is never required to hold (a formula with no cap of its own
+    refuses large inputs instead of scoring them)."""
+    if limit < 1:
         return None
     lo, hi = 0, 1
-    while hi < limit and not ok(hi):
+    while (found := ok(hi)) is False:
+        if hi == limit:
+            return None
         lo, hi = hi, min(2 * hi, limit)
-    while hi - lo > 1:
+    while hi - lo > 1:          # ok(lo) is false (or lo = 0); ok(hi) true or invalid
         mid = (lo + hi) // 2
-        if ok(mid):
-            hi = mid
-        else:
+        outcome = ok(mid)
+        if outcome is False:
             lo = mid
-    return hi
+        else:
+            hi, found = mid, outcome
+    return hi if found else None
 
 
 def _subset(data: Dataset, members: list[int]) -> Dataset:

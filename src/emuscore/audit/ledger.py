@@ -13,10 +13,10 @@ from __future__ import annotations
 import datetime
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
@@ -180,6 +180,13 @@ def add(ledger: Path, record_path: Path, replay_on: Registry | None = None) -> E
         if same:
             raise EmuscoreError(Problem(f"this record is already entry {same[0]} of the ledger",
                                         str(record_path)))
+        proposal = _proposal_of(record)
+        if proposal and not db.execute("SELECT seq FROM entries WHERE record_digest = ?",
+                                       (proposal,)).fetchone():
+            raise EmuscoreError(Problem(_(
+                "this final record comes from proposal {digest}, which is not in the ledger; add "
+                "the proposal record first, so the ledger chains proposal -> final").format(
+                    digest=proposal), str(record_path)))
         last = db.execute("SELECT seq, entry_hash FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
         path = _stored_path(ledger, record_path)
@@ -237,6 +244,30 @@ def _check_file(ledger: Path, entry: Entry) -> list[str]:
     if record["digests"]["record"] != entry.record_digest:
         return [f"entry {entry.seq}: the record file {path} is not the record that was added"]
     return []
+
+
+def _proposal_of(record: Mapping[str, Any]) -> str | None:
+    council = record.get("council")
+    if not isinstance(council, dict) or not isinstance(council.get("proposal"), dict):
+        return None
+    digest = council["proposal"].get("record")
+    return digest if isinstance(digest, str) else None
+
+
+def paths(ledger: Path) -> dict[int, int]:
+    """Final record entry -> the entry of the proposal it came from (read from the record
+    files; an entry whose file is gone or unreadable links to nothing: `verify` says why)."""
+    listed = entries(ledger)
+    seq_of = {e.record_digest: e.seq for e in listed}
+    out = {}
+    for e in listed:
+        try:
+            proposal = _proposal_of(load_record(_file_of(ledger, e)))
+        except EmuscoreError:
+            continue
+        if proposal in seq_of:
+            out[e.seq] = seq_of[proposal]
+    return out
 
 
 def head_of(ledger: Path) -> str:

@@ -42,6 +42,13 @@ from emuscore.ruleset import dump_ruleset, parse_ruleset
 FORMAT = "emuscore-record/1"
 PARTS = ("ruleset", "data", "results", "software")
 """The parts with a digest of their own; `digests.record` covers these and `format`."""
+OPTIONAL_PARTS = ("council",)
+"""Parts only some records have (a final record's council decisions, docs/council.md);
+when present they have a digest of their own and `digests.record` covers them too."""
+
+
+def parts_of(record: Mapping[str, Any]) -> tuple[str, ...]:
+    return (*PARTS, *(p for p in OPTIONAL_PARTS if p in record))
 
 
 class UnusableRecord(EmuscoreError):
@@ -89,14 +96,17 @@ def _join(encoded: Mapping[str, bytes]) -> bytes:
 
 def digests(record: Mapping[str, Any]) -> dict[str, str]:
     """What `record["digests"]` must be for the record's content."""
-    encoded = _encoded(record, ("format", *PARTS))
-    out = {part: sha256(encoded[part]) for part in PARTS}
+    parts = parts_of(record)
+    encoded = _encoded(record, ("format", *parts))
+    out = {part: sha256(encoded[part]) for part in parts}
     out["record"] = sha256(_join(encoded))
     return out
 
 
-def build_record(result: Result, registry: Registry) -> dict[str, Any]:
-    """The run record of a result, digests included."""
+def build_record(result: Result, registry: Registry,
+                 as_of: datetime.date | None = None) -> dict[str, Any]:
+    """The run record of a result, digests included; `as_of`: the day whose version of
+    the ruleset was picked from a folder of versions (`score --as-of`)."""
     record: dict[str, Any] = {
         "format": FORMAT,
         "ruleset": {"id": result.ruleset.meta.id, "version": result.ruleset.meta.version,
@@ -106,6 +116,8 @@ def build_record(result: Result, registry: Registry) -> dict[str, Any]:
         "results": results_part(result),
         "software": software_part(result.ruleset, registry),
     }
+    if as_of is not None:
+        record["ruleset"]["as_of"] = as_of.isoformat()
     record["digests"] = digests(record)
     return record
 
@@ -115,9 +127,10 @@ def record_bytes(record: Mapping[str, Any]) -> bytes:
     return _join(_encoded(record, tuple(record))) + b"\n"
 
 
-def write_record(result: Result, path: Path, registry: Registry) -> dict[str, Any]:
+def write_record(result: Result, path: Path, registry: Registry,
+                 as_of: datetime.date | None = None) -> dict[str, Any]:
     """Write the run record of `result` to `path`, whole or not at all."""
-    record = build_record(result, registry)
+    record = build_record(result, registry, as_of)
     write_atomically(path, record_bytes(record).decode("utf-8"))
     return record
 
@@ -190,6 +203,11 @@ def results_part(result: Result) -> dict[str, Any]:
         "proposals": [{"award": p.award, "unit": p.unit, "reason": p.reason}
                       for p in result.proposals],
         "skips": [{"award": s.award, "unit": s.unit, "reason": s.reason} for s in result.skips],
+        "notes": [{"award": n.award, "scope": n.scope, "kind": n.kind, "reason": n.reason}
+                  for n in result.notes],
+        "adjustments": [{"unit": a.unit, "indicator": a.indicator, "stage": a.stage, "old": a.old,
+                         "new": a.new, "reason": a.reason, "by": a.by, "date": a.date,
+                         "superseded": a.superseded} for a in result.adjustments],
     }
 
 
@@ -266,12 +284,14 @@ def parse_record(text: str, source: str = "<record>", canonical_only: bool = Fal
     missing = [p for p in (*PARTS, "digests") if not isinstance(record.get(p), dict)]
     if missing:
         fail(f"not a run record: part(s) {', '.join(missing)} missing")
-    extra = sorted(set(record) - {"format", *PARTS, "digests"})
+    extra = sorted(set(record) - {"format", *PARTS, *OPTIONAL_PARTS, "digests"})
     if extra:
         fail(_("edited after it was written: it has key(s) {keys} that no record has; get the "
                "published copy").format(keys=", ".join(map(repr, extra))))
+    if "council" in record and not isinstance(record["council"], dict):
+        fail("not a run record: its council part is not an object")
     recorded, computed = record["digests"], digests(record)
-    edited = [p for p in PARTS if recorded.get(p) != computed[p]]
+    edited = [p for p in parts_of(record) if recorded.get(p) != computed[p]]
     if edited:
         fail("edited after it was written: " + "; ".join(
             f"the {p} part no longer gives its recorded digest (recorded "
@@ -280,9 +300,9 @@ def parse_record(text: str, source: str = "<record>", canonical_only: bool = Fal
     if recorded.get("record") != computed["record"]:
         fail("edited after it was written: digests.record does not match the content; get the "
              "published copy")
-    if set(recorded) != {*PARTS, "record"}:
+    if set(recorded) != {*parts_of(record), "record"}:
         fail(_("edited after it was written: digests has keys other than {keys}").format(
-            keys=", ".join((*PARTS, "record"))))
+            keys=", ".join((*parts_of(record), "record"))))
     if canonical_only and text.encode("utf-8") != record_bytes(record):
         fail(_("edited after it was written: its bytes are not the record's canonical form (keys "
                "reordered or repeated, spaces or line breaks added); get the published copy"))
@@ -314,11 +334,12 @@ def shape_problem(record: Mapping[str, Any]) -> str | None:
     the digests prove the parts unchanged since they were digested, not that emuscore wrote
     them."""
     ruleset, data = record["ruleset"], record["data"]
-    if not all(isinstance(ruleset.get(k), str) for k in ("id", "version", "text")):
+    if not all(isinstance(ruleset.get(k), str) for k in ruleset):
         return _("the ruleset part needs id, version and text, each a text")
-    if set(ruleset) != {"id", "version", "text"} or set(data) != {"units", "indicators"}:
-        return _("the ruleset part holds exactly id, version and text, and the data part units "
-                 "and indicators")
+    if not {"id", "version", "text"} <= set(ruleset) <= {"id", "version", "text", "as_of"} \
+            or set(data) != {"units", "indicators"}:
+        return _("the ruleset part holds exactly id, version and text (and as_of), and the data "
+                 "part units and indicators")
     units, indicators = data.get("units"), data.get("indicators")
     if not isinstance(units, list) or not isinstance(indicators, dict):
         return _("the data part needs units (a list) and indicators (an object)")
@@ -449,5 +470,12 @@ def _pattern(kind: str, scale: int) -> re.Pattern[str]:
 
 
 def run_record(record: Mapping[str, Any], registry: Registry) -> Result:
-    """Score the record's data with its ruleset again, on the plugins installed now."""
-    return run(ruleset_of(record, registry), dataset_of(record), registry)
+    """Score the record's data with its ruleset again, on the plugins installed now; a
+    final record's adjustments, rulings and ballots are applied again from its council
+    part."""
+    ruleset, data = ruleset_of(record, registry), dataset_of(record)
+    if "council" in record:
+        from emuscore.council.apply import run_decided
+
+        return run_decided(ruleset, data, record["council"], registry)
+    return run(ruleset, data, registry)

@@ -9,7 +9,7 @@ from typing import Any
 from attrs import frozen
 
 from emuscore.audit import diff
-from emuscore.audit.record import UnusableRecord, build_record, run_record
+from emuscore.audit.record import UnusableRecord, build_record, digests, run_record
 from emuscore.manager import Registry
 from emuscore.problems import EmuscoreError, Problem
 
@@ -52,4 +52,15 @@ def replay(record: Mapping[str, Any], registry: Registry) -> Replay:
                       if s.get("used_by"))
         raise UnusableRecord([Problem(f"cannot replay: {p}") for p in e.problems] + [Problem(
             "the record was scored with " + ", ".join(used) + "; install those plugins")]) from None
+    if "council" in record:
+        # a final record keeps the year's data as read; the adjustments go over it
+        replayed["data"], replayed["council"] = record["data"], record["council"]
+    for key in NEWER_RESULTS:
+        if key not in record["results"]:    # written before emuscore recorded it
+            del replayed["results"][key]
+    replayed["digests"] = digests(replayed)
     return Replay(record, replayed, diff.compare(record, replayed))
+
+
+NEWER_RESULTS = ("notes", "adjustments")
+"""Keys of the results part that older records lack; replay leaves them out for those."""

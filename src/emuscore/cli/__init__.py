@@ -9,15 +9,19 @@ from typing import Any
 
 import click
 
+from emuscore import i18n
+from emuscore.cli import localized
+from emuscore.i18n import N_, _
 from emuscore.problems import EmuscoreError
 
 # Each command lives in its own module, imported only when that command runs (or the
 # commands are listed), so `emuscore score` does not pay for the audit modules.
-COMMANDS = {name: f"emuscore.cli.{name}" for name in (
-    "diff", "explain", "ledger", "plugins", "replay", "score", "validate")}
+COMMANDS = {name: f"emuscore.cli.{name.replace('-', '_')}" for name in (
+    "diff", "explain", "ledger", "plugins", "replay", "score", "validate",
+    "init", "schema", "diff-rules", "fmt", "template", "report", "finalize")}
 
 
-class Group(click.Group):
+class Group(localized.Group):
     """Turns an EmuscoreError into its one-line messages and exit code 1, never a traceback.
     emuscore's own commands are imported on first use; plugins' commands (the
     `register_commands` hook) are added only when a command name is not one of
@@ -34,12 +38,12 @@ class Group(click.Group):
         try:
             self.load_all()
         except EmuscoreError as e:
-            click.echo(f"warning: plugin commands not loaded: {e}", err=True)
+            click.echo(_("warning: plugin commands not loaded: {problem}").format(problem=e), err=True)
         return super().list_commands(ctx)
 
     def _own(self, name: str) -> None:
         if name not in self.commands:
-            self.add_command(getattr(importlib.import_module(COMMANDS[name]), name))
+            self.add_command(getattr(importlib.import_module(COMMANDS[name]), name.replace("-", "_")))
 
     def load_all(self) -> None:
         """emuscore's own commands, then the plugins' (which may not replace them)."""
@@ -48,6 +52,12 @@ class Group(click.Group):
         for name in COMMANDS:
             self._own(name)
         default_registry().add_commands(self)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # each run decides afresh; --lang is read first, so that `emuscore --help --lang vi`
+        # is Vietnamese too (its callback, run in order, says the same)
+        i18n.choose(_lang_in(args))
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         """The one boundary (emuscore.cli.boundary): anything that escapes a command leaves
@@ -66,11 +76,33 @@ class Group(click.Group):
             sys.exit(report(e, debug))
 
 
-@click.group(cls=Group)
+def _lang_in(args: list[str]) -> str | None:
+    """The value of the group's --lang among `args` (those before the command's name)."""
+    for i, arg in enumerate(args):
+        if arg.startswith("--lang="):
+            return arg.partition("=")[2]
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if not arg.startswith("-"):
+            return None
+    return None
+
+
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    i18n.choose(value)
+
+
+@click.group(cls=Group, help=N_(
+    "Score, rank and propose awards for emulation clusters, exactly and reproducibly."))
+@click.option("--lang", type=click.Choice(["vi", "en"]), expose_value=False, is_eager=True,
+              callback=_choose_language,
+              help=N_("Language of messages and help: vi (Vietnamese) or en (English); by "
+                      "default EMUSCORE_LANG, then the locale (LANG)."))
 @click.version_option(package_name="emuscore")
-@click.option("--debug", is_flag=True, help="On an unexpected error, print the traceback too.")
+@click.option("--debug", is_flag=True,
+              help=N_("On an unexpected error, print the traceback too (also EMUSCORE_DEBUG=1)."))
 def main(debug: bool) -> None:
-    """Score, rank and propose awards for emulation clusters, exactly and reproducibly."""
+    """The `emuscore` group: its subcommands do the work."""
 
 
 __all__ = ["COMMANDS", "main"]

@@ -22,7 +22,7 @@ from types import TracebackType
 import click
 
 from emuscore.i18n import _
-from emuscore.problems import EmuscoreError, os_error_message
+from emuscore.problems import EmuscoreError, PluginError, os_error_message
 
 BUG = 3
 INTERRUPTED = 128 + signal.SIGINT
@@ -30,11 +30,11 @@ INTERRUPTED = 128 + signal.SIGINT
 
 def report(e: BaseException, debug: bool) -> int:
     """Print `e` for the user (stderr) and return the exit code."""
-    if debug and not isinstance(e, EmuscoreError):
-        traceback.print_exception(e, file=sys.stderr)
+    if debug and (not isinstance(e, EmuscoreError) or isinstance(e, PluginError)):
+        traceback.print_exception(e, file=sys.stderr)     # a plugin's failure: where it was
     if isinstance(e, EmuscoreError):
         for problem in e.problems:
-            click.echo(f"error: {problem}", err=True)
+            click.echo(_("error: {problem}").format(problem=problem), err=True)
         return 1
     if isinstance(e, KeyboardInterrupt):
         signum = getattr(e, "signum", signal.SIGINT)
@@ -43,7 +43,7 @@ def report(e: BaseException, debug: bool) -> int:
         return 128 + signum
     message = translate(e)
     if message is not None:
-        click.echo(f"error: {message}", err=True)
+        click.echo(_("error: {problem}").format(problem=message), err=True)
         return 1
     click.echo(_("error: {kind}: {text} (this is a bug in {who}; please report it with the "
                  "command and --debug output)").format(

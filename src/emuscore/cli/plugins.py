@@ -7,16 +7,20 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from emuscore.cli.localized import Command
+from emuscore.i18n import N_, _
+
 if TYPE_CHECKING:
     from emuscore.manager import PluginInfo
 
-KINDS = ("scorers", "loaders", "writers", "gates", "commands")
+KINDS = (N_("scorers"), N_("loaders"), N_("writers"), N_("gates"), N_("commands"))
+"""What a plugin may register; each is shown translated (the --json keys stay as they are)."""
 
 
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@click.command(cls=Command, help=N_(
+    "List each plugin, its version, where it came from and what it registers."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the list as JSON."))
 def plugins(as_json: bool) -> None:
-    """List each plugin, its version, where it came from and what it registers."""
     from emuscore.cli import main
     from emuscore.manager import default_registry
 
@@ -34,10 +38,10 @@ def plugins(as_json: bool) -> None:
         click.echo(f"  ({origin})")
         for kind in KINDS:
             if entry[kind]:
-                click.echo(f"  {kind}: {', '.join(entry[kind])}")
+                click.echo(f"  {_(kind)}: {', '.join(entry[kind])}")
         others = [h for h in entry["hooks"] if not h.startswith("register_")]
         if others:
-            click.echo(f"  hooks: {', '.join(others)}")
+            click.echo("  " + _("hooks: {names}").format(names=", ".join(others)))
 
 
 def describe(info: PluginInfo) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """Vectorised evaluation of a checked `Program` over whole columns.
 
-Each node is evaluated once for the rows (units) that need it: an `if` evaluates each
-branch only for the units that take it, `and`/`or`/`coalesce` only where the earlier
+Each node is evaluated for the rows (units) that need it: an `if` evaluates each branch
+only for the units that take it (or, when neither branch holds an aggregate, both for
+all the units, keeping for each unit only its own branch's value, faults and missing
+values, which is the same and cheaper), `and`/`or`/`coalesce` only where the earlier
 operands leave the answer open, and an aggregate evaluates its argument for every unit
 of each cluster some needing unit belongs to. So errors are raised only for units whose
 value is actually needed.
@@ -25,7 +27,7 @@ from emuscore.formula import aggregates as agg
 from emuscore.formula import arith
 from emuscore.formula.arith import BoolArray, Q
 from emuscore.formula.checker import AGGREGATES, Program
-from emuscore.formula.errors import FormulaError
+from emuscore.formula.errors import MAX_MAGNITUDE, FormulaError
 from emuscore.formula.nodes import (
     Binary,
     BoolOp,
@@ -37,6 +39,7 @@ from emuscore.formula.nodes import (
     Not,
     Number,
     Unary,
+    children,
 )
 
 
@@ -66,6 +69,8 @@ class NumberValue:
     num: IntArray
     den: IntArray
     missing: BoolArray
+    common: int = 0
+    """The denominator of every unit's value, when known to be one (see `arith.Q`)."""
 
     def fraction(self, unit: int) -> Fraction | None:
         if self.missing[unit]:
@@ -132,6 +137,13 @@ def _merge(*faults: Fault | None) -> Fault | None:
     return Fault(code, unit)
 
 
+def _only(fault: Fault | None, rows: BoolArray) -> Fault | None:
+    """The faults at the given rows only."""
+    if fault is None:
+        return None
+    return Fault(np.where(rows, fault.code, -1).astype(np.int32), fault.unit)
+
+
 def _place(size: int, parts: list[tuple[IntArray | BoolArray, Fault | None]]) -> Fault | None:
     """Faults of pieces evaluated at disjoint positions, as one fault array."""
     parts = [(w, f) for w, f in parts if f is not None]
@@ -173,7 +185,8 @@ class Evaluation:
         self.reasons: list[tuple[str, str, int | None]] = []  # (what, fix, column)
         self.reason_ids: dict[tuple[Any, ...], int] = {}
         self.loaded: dict[str, tuple[Q, BoolArray | None]] = {}
-        self.clusters = int(env.cluster.max()) + 1 if env.size else 0
+        self.elementwise_ids: dict[int, bool] = {}
+        self.constants: dict[int, Fraction | None] = {}
 
     # -- tables of messages
 
@@ -237,6 +250,10 @@ class Evaluation:
     def eval(self, node: Expr, rows: IntArray) -> Num | Bool:
         if isinstance(node, Number):
             return Num(arith.const(node.value, len(rows)))
+        if isinstance(node, Unary | Binary):
+            folded = self.constant(node)
+            if folded is not None:
+                return Num(arith.const(folded, len(rows)))
         if isinstance(node, Name):
             return self.name(node, rows)
         if isinstance(node, Unary):
@@ -334,6 +351,8 @@ class Evaluation:
         if self.trace is not None and self.inside == 0 and len(rows) == 1:
             self.trace[id(node)] = ("fault" if bad is not None and bad[0]
                                     else "then" if take_then[0] else "else")
+        if self.trace is None and self.elementwise(node.then) and self.elementwise(node.orelse):
+            return self.select(cond, take_then, take_else, node, rows)
         a = self.eval(node.then, rows[take_then])
         b = self.eval(node.orelse, rows[take_else])
         n = len(rows)
@@ -356,6 +375,66 @@ class Evaluation:
                     assert v.why is not None
                     why[where] = v.why
         return Num(q, missing, why, fault)
+
+    def constant(self, node: Expr) -> Fraction | None:
+        """The exact value of arithmetic on numbers alone (`0.05 * 100` is 5), worked out
+        once instead of for every unit, and reduced, so the columns it multiplies stay
+        small; None for anything else, a division by zero or a value past the limit
+        (evaluated as usual, which reports it)."""
+        if isinstance(node, Number):
+            return node.value
+        key = id(node)
+        if key not in self.constants:
+            value: Fraction | None = None
+            if isinstance(node, Unary):
+                inner = self.constant(node.operand)
+                value = None if inner is None else -inner
+            elif isinstance(node, Binary):
+                a, b = self.constant(node.left), self.constant(node.right)
+                if a is not None and b is not None and not (node.op == "/" and b == 0):
+                    value = (a + b if node.op == "+" else a - b if node.op == "-"
+                             else a * b if node.op == "*" else a / b)
+            if value is not None and max(abs(value.numerator), value.denominator) > MAX_MAGNITUDE:
+                value = None
+            self.constants[key] = value
+        return self.constants[key]
+
+    def elementwise(self, node: Expr) -> bool:
+        """Whether each row's value of `node` depends on that row alone (no aggregate in
+        it), so evaluating it for more rows than need it changes nothing for the others."""
+        known = self.elementwise_ids.get(id(node))
+        if known is None:
+            todo, known = [node], True
+            while todo and known:
+                n = todo.pop()
+                known = not (isinstance(n, Call) and n.name in AGGREGATES)
+                todo.extend(children(n))
+            self.elementwise_ids[id(node)] = known
+        return known
+
+    def select(self, cond: Bool, take_then: BoolArray, take_else: BoolArray, node: If,
+               rows: IntArray) -> Num | Bool:
+        """`if` with element-wise branches: both evaluated for all the rows, each row
+        taking its branch's value, and only its branch's faults and missing values (what
+        evaluating each branch for its own rows gives, without splitting the rows and
+        putting the pieces back together, which costs more than the arithmetic)."""
+        a, b = self.eval(node.then, rows), self.eval(node.orelse, rows)
+        fault = _merge(cond.fault, _only(a.fault, take_then), _only(b.fault, take_else))
+        if isinstance(a, Bool):
+            assert isinstance(b, Bool)
+            return Bool(np.where(take_then, a.value, b.value), fault)
+        assert isinstance(b, Num)
+        q = arith.select(take_then, a.q, b.q)
+        if a.missing is None and b.missing is None:
+            return Num(q, fault=fault)
+        n = len(rows)
+        none = np.zeros(n, bool)
+        a_missing = none if a.missing is None else a.missing
+        b_missing = none if b.missing is None else b.missing
+        missing = (take_then & a_missing) | (take_else & b_missing)
+        why = np.where(take_then & a_missing, -1 if a.why is None else a.why,
+                       np.where(take_else & b_missing, -1 if b.why is None else b.why, -1))
+        return Num(q, missing, why.astype(np.int32), fault)
 
     def call(self, node: Call, rows: IntArray) -> Num | Bool:
         name = node.name
@@ -433,7 +512,7 @@ class Evaluation:
             return Num(arith.zeros(0))
         env = self.env
         if node.name.startswith("cluster_"):
-            needed = np.zeros(self.clusters, bool)
+            needed = np.zeros(int(env.cluster.max()) + 1, bool)     # n > 0 here
             needed[env.cluster[rows]] = True
             arg_rows = np.flatnonzero(needed[env.cluster])
             codes = np.asarray(env.cluster[arg_rows], dtype=np.int64)
@@ -559,21 +638,26 @@ def evaluate(program: Program, env: Env, live: BoolArray | None = None,
     if problem is not None:
         raise problem
     n = env.size
-    missing = np.ones(n, bool)
-    missing[rows] = False
+    if live is None:
+        missing = np.zeros(n, bool)
+    else:
+        missing = np.ones(n, bool)
+        missing[rows] = False
     if isinstance(v, Bool):
         value = np.zeros(n, bool)
         value[rows] = v.value
         return BooleanValue(value, missing)
     q = v.q if len(rows) == n else arith.assemble(n, [(rows, v.q)])
     if reduced:        # the caller may only round it, which needs no gcd per unit
-        q = arith.make(q.num, q.den, force=True)
-    return NumberValue(q.num, q.den, missing)
+        q = arith.make(q.num, q.den, force=True, common=q.common)
+    return NumberValue(q.num, q.den, missing, q.common)
 
 
 def to_points(value: NumberValue, scale: int, rounding: Rounding) -> IntArray:
     """Each unit's value as an integer of 10**-scale points, rounded once with `rounding`
     (num * 10**scale / den through `exact.div_round`); 0 where the value is missing."""
-    num = np.where(value.missing, 0, value.num)
-    den = np.where(value.missing, 1, value.den)
-    return arith.to_points(arith.make(num, den, reduce=False), scale, rounding)
+    num, den = value.num, value.den
+    if value.missing.any():
+        num = np.where(value.missing, 0, num)
+        den = np.where(value.missing, value.common or 1, den)
+    return arith.to_points(arith.make(num, den, reduce=False, common=value.common), scale, rounding)

@@ -1,27 +1,28 @@
 """Data from CSV: a folder with units.csv (unit_id, name, cluster_id, and optionally one
 column per indicator) and measures.csv in long form (unit_id, indicator, value), or one
 wide CSV file. UTF-8 with or without a BOM (or a declared legacy encoding such as
-cp1258), names in NFC, decimal point or comma, dates as 2024-03-15, empty = missing."""
+cp1258), separated by `,`, `;` or tab (recognised from the header, or declared), names
+in NFC, numbers and dates as the ruleset's `[data]` declares them (`emuscore.io.numbers`),
+headers by the names the ruleset gives them, empty = missing. Every problem in the files
+is reported at once."""
 
 from __future__ import annotations
 
 import csv
-import datetime
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
 
 import attrs
-import numpy as np
 
 from emuscore.dataset import Dataset
-from emuscore.exact import INT64_ROOM, Column, NotANumber, parse_decimal
 from emuscore.hookspecs import hookimpl
 from emuscore.i18n import _
+from emuscore.io.cells import CellTable
 from emuscore.io.fast_csv import NotSimple, load_fast
 from emuscore.io.formats import Loader
+from emuscore.io.reading import Reading, check_declared, refuse, sniff_delimiter, unit_place
 from emuscore.problems import DataError, Problem
 
 UNIT_COLUMNS = ("unit_id", "name", "cluster_id")
@@ -29,143 +30,93 @@ MEASURE_COLUMNS = ("unit_id", "indicator", "value")
 
 
 def load_csv_data(path: Path, encoding: str = "utf-8-sig") -> Dataset:
-    """A folder (units.csv [+ measures.csv]) or one wide CSV file."""
+    """A folder (units.csv [+ measures.csv]) or one wide CSV file, with no declarations."""
+    return read_csv_data(path, Reading(encoding))
+
+
+def read_csv_data(path: Path, reading: Reading) -> Dataset:
+    """A folder or one wide CSV file, read as the ruleset declares (`reading`), every
+    problem in the data reported at once."""
     how_to_add = ("add it to measures.csv (or as a column of units.csv)" if path.is_dir()
                   else "add it as a column")
-    check_encoding(path, encoding)
-    return attrs.evolve(_load(path, encoding), how_to_add=how_to_add)
+    check_encoding(path, reading.encoding)
+    return attrs.evolve(_load(path, reading), how_to_add=how_to_add)
 
 
-def _load(path: Path, encoding: str) -> Dataset:
+def _load(path: Path, reading: Reading) -> Dataset:
     try:
-        return load_fast(path, encoding)
+        fast = load_fast(path, reading)
+        data, problems = check_declared(fast, reading, unit_place(fast, reading))
+        if not problems:
+            return data
     except NotSimple:
         pass        # anything unusual, and every error, is read line by line below
+    builder = CellTable(reading)
     if path.is_dir():
         units_file = path / "units.csv"
         if not units_file.exists():
             raise DataError(Problem("no units.csv in this folder (unit_id, name, cluster_id)",
                                     str(path)))
-        builder = _Builder()
-        _read_units(units_file, builder, encoding)
+        _read_units(units_file, builder)
         measures = path / "measures.csv"
         if measures.exists():
-            _read_measures(measures, builder, encoding)
-        return builder.dataset(str(path))
-    if not path.exists():
+            _read_measures(measures, builder)
+    elif not path.exists():
         raise DataError(Problem("no such data file or folder", str(path)))
-    builder = _Builder()
-    _read_units(path, builder, encoding)
-    return builder.dataset(str(path))
+    else:
+        _read_units(path, builder)
+    data = builder.dataset(str(path))
+    data, problems = check_declared(data, reading, builder.place, builder.bad)
+    refuse(builder.problems + problems)
+    return data
 
 
 def dataset_from_rows(rows: Iterable[Mapping[str, object]], source: str = "<rows>") -> Dataset:
     """A Dataset from wide rows given in code: unit_id, name, cluster_id and one key per
     indicator (values as text, int or Decimal; None or "" = missing). For tests and the API."""
-    builder = _Builder()
+    builder = CellTable(Reading())
     for line, row in enumerate(rows, 1):
         unit = str(row["unit_id"])
-        if unit in builder.row:
-            raise DataError(Problem(f"duplicate unit {unit}", source, line))
-        builder.row[unit] = len(builder.ids)
-        builder.lines[unit] = line
-        builder.ids.append(unit)
-        builder.names.append(str(row.get("name", unit)))
-        builder.clusters.append(str(row["cluster_id"]))
+        if builder.add_unit(unit, str(row.get("name", unit)), str(row["cluster_id"]), source,
+                            line) is None:
+            continue
         for indicator, value in row.items():
             if indicator not in UNIT_COLUMNS and value is not None:
-                text = format(value, "f") if isinstance(value, Decimal) else str(value)
-                builder.set(source, line, builder.row[unit], indicator, text)
-    return builder.dataset(source)
+                if isinstance(value, int | Decimal) and not isinstance(value, bool):
+                    # a number given in code is exact: no text convention to settle
+                    builder.number(builder.row[unit], indicator, Decimal(value))
+                else:
+                    builder.set(source, line, builder.row[unit], indicator, str(value))
+    data = builder.dataset(source)
+    refuse(builder.problems)
+    return data
 
 
-class _Builder:
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.names: list[str] = []
-        self.clusters: list[str] = []
-        self.lines: dict[str, int] = {}
-        self.row: dict[str, int] = {}
-        # indicator -> {unit row: (mantissa, decimals, kind)}, and where each was set
-        self.cells: dict[str, dict[int, tuple[int, int, str]]] = {}
-        self.where: dict[str, tuple[str, int]] = {}
-
-    def set(self, file: str, line: int, row: int, indicator: str, text: str) -> None:
-        text = text.strip()
-        if not text:
-            return
-        cells = self.cells.setdefault(indicator, {})
-        if row in cells:
-            raise DataError(Problem(f"second value of '{indicator}' for unit {self.ids[row]}; "
-                                    "keep one", file, line))
-        cells[row] = _value(text, file, line, indicator, self.ids[row])
-        self.where.setdefault(indicator, (file, line))
-
-    def dataset(self, source: str) -> Dataset:
-        n = len(self.ids)
-        columns = {}
-        for indicator, cells in self.cells.items():
-            kinds = {kind for _, _, kind in cells.values()}
-            if len(kinds) > 1:
-                file, line = self.where[indicator]
-                raise DataError(Problem(f"indicator '{indicator}' mixes dates and numbers; use "
-                                        "one kind for all units", file, line))
-            scale = max(d for _, d, _ in cells.values())
-            values = [0] * n
-            missing = np.ones(n, bool)
-            for row, (mantissa, decimals, _kind) in cells.items():
-                values[row] = mantissa * 10 ** (scale - decimals)
-                missing[row] = False
-            big = max(map(abs, values), default=0) >= INT64_ROOM
-            array = np.array(values, dtype=object if big else np.int64)
-            kind: Literal["number", "date"] = "date" if kinds == {"date"} else "number"
-            columns[indicator] = Column(array, scale, missing, kind)
-        return Dataset(tuple(self.ids), tuple(self.names), tuple(self.clusters), columns,
-                       source, self.lines)
-
-
-MAX_DIGITS = 40
-"""The longest number a data cell may hold (digits); longer ones are refused, not parsed."""
-
-
-def _value(text: str, file: str, line: int, indicator: str, unit: str) -> tuple[int, int, str]:
-    if len(text) > MAX_DIGITS + 2 and sum(c.isdigit() for c in text) > MAX_DIGITS:
-        raise DataError(Problem(_("unit {unit}, indicator '{indicator}': a number of {n} digits; "
-                                  "at most {most} (is the cell two numbers run together?)").format(
-            unit=unit, indicator=indicator, n=sum(c.isdigit() for c in text), most=MAX_DIGITS),
-            file, line))
-    try:
-        mantissa, decimals = parse_decimal(text)
-        return mantissa, decimals, "number"
-    except NotANumber:
-        pass
-    if any(c.isdigit() and not c.isascii() for c in text):
-        raise DataError(Problem(_("unit {unit}, indicator '{indicator}': '{text}' has digits "
-                                  "that are not 0-9 (full-width or Arabic-Indic); retype the "
-                                  "number with ordinary digits").format(
-            unit=unit, indicator=indicator, text=text), file, line))
-    try:
-        return datetime.date.fromisoformat(text).toordinal(), 0, "date"
-    except ValueError:
-        raise DataError(Problem(f"unit {unit}, indicator '{indicator}': '{text}' is not a number "
-                                "or a date (write 7.25, 7,25 or 2024-03-15)", file, line)) from None
-
-
-def _rows(path: Path, encoding: str, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) for each data row, text in NFC, after checking the header."""
+def _rows(path: Path, b: CellTable, required: tuple[str, ...]
+          ) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, row) for each data row, text in NFC, headers as the names they stand
+    for (`Reading.column`), after checking the header; a row of the wrong length is a
+    problem noted in `b` and skipped."""
     file = str(path)
+    reading = b.reading
     reader = None
     try:
-        with path.open(encoding=encoding, newline="") as f:
-            reader = csv.reader(f)
-            header = [_nfc(h).strip() for h in next(reader, [])]
+        with path.open(encoding=reading.encoding, newline="") as f:
+            first = f.readline()
+            f.seek(0)
+            reader = csv.reader(f, delimiter=sniff_delimiter(first, reading, required))
+            shown = [_nfc(h).strip() for h in next(reader, [])]
+            header = [reading.column(h) for h in shown]
             missing = [c for c in required if c not in header]
             if missing:
-                raise DataError(Problem(f"missing column(s) {', '.join(missing)}; the header must "
-                                        f"have {', '.join(required)}", file, 1))
-            duplicated = {h for h in header if header.count(h) > 1}
+                raise DataError(Problem(_missing_columns(missing, required, reading), file, 1))
+            duplicated = {shown[k] for k, h in enumerate(header) if header.count(h) > 1}
             if duplicated:
-                raise DataError(Problem(f"column {', '.join(sorted(duplicated))} appears twice", file, 1))
+                raise DataError(Problem(f"column {', '.join(sorted(duplicated))} appears twice "
+                                        "(or two headers name one indicator)", file, 1))
+            for k, name in enumerate(header):
+                if required == UNIT_COLUMNS and name not in UNIT_COLUMNS:
+                    b.column(file, k, name)
             for row in reader:
                 if not any(cell.strip() for cell in row):
                     continue
@@ -180,12 +131,13 @@ def _rows(path: Path, encoding: str, required: tuple[str, ...]) -> Iterator[tupl
                         field=next(c for c in row if BOM in c).replace(BOM, "")[:40]),
                         file, reader.line_num))
                 if len(row) != len(header):
-                    raise DataError(Problem(f"{len(row)} fields where the header has "
-                                            f"{len(header)}", file, reader.line_num))
+                    b.problem(f"{len(row)} fields where the header has {len(header)}",
+                              file, reader.line_num)
+                    continue
                 yield reader.line_num, dict(zip(header, map(_nfc, row), strict=True))
     except UnicodeDecodeError as e:
-        raise DataError(Problem(f"not {encoding} text (byte {e.start}); if it came from an old "
-                                "Excel, pass --encoding cp1258", file)) from None
+        raise DataError(Problem(f"not {reading.encoding} text (byte {e.start}); if it came from "
+                                "an old Excel, pass --encoding cp1258", file)) from None
     except csv.Error as e:
         raise DataError(Problem(_csv_problem(e), file, reader.line_num if reader else None)) from None
 
@@ -236,43 +188,57 @@ def check_encoding(path: Path, encoding: str) -> None:
                                 str(file)))
 
 
-def _read_units(path: Path, b: _Builder, encoding: str) -> None:
+def _missing_columns(missing: list[str], required: tuple[str, ...], reading: Reading) -> str:
+    expected = ", ".join(reading.header_of(c) for c in required)
+    message = _("missing column(s) {missing}; the header must have {expected}").format(
+        missing=", ".join(reading.header_of(c) for c in missing), expected=expected)
+    if required == UNIT_COLUMNS and not reading.key_headers:
+        message += _(" (or declare the file's own headers in the ruleset: [data] columns = "
+                     "{{ unit_id = \"Mã đơn vị\", name = \"Tên đơn vị\", cluster_id = "
+                     "\"Cụm thi đua\" }})")
+    if not reading.delimiter:
+        message += _("; if the columns are separated by another character, pass --delimiter")
+    return message
+
+
+def _read_units(path: Path, b: CellTable) -> None:
     file = str(path)
-    for line, row in _rows(path, encoding, UNIT_COLUMNS):
+    for line, row in _rows(path, b, UNIT_COLUMNS):
         unit = row["unit_id"].strip()
         cluster = row["cluster_id"].strip()
         if not unit or not cluster:
-            raise DataError(Problem("unit_id and cluster_id must not be empty", file, line))
+            b.problem(_("{unit_id} and {cluster_id} must not be empty").format(
+                unit_id=b.reading.header_of("unit_id"),
+                cluster_id=b.reading.header_of("cluster_id")), file, line)
+            continue
         odd = next((c for c in unit + cluster if not c.isprintable()), None)
         if odd is not None:
-            raise DataError(Problem(_("the unit id or cluster id {text} holds an invisible or "
-                                      "control character (U+{code:04X}); retype it").format(
-                text=ascii(unit if odd in unit else cluster), code=ord(odd)), file, line))
-        if unit in b.row:
-            raise DataError(Problem(f"duplicate unit {unit} (first on line {b.lines[unit]})",
-                                    file, line))
-        b.row[unit] = len(b.ids)
-        b.lines[unit] = line
-        b.ids.append(unit)
-        b.names.append(row["name"].strip())
-        b.clusters.append(cluster)
+            b.problem(_("the unit id or cluster id {text} holds an invisible or control "
+                        "character (U+{code:04X}); retype it").format(
+                text=ascii(unit if odd in unit else cluster), code=ord(odd)), file, line)
+            continue
+        if b.add_unit(unit, row["name"].strip(), cluster, file, line) is None:
+            continue
         for indicator, text in row.items():
             if indicator not in UNIT_COLUMNS:
                 b.set(file, line, b.row[unit], indicator, text)
     if not b.ids:
+        refuse(b.problems)
         raise DataError(Problem("no units: the file has a header but no rows", file))
 
 
-def _read_measures(path: Path, b: _Builder, encoding: str) -> None:
+def _read_measures(path: Path, b: CellTable) -> None:
     file = str(path)
-    for line, row in _rows(path, encoding, MEASURE_COLUMNS):
+    for line, row in _rows(path, b, MEASURE_COLUMNS):
         unit = row["unit_id"].strip()
         if unit not in b.row:
-            raise DataError(Problem(f"unknown unit {unit}: it is not in units.csv", file, line))
-        indicator = row["indicator"].strip()
+            b.problem(f"unknown unit {unit}: it is not in units.csv", file, line)
+            continue
+        indicator = b.reading.column(row["indicator"])
         if not indicator:
-            raise DataError(Problem("empty indicator name", file, line))
-        b.set(file, line, b.row[unit], indicator, row["value"])
+            b.problem("empty indicator name", file, line)
+            continue
+        b.set(file, line, b.row[unit], indicator, row["value"], measured=True)
 
 
 def _nfc(text: str) -> str:
@@ -292,4 +258,4 @@ def _files(path: Path) -> list[Path]:
 def register_loaders(register: Callable[[Loader], None]) -> None:
     register(Loader("csv", _reads, load_csv_data,
                     "a folder with units.csv (and measures.csv), or one wide .csv file",
-                    reads=_files))
+                    read=read_csv_data, reads=_files))

@@ -9,22 +9,34 @@ from pathlib import Path
 from emuscore.dataset import Dataset
 from emuscore.i18n import _
 from emuscore.io.atomic import write_atomically
+from emuscore.io.reading import Reading, check_declared, refuse, unit_place
 from emuscore.manager import Registry
 from emuscore.problems import DataError, EmuscoreError, PluginError, Problem
 from emuscore.result import Result
 
 
-def load_data(path: Path, encoding: str, registry: Registry) -> Dataset:
-    """The year's data, read by the most recently registered loader that accepts `path`."""
+def load_data(path: Path, encoding: str, registry: Registry,
+              reading: Reading | None = None) -> Dataset:
+    """The year's data, read by the most recently registered loader that accepts `path`,
+    under the ruleset's declarations (`reading`) when given."""
     for found in reversed(list(registry.loaders.values())):
         if found.item.accepts(path):
-            with found.blame(f"loader {found.item.name} failed on {path}"):
-                data = found.item.load(path, encoding)
+            loader = found.item
+            with found.blame(f"loader {loader.name} failed on {path}"):
+                if reading is None:
+                    data = loader.load(path, encoding)
+                elif loader.read is not None:
+                    data = loader.read(path, reading)
+                else:
+                    data = loader.load(path, reading.encoding)
             if not isinstance(data, Dataset):
                 raise PluginError(_("plugin {plugin} {version}, loader {name} returned {kind}, "
                                     "not a Dataset").format(
-                    plugin=found.plugin, version=found.version, name=found.item.name,
+                    plugin=found.plugin, version=found.version, name=loader.name,
                     kind=type(data).__name__))
+            if reading is not None and loader.read is None:
+                data, problems = check_declared(data, reading, unit_place(data, reading))
+                refuse(problems)
             return data
     if not path.exists():
         raise DataError(Problem("no such data file or folder", str(path)))

@@ -3,12 +3,14 @@ per cell.
 
 It builds the very Dataset that the line-by-line reader in `csv_data` builds (same
 columns, values, scales, missing masks and kinds), but only for files it can read with
-certainty: UTF-8 (with or without a BOM), one record per line (LF or CRLF), fields that
-are plain or wholly quoted without escaped quotes, values that are decimals (point or
-comma, any number of decimals up to 18 digits) or ISO dates (2024-03-15), and measures
-whose unit ids are written exactly as in units.csv. On anything else, including every
-error in the data, it raises `NotSimple`, and the caller reads the files again with the
-exact reader, which names the file and line of the problem.
+certainty: UTF-8 (with or without a BOM), one record per line (LF or CRLF), fields
+separated by `,` `;` or tab (the declared separator, or the one recognised from each
+file's header as the exact reader does), plain or wholly quoted without escaped quotes,
+values that are decimals (point or comma, up to 18 digits, that the declared decimal
+mark reads alike: `_unsettled`) or ISO dates (2024-03-15), and measures whose unit ids
+are written exactly as in units.csv. On anything else, including every error in the
+data, it raises `NotSimple`, and the caller reads the files again with the exact
+reader, which names the file and line of the problem.
 
 measures.csv is read in blocks of whole lines, so memory holds one block of text plus
 one int64 per unit and indicator (a 1M-unit, 60-indicator year is about 0.6 GB).
@@ -33,6 +35,8 @@ from attrs import frozen
 
 from emuscore.dataset import Dataset, byte_keys, utf8_matrix
 from emuscore.exact import INT64_ROOM, Column, IntArray, max_abs
+from emuscore.io.numbers import ungrouped
+from emuscore.io.reading import Reading, sniff_delimiter
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -52,7 +56,7 @@ POINT, OTHER, NOTHING = 10, 11, 12
 CHAR_KIND = np.full(256, OTHER, np.uint8)     # what each byte is inside a number
 CHAR_KIND[48:58] = np.arange(10)
 CHAR_KIND[[ord("."), ord(",")]] = POINT
-COMMA, NEWLINE, QUOTE, CR, SPACE, TAB = 44, 10, 34, 13, 32, 9
+NEWLINE, QUOTE, CR, SPACE, TAB = 10, 34, 13, 32, 9
 
 
 class NotSimple(Exception):
@@ -60,20 +64,27 @@ class NotSimple(Exception):
     this reader does not handle)."""
 
 
-def load_fast(path: Path, encoding: str) -> Dataset:
-    """The Dataset `csv_data.load_csv_data` would build, or `NotSimple`."""
-    bom = _utf8_bom(encoding)
+def load_fast(path: Path, reading: Reading | str) -> Dataset:
+    """The Dataset `csv_data.read_csv_data` would build, or `NotSimple`. `reading`: the
+    declarations (or just the encoding). The separator is the declared one or the one
+    `sniff_delimiter` recognises from each file's header, as for the exact reader; under
+    `[data] decimal` a value with the grouping mark, and without it a value the two
+    conventions read differently (12.000), goes to the exact reader, as do percentages
+    and dates not in ISO form."""
+    if isinstance(reading, str):
+        reading = Reading(reading)
+    bom = _utf8_bom(reading.encoding)
     units_file = path / "units.csv" if path.is_dir() else path
     if not units_file.is_file():
         raise NotSimple
     measures_file = path / "measures.csv"
     measures = None
     if path.is_dir() and measures_file.exists():
-        measures = _Measures(measures_file, bom)    # parsed on other threads from now on
+        measures = _Measures(measures_file, bom, reading)    # parsed on other threads from now on
     try:
-        ids, names, clusters, wide = _read_units(units_file, bom)
+        ids, names, clusters, wide = _read_units(units_file, bom, reading)
         units = _UnitKeys(ids)                  # not simple if an id comes twice
-        cells = _Cells(len(ids))
+        cells = _Cells(len(ids), reading)
         for col, (indicator, texts) in enumerate(wide):
             cells.add_wide(indicator, col, texts)
         if measures is not None:
@@ -116,9 +127,9 @@ class _LineOf(Mapping[str, int]):
         return len(self.ids)
 
 
-def _header(text: str) -> list[str]:
-    header = next(csv.reader([text]), [])
-    return [unicodedata.normalize("NFC", h).strip() for h in header]
+def _header(text: str, reading: Reading, delimiter: str) -> list[str]:
+    header = next(csv.reader([text], delimiter=delimiter), [])
+    return [reading.column(h) for h in header]
 
 
 def _check_header(header: list[str], required: tuple[str, ...]) -> None:
@@ -126,7 +137,7 @@ def _check_header(header: list[str], required: tuple[str, ...]) -> None:
         raise NotSimple
 
 
-def _read_units(path: Path, bom: bool) -> tuple[list[str], list[str], list[str],
+def _read_units(path: Path, bom: bool, reading: Reading) -> tuple[list[str], list[str], list[str],
                                                  list[tuple[str, list[str]]]]:
     """unit ids, names, clusters (stripped, NFC) and the text of each indicator column."""
     raw = path.read_bytes()
@@ -141,9 +152,14 @@ def _read_units(path: Path, bom: bool) -> tuple[list[str], list[str], list[str],
     except UnicodeDecodeError:
         raise NotSimple from None
     text = unicodedata.normalize("NFC", decoded)
-    plain = _plain_columns(text, raw if text is decoded else None) if '"' not in text else None
-    columns, blank_edges = plain or (_quoted_columns(text), None)
-    header = [c[0].strip() for c in columns]
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if "\r" in first:
+        raise NotSimple             # old Mac line ends (CR alone): the exact reader reads them
+    delimiter = sniff_delimiter(first, reading, UNIT_COLUMNS)
+    plain = (_plain_columns(text, raw if text is decoded else None, delimiter)
+             if '"' not in text else None)
+    columns, blank_edges = plain or (_quoted_columns(text, delimiter), None)
+    header = [reading.column(c[0]) for c in columns]
     _check_header(header, UNIT_COLUMNS)
     iu, iname, ic = (header.index(c) for c in UNIT_COLUMNS)
 
@@ -162,7 +178,8 @@ def _read_units(path: Path, bom: bool) -> tuple[list[str], list[str], list[str],
     return ids, names, clusters, wide
 
 
-def _plain_columns(text: str, encoded: bytes | None = None) -> tuple[list[list[str]], list[bool]] | None:
+def _plain_columns(text: str, encoded: bytes | None = None, delimiter: str = ","
+                   ) -> tuple[list[list[str]], list[bool]] | None:
     """The fields of a file without quotes, column by column (header first), split by
     str methods instead of a Python loop per line, and for each column whether a field of
     it may start or end with white space (`str.strip` would change it); None if the lines
@@ -170,17 +187,17 @@ def _plain_columns(text: str, encoded: bytes | None = None) -> tuple[list[list[s
     body = text.replace("\r\n", "\n").rstrip("\n")     # blank lines at the end are skipped
     if "\r" in body or "\n\n" in body or not body:
         return None
-    nfields = body.split("\n", 1)[0].count(",") + 1
-    fields = body.replace("\n", ",").split(",")
+    nfields = body.split("\n", 1)[0].count(delimiter) + 1
+    fields = body.replace("\n", delimiter).split(delimiter)
     lines = body.count("\n") + 1
     if len(fields) != lines * nfields:
         return None
     if encoded is None or b"\r" in encoded:
         encoded = body.encode("utf-8")
     raw = np.frombuffer(encoded.rstrip(b"\n") + b"\n", np.uint8)
-    separators = np.flatnonzero((raw == NEWLINE) | (raw == COMMA))
+    separators = np.flatnonzero((raw == NEWLINE) | (raw == ord(delimiter)))
     if len(separators) != lines * nfields or (raw[separators[nfields - 1::nfields]] != NEWLINE).any():
-        return None                           # a line with more or fewer commas
+        return None                           # a line with more or fewer separators
     ends = separators.reshape(lines, nfields)
     starts = np.r_[0, separators[:-1] + 1].reshape(lines, nfields)
     nonempty = ends > starts
@@ -199,11 +216,11 @@ BLANK_LAST[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
 BLANK_LAST[0x80:] = True
 
 
-def _quoted_columns(text: str) -> list[list[str]]:
+def _quoted_columns(text: str, delimiter: str = ",") -> list[list[str]]:
     """The fields, column by column, as the csv module reads them; not simple when a
     record spans lines or the records differ in length."""
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error:
         raise NotSimple from None
     physical = text.count("\n") + text.count("\r") - text.count("\r\n")
@@ -225,16 +242,19 @@ class _Measures:
     block's cells are stored by the thread that parsed it; blocks parsed before that are
     stored by `store`, in file order."""
 
-    def __init__(self, path: Path, bom: bool) -> None:
+    def __init__(self, path: Path, bom: bool, reading: Reading) -> None:
         from concurrent.futures import ThreadPoolExecutor  # only for files with measures
 
+        self.decimal = reading.conventions.decimal
         self.file = path.open("rb")
         try:
             first = self.file.readline()
             if bom and first.startswith(codecs.BOM_UTF8):
                 first = first[len(codecs.BOM_UTF8):]
             try:
-                header = _header(first.decode("utf-8").rstrip("\r\n"))
+                line = first.decode("utf-8").rstrip("\r\n")
+                self.delimiter = sniff_delimiter(line, reading, MEASURE_COLUMNS)
+                header = _header(line, reading, self.delimiter)
             except UnicodeDecodeError:
                 raise NotSimple from None
             _check_header(header, MEASURE_COLUMNS)
@@ -270,7 +290,7 @@ class _Measures:
     def _parse(self, raw: bytes) -> _Block | int:
         """The block's record count once its cells are stored, or the block itself when
         there is nowhere to store it yet or it names an indicator not known yet."""
-        block = _parse_block(raw, self.nfields, self.fields)
+        block = _parse_block(raw, self.nfields, self.fields, self.decimal, self.delimiter)
         with self.changing:
             target = self.target
             if target is None:
@@ -364,7 +384,8 @@ class _Block:
         cells.put(codes, units.rows(self.unit_keys), self.mantissa, self.decimals, self.is_date)
 
 
-def _parse_block(raw: bytes, nfields: int, fields: list[int]) -> _Block:
+def _parse_block(raw: bytes, nfields: int, fields: list[int], decimal: str | None = None,
+                 delimiter: str = ",") -> _Block:
     if raw.find(b"\0") >= 0 or raw.find(codecs.BOM_UTF8) >= 0:
         raise NotSimple
     buf = np.frombuffer(raw, np.uint8)
@@ -375,14 +396,14 @@ def _parse_block(raw: bytes, nfields: int, fields: list[int]) -> _Block:
         buf = buf[buf != CR]
     quoted = raw.find(b'"') >= 0
     try:
-        sep, quotes = _separators(buf, nfields, quoted)
+        sep, quotes = _separators(buf, nfields, quoted, delimiter)
     except NotSimple:                                 # blank lines are skipped
         newline = buf == NEWLINE
         buf = buf[~(newline & np.r_[True, newline[:-1]])]
         if not len(buf):
             none = np.zeros(0, np.int64)
             return _Block(0, none, none, none, none.astype(np.int8), none.astype(bool), None)
-        sep, quotes = _separators(buf, nfields, quoted)
+        sep, quotes = _separators(buf, nfields, quoted, delimiter)
     line_start = np.r_[0, sep[:-1, -1] + 1]
     starts = [line_start, *(sep[:, k] + 1 for k in range(nfields - 1))]
     ends = [sep[:, k] for k in range(nfields)]
@@ -391,7 +412,7 @@ def _parse_block(raw: bytes, nfields: int, fields: list[int]) -> _Block:
     (su, si, sv), (eu, ei, ev) = ([x[k] for k in fields] for x in (starts, ends))
     words = _words(buf)
     plain = not any(raw.find(c) >= 0 for c in (b" ", b"\t", b"-", b"+"))
-    mantissa, decimals, is_date, present = _values(buf, sv, ev, words, plain)
+    mantissa, decimals, is_date, present = _values(buf, sv, ev, words, plain, decimal)
     unit_keys = _keys(buf, su, eu, max(int((eu - su).max()), 1), words)
     indicator_keys = _keys(buf, si, ei, max(int((ei - si).max()), 1), words)
     present_at = None
@@ -403,11 +424,12 @@ def _parse_block(raw: bytes, nfields: int, fields: list[int]) -> _Block:
                   decimals.astype(np.int8), is_date, present_at)
 
 
-def _separators(buf: IntArray, nfields: int, quoted: bool) -> tuple[IntArray, IntArray | None]:
+def _separators(buf: IntArray, nfields: int, quoted: bool,
+                delimiter: str = ",") -> tuple[IntArray, IntArray | None]:
     """The position of every field separator, one row of `nfields` per line (the last
     one its line end), and where the quotes are, if any."""
     newline = buf == NEWLINE
-    separator = (buf == COMMA) | newline
+    separator = (buf == ord(delimiter)) | newline
     quotes = None
     if quoted:
         quotes = buf == QUOTE
@@ -419,7 +441,7 @@ def _separators(buf: IntArray, nfields: int, quoted: bool) -> tuple[IntArray, In
     if len(at) % nfields or not len(at):
         raise NotSimple
     sep: IntArray = at.reshape(-1, nfields)
-    # every line's last separator a line end, and no other line end: the rest are commas
+    # every line's last separator a line end, and no other line end: the rest separate fields
     if np.count_nonzero(newline) != len(sep) or (buf[sep[:, -1]] != NEWLINE).any():
         raise NotSimple
     return sep, quotes
@@ -598,7 +620,7 @@ def _indicator_codes(keys: IntArray, known: dict[bytes, int], cells: _Cells) -> 
         for key in sorted(set(keys[~hit].tolist())):
             raw = key.to_bytes(8, "big").rstrip(b"\0") if isinstance(key, int) else key
             try:
-                name = unicodedata.normalize("NFC", raw.decode("utf-8")).strip()
+                name = cells.reading.column(raw.decode("utf-8"))
             except UnicodeDecodeError:
                 raise NotSimple from None
             if not name:
@@ -625,9 +647,12 @@ def _trim(buf: IntArray, s: IntArray, e: IntArray) -> tuple[IntArray, IntArray]:
 
 
 def _values(buf: IntArray, s: IntArray, e: IntArray, words: IntArray | None = None,
-            plain: bool = False) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+            plain: bool = False, decimal: str | None = None
+            ) -> tuple[IntArray, IntArray, IntArray, IntArray]:
     """Mantissa, decimals, is-date and present for each value field, as
-    `exact.parse_decimal` (then an ISO date) reads it; anything else is not simple.
+    `exact.parse_decimal` (then an ISO date) reads it; anything else is not simple, and
+    so is a number that `decimal` (the declared decimal mark) does not settle the way
+    `parse_decimal` reads it (`_unsettled`).
     `plain`: buf holds no space, tab, '+' or '-' (nothing to trim, no signs, no dates)."""
     signed = negative = np.zeros(len(s), bool)
     if not plain:
@@ -641,6 +666,8 @@ def _values(buf: IntArray, s: IntArray, e: IntArray, words: IntArray | None = No
         mantissa, decimals, number = _short_numbers(buf, s, e, words)
     else:
         mantissa, decimals, number = _numbers(buf, s, e)
+    if _unsettled(buf, s, e, number & present, decimals, decimal):
+        raise NotSimple
     if negative.any():
         mantissa = np.where(negative, -mantissa, mantissa)
     if not number.all():
@@ -649,6 +676,24 @@ def _values(buf: IntArray, s: IntArray, e: IntArray, words: IntArray | None = No
     if is_date.any():
         mantissa[is_date] = _dates(buf, s[is_date] - signed[is_date], e[is_date])
     return mantissa, decimals, is_date, present
+
+
+def _unsettled(buf: IntArray, s: IntArray, e: IntArray, number: IntArray, decimals: IntArray,
+               decimal: str | None) -> bool:
+    """Whether a number field (unsigned, trimmed) may mean something else than the one
+    decimal mark `parse_decimal` reads: with `decimal` declared, a field holding the other
+    mark (a thousands grouping); without, a mark between 1-3 digits (no leading zero) and
+    exactly 3 (12.000: twelve or twelve thousand). The exact reader reads or refuses it."""
+    if not number.any():
+        return False
+    if decimal is None:
+        length = e - s
+        first = buf[np.minimum(s, len(buf) - 1)]
+        return bool((number & (decimals == 3) & (length >= 5) & (length <= 7)
+                     & (first != ord("0"))).any())
+    group = ord("." if decimal == "," else ",")
+    count = np.r_[0, np.cumsum(buf == group)]
+    return bool((number & (count[e] > count[s])).any())
 
 
 def _numbers(buf: IntArray, s: IntArray, e: IntArray) -> tuple[IntArray, IntArray, IntArray]:
@@ -778,11 +823,22 @@ def _dates(buf: IntArray, s: IntArray, e: IntArray) -> IntArray:
     return ordinal
 
 
+def _ungrouped_or_not_simple(text: str, decimal: Literal[",", "."]) -> str:
+    group = "." if decimal == "," else ","
+    if group not in text:
+        return text
+    plain = ungrouped(text, decimal)
+    if plain is None:
+        raise NotSimple
+    return plain
+
+
 class _Cells:
     """Every (indicator, unit) cell as mantissa and decimals, one row per indicator."""
 
-    def __init__(self, units: int) -> None:
+    def __init__(self, units: int, reading: Reading | None = None) -> None:
         self.units = units
+        self.reading = reading or Reading()
         self.names: list[str] = []
         self.code_of: dict[str, int] = {}
         self.first: dict[int, tuple[int, int, int]] = {}
@@ -811,18 +867,28 @@ class _Cells:
 
     def add_wide(self, indicator: str, column: int, texts: list[str]) -> None:
         """One indicator column of units.csv (the unit rows in file order)."""
-        raw = ("\n".join(texts) + "\n").encode("utf-8")
+        joined = "\n".join(texts)
+        decimal = self.reading.conventions.decimal
+        if decimal is not None and ("." if decimal == "," else ",") in joined:
+            # numbers grouped by thousands (13.000,5), as a Vietnamese Excel exports them:
+            # their marks taken out where the grouping is right, else the exact reader
+            texts = [_ungrouped_or_not_simple(t, decimal) for t in texts]
+            joined = "\n".join(texts)
+        raw = (joined + "\n").encode("utf-8")
         if raw.count(b"\n") != len(texts):
             raise NotSimple
         buf = np.frombuffer(raw, np.uint8)
         ends = np.flatnonzero(buf == NEWLINE)
         starts = np.r_[0, ends[:-1] + 1]
-        mantissa, decimals, is_date, present = _values(buf, starts, ends)
+        mantissa, decimals, is_date, present = _values(
+            buf, starts, ends, decimal=self.reading.conventions.decimal)
         rows = np.flatnonzero(present)
+        code = self.code(indicator)
+        self._grow()
+        # a column is present from its header on, even if every cell of it is blank
+        self.first.setdefault(code, (0, 0, column))
         if not len(rows):
             return
-        code = self.code(indicator)
-        self.first.setdefault(code, (0, int(rows[0]), column))
         self.put(np.full(len(rows), code), rows, mantissa[rows], decimals[rows], is_date[rows])
 
     def first_seen(self, codes: IntArray, rows: IntArray) -> None:
@@ -874,7 +940,7 @@ class _Cells:
             if (seen & ~dates).any():              # mixed kinds: the exact reader says where
                 raise NotSimple
             kind = "date"
-        scale = int(decimals[seen].max())
+        scale = int(decimals[seen].max(initial=0))
         for d in _distinct(decimals[seen]):
             if d < scale:
                 at = seen & (decimals == d)

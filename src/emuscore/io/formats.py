@@ -15,6 +15,7 @@ from attrs import frozen
 
 if TYPE_CHECKING:
     from emuscore.dataset import Dataset
+    from emuscore.io.reading import Reading
     from emuscore.result import Result
 
 
@@ -24,12 +25,19 @@ class Loader:
 
     `accepts(path)` says whether this loader reads the path (by suffix, or by what a
     folder holds); `load(path, encoding)` reads it, raising `DataError` with the file
-    and line for anything wrong in the data."""
+    and line for anything wrong in the data.
+
+    `read(path, reading)`, if given, is used instead of `load` when a ruleset is known:
+    `reading` (`emuscore.io.reading.Reading`) carries the ruleset's `[data]` and
+    `[indicators]` declarations (number and date conventions, headers, kinds, ranges),
+    and the loader reports every problem at once. Data from a loader without it is
+    checked against the declared indicators after `load`."""
 
     name: str
     accepts: Callable[[Path], bool]
     load: Callable[[Path, str], Dataset]
     description: str = ""
+    read: Callable[[Path, Reading], Dataset] | None = None
     reads: Callable[[Path], Sequence[Path]] | None = None
     """The files `load(path)` reads, so that no output of the run may overwrite them; by
     default the path itself and, for a folder, every file in it."""

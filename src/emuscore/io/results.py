@@ -146,7 +146,12 @@ def to_csv(result: Result, columns: Sequence[str] | None = None,
     cells = [[_safe_cell(v) for v in values] if free and _any_starts(values, FORMULA_START)
              else values for (_, _, free), values in zip(parts, text, strict=True)]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # the csv module quotes a cell holding the line terminator ("\n") but not a lone "\r",
+    # which Excel and most readers take as the end of the row: quote every cell then
+    bare_cr = any("\r" in v for (_, _, free), values in zip(parts, cells, strict=True) if free
+                  for v in values)
+    writer = csv.writer(buffer, lineterminator="\n",
+                        quoting=csv.QUOTE_ALL if bare_cr else csv.QUOTE_MINIMAL)
     writer.writerow([name for name, _, _ in parts])
     writer.writerows(zip(*cells, strict=True))
     return buffer.getvalue()
@@ -223,6 +228,9 @@ def to_json(result: Result) -> str:
         "proposals": [{"award": p.award, "unit_id": p.unit, "reason": p.reason}
                       for p in result.proposals],
         "skips": [{"award": s.award, "unit_id": s.unit, "reason": s.reason} for s in result.skips],
+        # why an award or a cluster has no recipient (a tie left to the council, a zero quota)
+        "notes": [{"award": n.award, "scope": n.scope, "kind": n.kind, "reason": n.reason}
+                  for n in result.notes],
     }
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
@@ -230,7 +238,7 @@ def to_json(result: Result) -> str:
 @hookimpl
 def register_writers(register: Callable[[Writer], None]) -> None:
     register(Writer("csv", ".csv", to_csv, "one row per unit, safe to open in a spreadsheet"))
-    register(Writer("json", ".json", to_json, "units, proposals and skips"))
+    register(Writer("json", ".json", to_json, "units, proposals, skips and notes"))
 
 
 def _safe_cell(value: str) -> str:

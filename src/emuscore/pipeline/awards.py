@@ -5,28 +5,48 @@ rule of `emuscore.pipeline.picker`."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
 import numpy as np
+from attrs import frozen
 
+from emuscore.council.decisions import Decisions
 from emuscore.dataset import Dataset
 from emuscore.exact import format_units, order_by
+from emuscore.i18n import _
 from emuscore.manager import Registry
 from emuscore.model import AwardRule, Ruleset
+from emuscore.pipeline.council import Council, Held, Tie
 from emuscore.pipeline.eligibility import Ineligible
-from emuscore.pipeline.picker import pick, shared_places
+from emuscore.pipeline.picker import Passed, pick, shared_places
 from emuscore.pipeline.rank import sort_columns
-from emuscore.result import Proposal, Ranks, Scores, Skip
+from emuscore.result import Note, Proposal, Ranks, Scores, Skip
 
 
 def award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, ...],
           ranks: Ranks, registry: Registry) -> tuple[tuple[Proposal, ...], tuple[Skip, ...]]:
     """Propose recipients for each award in declared order, with a reason for each
     proposal and for each unit passed over."""
+    awarded = decide(ruleset, data, scores, classes, ranks, registry)
+    return awarded.proposals, awarded.skips
+
+
+@frozen(eq=False)
+class Awarded:
+    proposals: tuple[Proposal, ...]
+    skips: tuple[Skip, ...]
+    notes: tuple[Note, ...]
+
+
+def decide(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, ...],
+           ranks: Ranks, registry: Registry, decisions: Decisions | None = None) -> Awarded:
+    """The recipients of each award, with the council's `decisions` (rulings on ties,
+    withheld proposals, ballots) when there are any, and a note for every award or
+    cluster left without a recipient."""
     with _collector_paused():
-        return _award(ruleset, data, scores, classes, ranks, registry)
+        return _award(ruleset, data, scores, classes, ranks, registry, decisions or Decisions())
 
 
 @contextmanager
@@ -44,16 +64,23 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, ...],
-           ranks: Ranks, registry: Registry) -> tuple[tuple[Proposal, ...], tuple[Skip, ...]]:
+           ranks: Ranks, registry: Registry, decisions: Decisions) -> Awarded:
     proposals: list[Proposal] = []
     skips: list[Skip] = []
+    notes: list[Note] = []
     holders: dict[str, set[int]] = {}
+    pending: dict[str, list[Tie]] = {}
+    council = Council(decisions, data, ruleset)
     ranking_keys = sort_columns(ruleset, data, scores)
     labels = [b.label for b in ruleset.classification.bands] if ruleset.classification else []
+    ids = data.unit_ids
+    titles = {a.id: a.title or a.id for a in ruleset.awards}    # what users read: the titles
     for rule in ruleset.awards:
         failures = Ineligible(rule, ruleset, data, scores, classes, ranks, labels, holders,
                               registry)
         eligible = np.array(failures.eligible, bool)
+        barred = council.barred(rule)        # withheld, or fallen at a ballot that promotes
+        eligible[list(barred)] = False
         pool_scope = None       # what a tie is for: a cluster's slots, or the pool's quota
         keys = ranking_keys if rule.order is None else sort_columns(ruleset, data, scores,
                                                                     rule.order)
@@ -70,6 +97,7 @@ def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, 
             max_place = None
         else:
             pool = np.array(sorted(holders[rule.from_award or ""]), np.int64)
+            waiting = sum(t.remaining for t in pending.get(rule.from_award or "", []))
             slots = int((rule.share or Decimal(0)) * len(pool))      # int() rounds down
             # unit_id only lists tied units in a stable order; ties still share a place
             candidates = pool[order_by(*(k[pool] for k in keys), data.unit_order[pool])]
@@ -77,20 +105,112 @@ def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, 
             place = shared_places([k[candidates] for k in keys], len(pool))
             pool_scope = f"{len(pool)} holders of {rule.from_award}, quota {slots}"
             max_place = None    # a pool's order is not the cluster rank max_rank speaks of
+            notes.extend(_quota_notes(rule, titles[rule.from_award or ""], len(pool), waiting, slots))
+        held = Held(rule, pending, eligible, candidates, titles)
+        keep = ~np.isin(candidates, list(held.dropped))
+        candidates, group, place = candidates[keep], group[keep], place[keep]
         picked = pick(candidates, group, place, eligible[candidates], slots, max_place)
-        reasons = iter(failures.reasons([p.unit for p in picked.passed if not p.tie]))
-        ids = data.unit_ids
-        for p in picked.passed:
-            scope = pool_scope or f"cluster {data.clusters[p.unit]}"
-            skips.append(Skip(rule.id, ids[p.unit], _tied(
-                p.place, scope, [ids[j] for j in p.tie], p.remaining) if p.tie else next(reasons)))
         chosen = set(picked.chosen.tolist())
+        passed = list(picked.passed)
+        ruled = council.settle(rule, passed)
+        for _tie, winners, texts in ruled:
+            chosen |= winners
+            skips.extend(Skip(rule.id, ids[u], text) for u, text in texts)
+        settled = {u for tie, _won, _texts in ruled for u in tie}
+        passed = [p for p in passed if not (p.tie and p.unit in settled)]
+        reasons = iter(failures.reasons([p.unit for p in passed if not p.tie]))
+        why_passed: dict[int, str] = {}
+        for p in passed:
+            scope = pool_scope or f"cluster {data.clusters[p.unit]}"
+            if p.tie:
+                why = _tied(p.place, scope, [ids[j] for j in p.tie], p.remaining)
+            else:
+                why = "; ".join(w for w in (council.barred_reason(rule, p.unit), next(reasons)) if w)
+            why_passed[p.unit] = why
+            skips.append(Skip(rule.id, ids[p.unit], why))
+        if council.active:
+            council.reached(rule, {p.unit for p in passed} | chosen)
+        skips.extend(Skip(rule.id, ids[u], why) for u, why in held.skips(chosen, data))
+        chosen -= held.placeholders
+        fallen = council.ballot(rule, chosen)
+        chosen -= set(fallen)
+        skips.extend(Skip(rule.id, ids[u], why) for u, why in fallen.items())
         for i in sorted(chosen, key=lambda i: (data.cluster_codes[i], ranks.rank[i],
                                                data.unit_order[i])):
             proposals.append(Proposal(rule.id, ids[i], _why(
-                rule, i, data, scores, classes, ranks, ruleset)))
+                rule, i, data, scores, classes, ranks, ruleset) + council.passed_ballot(rule, i)))
         holders[rule.id] = chosen
-    return tuple(proposals), tuple(skips)
+        ties = {p.tie: Tie(p.tie, p.remaining, p.place, "" if pool_scope else data.clusters[p.unit])
+                for p in passed if p.tie}
+        pending[rule.id] = list(ties.values())
+        notes.extend(_notes(rule, data, ranks, chosen, passed, why_passed, ties.values(), held,
+                            fallen, pool_scope is not None))
+    council.check_all_used()
+    return Awarded(tuple(proposals), tuple(skips), tuple(notes))
+
+
+def _quota_notes(rule: AwardRule, source: str, holders: int, waiting: int, slots: int) -> list[Note]:
+    """`source`: the title of the award the quota is drawn from."""
+    out = []
+    if waiting:     # the quota is of the holders so far; the ruling adds to them
+        later = int((rule.share or Decimal(0)) * (holders + waiting))
+        out.append(Note(rule.id, "", _(
+            "{n} place(s) of {award} wait for the council's ruling: the quota is floor({share} x "
+            "{holders}) = {slots} until then, and floor({share} x {total}) = {later} after it, "
+            "when the unit(s) the council chooses join the holders; these proposals stand only "
+            "where they rank above them").format(
+                n=waiting, award=source, share=rule.share, holders=holders, slots=slots,
+                total=holders + waiting, later=later), "held"))
+    if slots == 0:
+        out.append(Note(rule.id, "", _(
+            "quota {share} x {count} holder(s) of {award} = {exact}, rounded down to 0: no "
+            "place to give").format(share=rule.share, count=holders, award=source,
+                                    exact=(rule.share or Decimal(0)) * holders), "quota"))
+    return out
+
+
+def _notes(rule: AwardRule, data: Dataset, ranks: Ranks, chosen: set[int], passed: list[Passed],
+           why_passed: dict[int, str], ties: Iterable[Tie], held: Held, fallen: dict[int, str],
+           pooled: bool) -> list[Note]:
+    """Why a cluster (or the pool) has no recipient, or a place is not given."""
+    out = []
+    waiting: set[str] = set()
+    for tie in ties:
+        waiting.add(tie.scope)
+        out.append(Note(rule.id, tie.scope, _(
+            "tied at place {place} among {units} for {n} remaining place(s): left to the "
+            "council (emuscore finalize --rulings)").format(
+                place=tie.place, units=", ".join(data.unit_ids[u] for u in tie.units),
+                n=tie.remaining), "tie"))
+    for scope, text in held.notes(data):
+        waiting.add(scope)
+        out.append(Note(rule.id, scope, text, "held"))
+    for unit, why in fallen.items():
+        scope = "" if pooled else data.clusters[unit]
+        waiting.add(scope)
+        out.append(Note(rule.id, scope, _("the place of {unit} is left empty: {why}").format(
+            unit=data.unit_ids[unit], why=why), "ballot"))
+    if pooled:
+        return out
+    # whole columns: a national run has tens of thousands of clusters, most without a flag
+    codes, ids = data.cluster_codes, data.cluster_ids
+    given = np.zeros(len(ids), bool)
+    given[codes[np.fromiter(chosen, np.int64, len(chosen))]] = True
+    left = ~given
+    left[[k for k, c in enumerate(ids) if c in waiting]] = False
+    units = np.fromiter((p.unit for p in passed), np.int64, len(passed))
+    seen, at = np.unique(codes[units], return_index=True)     # each cluster's first passed
+    first = dict(zip(seen.tolist(), units[at].tolist(), strict=True))
+    none_reached = _("no unit of the cluster was a candidate")
+    best = _("no unit of the cluster was eligible; the best, {unit} (rank {rank}): {reason}")
+    for code in np.flatnonzero(left).tolist():
+        leader = first.get(code)
+        why = none_reached if leader is None else best.format(
+            unit=data.unit_ids[leader], rank=int(ranks.rank[leader]), reason=why_passed[leader])
+        out.append(Note(rule.id, ids[code], why, "none"))
+    if not given.any() and not waiting:
+        out.append(Note(rule.id, "", _("no recipient in any cluster"), "none"))
+    return out
 
 
 def _tied(place: int, scope: str, names: list[str], remaining: int) -> str:

@@ -54,13 +54,15 @@ class Formula(Scorer[FormulaParams]):
 
     def check(self, criterion: Criterion) -> Sequence[Check]:
         from emuscore.formula import FormulaError
-        from emuscore.formula.host import program, shown
+        from emuscore.formula.host import SCORE_NAMES, program, shown
 
         try:
-            program(self.params_of(criterion).expr)
+            p = program(self.params_of(criterion).expr)
         except FormulaError as e:
             return [(("expr",), shown(e))]
-        return []
+        return [(("expr",), f"'{n}' is the unit's {n}, known only after every criterion is "
+                 "scored, so a criterion's formula cannot read it; read criterion.ID or "
+                 "group.ID instead") for n in p.names if n in SCORE_NAMES]
 
     def references(self, params: FormulaParams) -> tuple[str, ...]:
         from emuscore.formula import FormulaError
@@ -70,6 +72,9 @@ class Formula(Scorer[FormulaParams]):
             return references(program(params.expr))
         except FormulaError:        # reported by check(), with its line
             return ()
+
+    def takes_date(self, param: str) -> bool:
+        return True         # a formula may compute with dates (days between two of them)
 
     def inputs(self, params: FormulaParams) -> dict[str, str]:
         from emuscore.formula import FormulaError
@@ -98,12 +103,12 @@ class Formula(Scorer[FormulaParams]):
         points = to_points(value, ctx.scale, ctx.rounding)
         most = None if c.max is None else ctx.units(c.max)   # None: an uncapped deduction
         what = "points taken off" if p.kind == "deduction" else "points"
-        low = points < 0
-        high = np.zeros(len(points), bool) if most is None else points > most
-        if low.any():
+        if len(points) and points.min() < 0:      # masks only when a unit is out of range
+            low = points < 0
             ctx.refuse(low, f"the formula gives a negative number of {what} "
                        f"({_first(ctx, points, low)}); formula: {p.expr}")
-        if high.any():
+        if len(points) and most is not None and points.max() > most:
+            high = points > most
             ctx.refuse(high, f"the formula gives {_first(ctx, points, high)} {what}, more than "
                        f"the criterion's max {c.max}; cap it with min(..., {c.max})")
         return -points if p.kind == "deduction" else points

@@ -76,6 +76,7 @@ class AwardOnTime(Scorer[OnTimeParams]):
     name = "award_on_time"
     Params = OnTimeParams
     description = "dossiers submitted by the deadline: a share of counts, or a date vs a deadline"
+    date_inputs = ("submitted", "deadline")
 
     def check(self, criterion: Criterion) -> list[str]:
         p = self.params_of(criterion)
@@ -136,6 +137,7 @@ class AwardProcessingDays(Scorer[ProcessingParams]):
     name = "award_processing_days"
     Params = ProcessingParams
     description = "days from achievement to decision against a norm: max * norm / days beyond it"
+    date_inputs = ("achieved", "decided")
 
     def check(self, criterion: Criterion) -> list[str]:
         p = self.params_of(criterion)

@@ -1,0 +1,130 @@
+"""`emuscore fmt`: a canonical rewrite that keeps every comment and every value as
+written, reads back to the same data, is idempotent, replaces the file whole, and with
+`--check` writes nothing and exits 1 when a file would change."""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT
+from emuscore.cli import main
+
+BUNDLED = sorted((ROOT / "rulesets").glob("*.toml"))
+
+MESSY = '''#:schema ./schema.json
+# the sheet
+
+
+[ruleset]
+version="1"   # bumped each year
+title =  "Bảng chấm điểm"
+id = "t"
+effective = {from=2025-01-01,to=2025-12-31}
+
+[[groups]]
+max = 10
+id = "g"
+[[criteria]]
+# how many pledges signed
+max = 10
+scorer = "bands"
+value = "x"
+id = "c"
+group="g"
+thresholds = [
+  { at_least = 90, points = 10 },   # full points
+  { at_least = 80, points = 8.50 },
+]
+[ranking]
+order = [ "total desc","unit_id asc" ]
+'''
+
+CANONICAL = '''#:schema ./schema.json
+# the sheet
+
+[ruleset]
+id = "t"
+title = "Bảng chấm điểm"
+version = "1"  # bumped each year
+effective = { from = 2025-01-01, to = 2025-12-31 }
+
+[[groups]]
+id = "g"
+max = 10
+
+[[criteria]]
+id = "c"
+group = "g"
+scorer = "bands"
+# how many pledges signed
+max = 10
+value = "x"
+thresholds = [
+  { at_least = 90, points = 10 },   # full points
+  { at_least = 80, points = 8.50 },
+]
+
+[ranking]
+order = ["total desc", "unit_id asc"]
+'''
+
+
+def invoke(*args: object) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["fmt", *map(str, args)])
+    return result.exit_code, result.output
+
+
+def test_a_messy_ruleset_is_rewritten_canonically(tmp_path: Path) -> None:
+    path = tmp_path / "r.toml"
+    path.write_text(MESSY, encoding="utf-8")
+    code, out = invoke(path)
+    assert (code, out) == (0, f"{path}: reformatted\n")
+    assert path.read_text(encoding="utf-8") == CANONICAL
+
+
+def test_check_writes_nothing_and_exits_1_when_a_file_would_change(tmp_path: Path) -> None:
+    messy, tidy = tmp_path / "messy.toml", tmp_path / "tidy.toml"
+    messy.write_text(MESSY, encoding="utf-8")
+    tidy.write_text(CANONICAL, encoding="utf-8")
+    code, out = invoke("--check", messy, tidy)
+    assert code == 1
+    assert out == f"{messy}: would be reformatted\n{tidy}: already canonical\n"
+    assert messy.read_text(encoding="utf-8") == MESSY
+    assert invoke("--check", tidy)[0] == 0
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_every_bundled_ruleset_keeps_its_data_and_comments_and_fmt_is_idempotent(
+        path: Path, tmp_path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    copy = tmp_path / path.name
+    copy.write_text(text, encoding="utf-8")
+    assert invoke(copy)[0] == 0
+    once = copy.read_text(encoding="utf-8")
+    assert tomllib.loads(once, parse_float=Decimal) == tomllib.loads(text, parse_float=Decimal)
+    comments = [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
+    assert [line.strip() for line in once.splitlines() if line.strip().startswith("#")] == comments
+    assert invoke("--check", copy) == (0, f"{copy}: already canonical\n")
+
+
+def test_a_file_that_is_not_toml_is_one_error_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "r.toml"
+    path.write_text('[ruleset]\nid = "t\n', encoding="utf-8")
+    code, out = invoke(path)
+    assert code == 1
+    assert out.startswith(f"error: {path}: not valid TOML: ")
+    assert out.count("\n") == 1
+    assert path.read_text(encoding="utf-8") == '[ruleset]\nid = "t\n'
+
+
+def test_a_file_saved_with_a_bom_and_windows_line_ends_is_read_and_written_plainly(tmp_path: Path) -> None:
+    path = tmp_path / "r.toml"
+    path.write_bytes(("\ufeff" + CANONICAL).replace("\n", "\r\n").encode("utf-8"))
+    assert invoke("--check", path) == (1, f"{path}: would be reformatted\n")
+    assert invoke(path)[0] == 0
+    assert path.read_bytes() == CANONICAL.encode("utf-8")
