@@ -37,9 +37,14 @@ CHANGES = {
                     "7 → 9 points"),
     "threshold": (("{ at_least = 98, points = 8 }",), ("{ at_least = 99, points = 8 }",),
                   "criterion scored differently: Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn (%) "
-                  "(tthc_dung_han): thresholds: [{points = 8, at_least = 98}, {points = 7, at_least = 95}, "
-                  "{points = 5, at_least = 90}] → [{points = 8, at_least = 99}, {points = 7, at_least = 95}, "
-                  "{points = 5, at_least = 90}]"),
+                  "(tthc_dung_han): thresholds 1, at_least: 98 → 99"),
+    "a band added": (("{ at_least = 90, points = 5 },",),
+                     ("{ at_least = 90, points = 5 },\n  { at_least = 80, points = 2 },",),
+                     "criterion scored differently: Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn (%) "
+                     "(tthc_dung_han): thresholds: [{points = 8, at_least = 98}, "
+                     "{points = 7, at_least = 95}, {points = 5, at_least = 90}] → "
+                     "[{points = 8, at_least = 98}, {points = 7, at_least = 95}, "
+                     "{points = 5, at_least = 90}, {points = 2, at_least = 80}]"),
     "quota": (("per_cluster = 2",), ("per_cluster = 3",),
               "award quota or requirements changed: Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh (bang_khen): "
               "per_cluster: 2 → 3"),

@@ -4,15 +4,19 @@ written, reads back to the same data, is idempotent, replaces the file whole, an
 
 from __future__ import annotations
 
+import random
 import tomllib
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT
 from emuscore.cli import main
+from emuscore.manager import Registry
 
 BUNDLED = sorted((ROOT / "rulesets").glob("*.toml"))
 
@@ -128,3 +132,75 @@ def test_a_file_saved_with_a_bom_and_windows_line_ends_is_read_and_written_plain
     assert invoke("--check", path) == (1, f"{path}: would be reformatted\n")
     assert invoke(path)[0] == 0
     assert path.read_bytes() == CANONICAL.encode("utf-8")
+
+
+def _written(data: dict[str, object], rng: random.Random) -> str:
+    """`data` as TOML with each table's keys in a random order (tables as tables, arrays of
+    tables as [[...]], tables inside them inline)."""
+    import tomlkit
+
+    def inline(value: object) -> object:
+        if isinstance(value, dict):
+            table = tomlkit.inline_table()
+            keys = list(value)
+            rng.shuffle(keys)
+            for key in keys:
+                table[key] = inline(value[key])
+            return table
+        if isinstance(value, list):
+            return [inline(v) for v in value]
+        return value
+
+    def table(value: dict[str, object], keyed: bool = False) -> object:
+        out = tomlkit.table()
+        keys = list(value)
+        if not keyed:       # a table keyed by id ([indicators]) keeps its entries' order
+            rng.shuffle(keys)
+        for key in keys:
+            out[key] = inline(value[key])
+        return out
+
+    doc = tomlkit.document()
+    for section, value in data.items():
+        if isinstance(value, list):
+            doc[section] = tomlkit.aot()
+            for item in value:
+                doc[section].append(table(item))
+        else:
+            doc[section] = table(value, keyed=section == "indicators")
+    return tomlkit.dumps(doc)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), path=st.sampled_from(BUNDLED))
+def test_the_canonical_form_does_not_depend_on_the_order_keys_were_written_in(
+        seed: int, path: Path, sector_plugins: Registry) -> None:
+    """Two writings of the same ruleset, keys shuffled differently in every table (and
+    lists of tables written as [[criteria.thresholds]]), format to the same text, which
+    reads back to the same data. (The sector plugins are registered once for all examples:
+    every ruleset's scorers are known, so every key has its place.)"""
+    from emuscore.canonical import canonical
+
+    registry = sector_plugins
+
+    def scorer_params(name: str) -> type | None:
+        found = registry.scorers.get(name)
+        return found.item.Params if found else None
+
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    one, two = (_written(data, random.Random(seed + i)) for i in (0, 1))
+    formatted = canonical(one, "one", scorer_params)
+    assert canonical(two, "two", scorer_params) == formatted
+    assert tomllib.loads(formatted) == data
+
+
+def test_a_table_of_tables_keeps_its_headers_and_orders_each_as_its_section(tmp_path: Path) -> None:
+    """`[groups_by_id.a]` headers with no `[groups_by_id]` stay so; a sub-table of a known
+    section is laid out as one of the section's (here [ruleset.x]: unknown keys keep their
+    order after the known ones)."""
+    path = tmp_path / "r.toml"
+    path.write_text('[ruleset.extra]\nz = 1\ntitle = "t"\nid = "x"\n\n[other.a]\nb = 1\na = 2\n',
+                    encoding="utf-8")
+    assert invoke(path)[0] == 0
+    assert path.read_text(encoding="utf-8") == (
+        '[ruleset.extra]\nid = "x"\ntitle = "t"\nz = 1\n\n[other.a]\nb = 1\na = 2\n')

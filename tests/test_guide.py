@@ -3,8 +3,9 @@ every ```console block's `$ emuscore ...` lines are run, in order, in a fresh fo
 the guide's language, and what each prints must be what the guide shows below it. In the
 shown output `…` stands for text that differs from machine to machine (digests, dates).
 `$ cd DIR` changes folder; an HTML comment
-`<!-- guide: replace FILE "OLD" "NEW" -->` makes an edit the prose describes (a data
-correction after an objection), invisibly to the reader.
+`<!-- guide: replace FILE "OLD" "NEW" -->` and `<!-- guide: copy FILE NEW_FILE -->` make
+an edit the prose describes (a data correction after an objection, a new version of the
+sheet), invisibly to the reader.
 
 After changing a command's output, rewrite the guides' outputs (lines that still match
 keep their `…`) and read the diff:
@@ -29,7 +30,7 @@ from emuscore.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDES = {"guide.md": "vi", "guide.en.md": "en"}
-STEP = re.compile(r'^```console\n(?P<block>.*?)^```\n|^<!-- guide: replace (?P<edit>.*?) -->\n',
+STEP = re.compile(r'^```console\n(?P<block>.*?)^```\n|^<!-- guide: (?P<edit>(?:replace|copy) .*?) -->\n',
                   re.MULTILINE | re.DOTALL)
 
 
@@ -41,16 +42,22 @@ class Command:
 
 @attrs.frozen
 class Edit:
+    """Replace `old` by `new` in `file`, or (`copy_to`) copy `file` there."""
+
     file: str
-    old: str
-    new: str
+    old: str = ""
+    new: str = ""
+    copy_to: str = ""
 
 
 def steps(text: str) -> Iterator[Command | Edit]:
     for m in STEP.finditer(text):
         if m["edit"] is not None:
-            file, old, new = shlex.split(m["edit"])
-            yield Edit(file, old, new)
+            words = shlex.split(m["edit"])
+            if words[0] == "copy":
+                yield Edit(words[1], copy_to=words[2])
+            else:
+                yield Edit(*words[1:])
             continue
         command: str | None = None
         shown: list[str] = []
@@ -88,7 +95,10 @@ def follow(text: str, lang: str, place: Path) -> Iterator[tuple[Command, list[st
     os.chdir(place)
     try:
         for step in steps(text):
-            if isinstance(step, Edit):
+            if isinstance(step, Edit) and step.copy_to:
+                Path(step.copy_to).parent.mkdir(parents=True, exist_ok=True)
+                Path(step.copy_to).write_bytes(Path(step.file).read_bytes())
+            elif isinstance(step, Edit):
                 path = Path(step.file)
                 content = path.read_text(encoding="utf-8")
                 assert step.old in content, f"{step.file} has no {step.old!r} to replace"

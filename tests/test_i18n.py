@@ -236,3 +236,39 @@ def test_a_translation_that_strays_from_the_glossary_is_reported() -> None:
     po.add("{n} units in the cluster", "{n} thành viên trong nhóm")
     assert glossary_misses(po) == ["'{n} units in the cluster': 'cụm'",
                                    "'{n} units in the cluster': 'đơn vị'"]
+
+
+@pytest.mark.parametrize(("system", "expected"), [
+    (("Vietnamese_Vietnam", "1258"), "vi"), (("vi_VN", "UTF-8"), "vi"),
+    (("English_United States", "1252"), "en"), ((None, None), "en")])
+def test_without_locale_variables_the_systems_locale_decides(
+        system: tuple[str | None, str | None], expected: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Vietnamese Windows sets no LANG: its system locale says Vietnamese."""
+    import locale
+
+    for var in ("EMUSCORE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr(locale, "getlocale", lambda *a: system)
+    assert i18n.language() == expected
+
+
+def test_clicks_usage_errors_are_translated_and_left_as_click_words_them_in_english() -> None:
+    vi = CliRunner().invoke(main, ["--lang", "vi", "score", "x.toml"], prog_name="emuscore")
+    assert vi.exit_code == 2
+    assert vi.output.splitlines() == [
+        "Cách dùng: emuscore score [OPTIONS] RULESET DATA",
+        "Xem 'emuscore score --help' để biết cách dùng.", "", "Lỗi: Thiếu đối số 'DATA'."]
+    assert "Lỗi: Không có lệnh 'scor'." in CliRunner().invoke(main, ["--lang", "vi", "scor"]).output
+    en = CliRunner().invoke(main, ["score", "x.toml"], prog_name="emuscore")
+    assert en.exit_code == 2
+    assert en.output.splitlines() == [
+        "Usage: emuscore score [OPTIONS] RULESET DATA",
+        "Try 'emuscore score --help' for help.", "", "Error: Missing argument 'DATA'."]
+
+
+def test_a_usage_error_click_words_in_an_unknown_way_stays_as_it_is() -> None:
+    from emuscore.cli.localized import _CLICK_LINES, _translated
+
+    i18n.choose("vi")
+    assert _translated("Error: Some new message.", _CLICK_LINES) == "Lỗi: Some new message."
+    assert _translated("a line of the usage", _CLICK_LINES) == "a line of the usage"

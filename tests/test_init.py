@@ -1,7 +1,12 @@
 """`emuscore init`: each template makes a folder that validates and scores at once, with a
 README of next steps in Vietnamese; a non-empty folder is refused; the templates are the
 bundled examples of rulesets/ (the same bytes), and the 2025 commune sheet's data is what
-its generator makes and has the shape of a 2025 province's commune clusters."""
+its generator makes and has the shape of a 2025 province's commune clusters.
+
+After changing a bundled example, copy it into its template:
+
+    .venv/bin/python tests/test_init.py
+"""
 
 from __future__ import annotations
 
@@ -184,3 +189,22 @@ def test_a_starter_whose_plugin_is_missing_says_what_to_install(
     assert out.splitlines()[-1] == ("note: requires emuscore-education>=1.0, which is not installed: "
                                     "pip install 'emuscore-education>=1.0'")
     assert "note:" not in invoke("init", "-t", "province", tmp_path / "p")[1]
+
+
+if __name__ == "__main__":
+    import shutil
+
+    for template, example in SOURCES.items():
+        shutil.copyfile(RULESETS / f"{example}.toml", TEMPLATE_DIR / template / "ruleset.toml")
+        for name in ("units.csv", "measures.csv"):
+            shutil.copyfile(RULESETS / example / name, TEMPLATE_DIR / template / "data" / name)
+        print(f"{TEMPLATE_DIR / template}: copied from rulesets/{example}")
+
+
+def test_the_command_to_score_the_starter_can_be_pasted_into_a_shell(tmp_path: Path) -> None:
+    import shlex
+
+    folder = tmp_path / "thi đua 2025"
+    out = invoke("init", folder)[1]
+    command = shlex.split(out.splitlines()[1])
+    assert command == ["emuscore", "score", str(folder / "ruleset.toml"), str(folder / "data")]

@@ -103,22 +103,33 @@ def test_a_version_that_does_not_say_when_it_is_in_force_is_named(tmp_path: Path
     versions = folder(tmp_path, a=SHEET, b=undated)
     code, _out, err = invoke("validate", versions, "--as-of", "2025-12-31")
     assert code == 1
-    assert err.startswith(f"error: {versions / 'b.toml'}: ruleset.effective: a version in a folder "
-                          "of versions needs [ruleset] effective = { from = 2025-01-01, to = 2025-12-31 }")
+    header = 1 + SHEET.splitlines().index("[ruleset]")
+    assert err.startswith(f"error: {versions / 'b.toml'}:{header}: ruleset.effective: a version in a "
+                          "folder of versions needs [ruleset] effective = { from = 2025-01-01, "
+                          "to = 2025-12-31 }")
+
+
+def test_a_version_that_ends_before_it_starts_is_named_with_its_line(tmp_path: Path) -> None:
+    versions = folder(tmp_path, a=version(SHEET, "1", "2025-12-31", "2025-07-01"))
+    line = 1 + SHEET.splitlines().index("effective = { from = 2025-07-01, to = 2025-12-31 }")
+    code, _out, err = invoke("validate", versions, "--as-of", "2025-12-31")
+    assert code == 1
+    assert err == (f"error: {versions / 'a.toml'}:{line}: ruleset.effective: 'to' "
+                   "(2025-07-01) is before 'from' (2025-12-31): swap them\n")
 
 
 def test_validate_without_a_day_checks_every_version_and_their_dates(tmp_path: Path) -> None:
     versions = two_years(tmp_path)
     code, out, _err = invoke("validate", versions)
     assert code == 0
-    assert out == ("version v2025.toml (version 2025.1, 2025-07-01 to 2025-12-31): ok\n"
-                   "version v2026.toml (version 2026.1, 2026-01-01 to 2026-12-31): ok\n")
+    assert out == ("v2025.toml (version 2025.1, 2025-07-01 to 2025-12-31): ok\n"
+                   "v2026.toml (version 2026.1, 2026-01-01 to 2026-12-31): ok\n")
     broken = (versions / "v2026.toml").read_text(encoding="utf-8").replace(
         'scorer = "pass_fail"', 'scorer = "pass_fall"', 1)
     (versions / "v2026.toml").write_text(broken, encoding="utf-8")
     code, out, err = invoke("validate", versions)
     assert code == 1
-    assert out.startswith("version v2025.toml")
+    assert out.startswith("v2025.toml")
     assert err.startswith(f"error: {versions / 'v2026.toml'}:")
     assert "no installed plugin provides scorer 'pass_fall'" in err
 

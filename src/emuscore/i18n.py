@@ -26,14 +26,17 @@ def choose(lang: str | None) -> None:
 
 
 def language() -> str:
-    """'vi' or 'en': `choose()`, then EMUSCORE_LANG, then the locale variables."""
+    """'vi' or 'en': `choose()`, then EMUSCORE_LANG, then the locale variables, then the
+    system's locale where no variable is set (Windows: "Vietnamese_Vietnam")."""
     if _chosen:
         return _normalise(_chosen)
     for var in ("EMUSCORE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:
             return _normalise(value)
-    return "en"
+    import locale
+
+    return _normalise(locale.getlocale()[0] or "")
 
 
 def _normalise(value: str) -> str:

@@ -18,12 +18,10 @@ from emuscore.structure import unstructure
 
 def _shown(value: Any) -> str:
     """A TOML value as an author wrote it: 7 not 7.00, a list as [a, b], a table as {k = v}."""
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if isinstance(value, float | int) and not isinstance(value, bool):
-        return _shown(Decimal(str(value)))
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(map(_shown, value)) + "]"
     if isinstance(value, dict):
@@ -37,10 +35,21 @@ def _name(item: Any) -> str:
     return f"{item.title} ({item.id})" if getattr(item, "title", None) else str(item.id)
 
 
-def _changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
-    """'key: old -> new' for each key whose value differs (keys in either)."""
-    keys = [*old, *(k for k in new if k not in old)]
-    return [f"{k}: {_shown(old.get(k))} → {_shown(new.get(k))}" for k in keys if old.get(k) != new.get(k)]
+def _changes(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[str]:
+    """'key: old → new' for each key whose value differs (keys in either); two lists of
+    tables of the same length (a criterion's thresholds) item by item, numbered from 1."""
+    out = []
+    for k in [*old, *(k for k in new if k not in old)]:
+        was, now = old.get(k), new.get(k)
+        if was == now:
+            continue
+        if (isinstance(was, list) and isinstance(now, list) and len(was) == len(now)
+                and all(isinstance(x, dict) for x in [*was, *now])):
+            for i, (a, b) in enumerate(zip(was, now, strict=True), 1):
+                out += _changes(a, b, f"{prefix}{k} {i}, ")
+        else:
+            out.append(f"{prefix}{k}: {_shown(was)} → {_shown(now)}")
+    return out
 
 
 def _table(item: Any, skip: Sequence[str] = ()) -> dict[str, Any]:

@@ -38,9 +38,10 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 TABLES: dict[str, type] = {"ruleset": Meta, "classification": Classification, "ranking": Ranking,
                            "publication": Publication, "data": DataFormat}
 ARRAYS: dict[str, type] = {"groups": Group, "gates": Gate, "awards": AwardRule}
-"""Each section of a ruleset and the class it is read into; `criteria` is built apart, its
-keys depending on its scorer, and `indicators` (a table of tables keyed by indicator).
-tests/test_schema.py checks these are ruleset.SECTIONS."""
+"""Each section of a ruleset and the class it is read into (the schema, and `emuscore fmt`'s
+key order, come from these); `criteria` is built apart, its keys depending on its scorer,
+and `indicators` (a table of tables keyed by indicator). tests/test_schema.py checks these
+are ruleset.SECTIONS: a new section goes here too."""
 REQUIRED_SECTIONS = ("ruleset", "ranking")
 FORMULA_KEYS = ("expr", "when")
 
@@ -62,6 +63,7 @@ class _Builder:
                                   "additionalProperties": False}
         if required:
             schema["required"] = required
+            schema["x-taplo"] = {"initKeys": required}     # what Taplo writes for a new table
         if cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "("):
             schema["description"] = " ".join(cls.__doc__.split())
         return schema
@@ -125,7 +127,8 @@ class _Builder:
                 then["description"] = scorer.description
             branches.append({"if": {"properties": {"scorer": {"const": name}}, "required": ["scorer"]},
                              "then": then})
-        return {"type": "object", "properties": common, "required": required, "allOf": branches}
+        return {"type": "object", "properties": common, "required": required, "allOf": branches,
+                "x-taplo": {"initKeys": ["id", "group", "title", "scorer", "max"]}}
 
 
 def formula_help() -> str:

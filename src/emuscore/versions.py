@@ -10,6 +10,7 @@ and checked in full like any ruleset."""
 from __future__ import annotations
 
 import datetime
+import re
 import tomllib
 from pathlib import Path
 
@@ -32,9 +33,20 @@ class Version:
             file=self.path.name, version=self.version, start=self.start, end=self.end)
 
 
+def _line_of_effective(text: str) -> int | None:
+    """The line of `effective = ...` (or of the [ruleset] header when it is missing)."""
+    lines = text.splitlines()
+    for pattern in (r"\s*effective\s*=", r"\s*\[ruleset\]"):
+        found = next((i for i, line in enumerate(lines, 1) if re.match(pattern, line)), None)
+        if found:
+            return found
+    return None
+
+
 def _header(path: Path) -> Version | Problem:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
+        raw = tomllib.loads(text)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         return Problem(_("cannot read the version: {reason}").format(reason=e), str(path))
     meta = raw.get("ruleset")
@@ -44,11 +56,11 @@ def _header(path: Path) -> Version | Problem:
     if not (isinstance(start, datetime.date) and isinstance(end, datetime.date)):
         return Problem(_("a version in a folder of versions needs [ruleset] effective = "
                          "{{ from = 2025-01-01, to = 2025-12-31 }}, the dates it is in force").format(),
-                       str(path), None, "ruleset.effective")
+                       str(path), _line_of_effective(text), "ruleset.effective")
     assert isinstance(meta, dict)
     if end < start:
-        return Problem(_("effective: 'to' ({end}) is before 'from' ({start})").format(
-            end=end, start=start), str(path), None, "ruleset.effective")
+        return Problem(_("'to' ({end}) is before 'from' ({start}): swap them").format(
+            end=end, start=start), str(path), _line_of_effective(text), "ruleset.effective")
     return Version(path, str(meta.get("id", "")), str(meta.get("version", "")), start, end)
 
 

@@ -59,6 +59,15 @@ class Group(localized.Group):
         i18n.choose(_lang_in(args))
         return super().parse_args(ctx, args)
 
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except localized.UsageError:
+            raise
+        except click.UsageError as e:
+            raise localized.UsageError(e) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         """The one boundary (emuscore.cli.boundary): anything that escapes a command leaves
         as one line; exit 1 for the user's input, 3 for a bug, 128+N for signal N."""
@@ -68,6 +77,10 @@ class Group(localized.Group):
         try:
             with stopped_cleanly():
                 return super().invoke(ctx)
+        except localized.UsageError:
+            raise
+        except click.UsageError as e:
+            raise localized.UsageError(e) from None
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
             raise       # click's own ways out, and the commands' chosen exit codes
         except BaseException as e:

@@ -6,7 +6,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import attrs
 import click
 
 from emuscore.canonical import canonical
@@ -15,7 +14,6 @@ from emuscore.i18n import N_, _
 from emuscore.io.atomic import write_atomically
 from emuscore.manager import default_registry
 from emuscore.problems import Problem, RulesetError
-from emuscore.structure import toml_key
 
 
 @click.command(cls=Command, help=N_(
@@ -29,9 +27,9 @@ from emuscore.structure import toml_key
 def fmt(rulesets: Sequence[Path], check: bool) -> None:
     registry = default_registry()
 
-    def scorer_keys(name: str) -> list[str]:
+    def scorer_params(name: str) -> type | None:
         found = registry.scorers.get(name)
-        return [toml_key(f) for f in attrs.fields(found.item.Params)] if found else []
+        return found.item.Params if found else None
 
     changed = 0
     for path in rulesets:
@@ -41,7 +39,7 @@ def fmt(rulesets: Sequence[Path], check: bool) -> None:
         except (OSError, UnicodeDecodeError) as e:
             raise RulesetError(Problem(_("cannot read the ruleset: {reason}").format(reason=e),
                                        str(path))) from None
-        new = canonical(text, str(path), scorer_keys)
+        new = canonical(text, str(path), scorer_params)
         if new.encode("utf-8") == raw:      # canonical is UTF-8 without a BOM, lines end in \n
             click.echo(_("{file}: already canonical").format(file=path))
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -34,6 +35,7 @@ def init(directory: Path | None, name: str, listing: bool) -> None:
     starters.create(name, directory, {"schema.json": schema_text(default_registry())})
     click.echo(_("created {folder} from the template {name}; next steps: {readme}").format(
         folder=directory, name=name, readme=directory / "README.md"))
-    click.echo(f"  emuscore score {directory / 'ruleset.toml'} {directory / 'data'}")
+    click.echo(f"  emuscore score {shlex.quote(str(directory / 'ruleset.toml'))} "
+               f"{shlex.quote(str(directory / 'data'))}")
     for need in starters.unmet(directory / "ruleset.toml"):
-        click.echo(_("note: {need}").format(need=need))
+        click.echo(_("note: {line}").format(line=need))

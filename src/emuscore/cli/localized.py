@@ -3,17 +3,22 @@
 Help texts are defined when a command module is imported, before `--lang` is read, so
 they are marked with `N_` there and translated here, each time help is shown. The
 headings and the help option's text that click itself prints go through the same
-catalogue (click's own messages, such as usage errors, stay in English).
+catalogue, and so do click's usage errors (`UsageError`), recognised by their wording;
+in English they are click's own, unchanged.
 """
 
 from __future__ import annotations
 
 import inspect
+import io
+import re
+import sys
 import textwrap
+from typing import IO, Any
 
 import click
 
-from emuscore.i18n import N_, _
+from emuscore.i18n import N_, _, language
 
 CLICK_TEXTS = (N_("Show this message and exit."), N_("Show the version and exit."))
 """click's own help texts that emuscore's commands show, translated like ours."""
@@ -41,8 +46,9 @@ def _option_record(param: click.Parameter, ctx: click.Context) -> tuple[str, str
     if record is None:
         return None
     spec, text = record
-    if param.help and text.startswith(param.help):
-        text = _(param.help) + text[len(param.help):]
+    own = getattr(param, "help", None)      # options have help; other parameters may not
+    if own and text.startswith(own):
+        text = _(own) + text[len(own):]
     return spec, text.replace("[default: ", "[" + _("default:") + " ")
 
 
@@ -88,4 +94,60 @@ class Group(click.Group, Command):
                 formatter.write_dl([(name, cmd.get_short_help_str(limit)) for name, cmd in commands])
 
 
-__all__ = ["CLICK_TEXTS", "Command", "Group"]
+# click's own usage errors, as click words them (8.1 to 8.5), and the catalogue's text for
+# each: the first pattern that matches is translated, anything else stays as click says it
+_CLICK_LINES = (
+    (re.compile(r"Try '(?P<command>.+)' for help\.$"), N_("Try '{command}' for help.")),
+    (re.compile(r"Error: (?P<message>.*)$"), N_("Error: {message}")),
+)
+_CLICK_MESSAGES = (
+    (re.compile(r"Missing argument '(?P<name>.+)'\.$"), N_("Missing argument '{name}'.")),
+    (re.compile(r"Missing option '(?P<name>.+)'\.$"), N_("Missing option '{name}'.")),
+    (re.compile(r"Missing command\.$"), N_("Missing command.")),
+    (re.compile(r"No such option:? '?(?P<name>-[^'\s]+)'?\.?(?P<rest>.*)$"),
+     N_("No such option {name}.{rest}")),
+    (re.compile(r"No such command '(?P<name>.+?)'\.(?P<rest>.*)$"),
+     N_("No such command '{name}'.{rest}")),
+    (re.compile(r"Invalid value for (?P<name>.+?): (?P<reason>.*)$"),
+     N_("Invalid value for {name}: {reason}")),
+    (re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)$"),
+     N_("Got unexpected extra arguments ({args})")),
+)
+_CLICK_HINTS = (
+    (re.compile(r" \(?Did you mean one of:? (?P<names>.+)\?\)?$"),
+     N_(" (Did you mean one of: {names}?)")),
+    (re.compile(r" \(?Did you mean (?P<names>.+)\?\)?$"), N_(" Did you mean {names}?")),
+)
+
+
+def _translated(text: str, patterns: tuple[tuple[re.Pattern[str], str], ...]) -> str:
+    for pattern, message in patterns:
+        found = pattern.match(text)
+        if found:
+            parts = dict(found.groupdict())
+            if "message" in parts:
+                parts["message"] = _translated(parts["message"], _CLICK_MESSAGES)
+            if parts.get("rest"):
+                parts["rest"] = _translated(parts["rest"], _CLICK_HINTS)
+            return _(message).format(**parts)
+    return text
+
+
+class UsageError(click.UsageError):
+    """A usage error of click's, shown as click shows it but in the interface language."""
+
+    def __init__(self, error: click.UsageError) -> None:
+        super().__init__(error.message, error.ctx)
+        self.original = error
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        if language() == "en":      # click's words exactly
+            self.original.show(file)
+            return
+        shown = io.StringIO()
+        self.original.show(shown)
+        lines = [_translated(line, _CLICK_LINES) for line in shown.getvalue().split("\n")]
+        click.echo("\n".join(lines), file=file or sys.stderr, nl=False)
+
+
+__all__ = ["CLICK_TEXTS", "Command", "Group", "UsageError"]

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 KINDS = (N_("scorers"), N_("loaders"), N_("writers"), N_("gates"), N_("commands"))
 """What a plugin may register; each is shown translated (the --json keys stay as they are)."""
+ORIGINS = {"built-in": N_("built-in"), "package": N_("package"), "code": N_("code")}
+"""Where a plugin came from, as shown (the --json value stays as it is)."""
 
 
 @click.command(cls=Command, help=N_(
@@ -31,7 +33,7 @@ def plugins(as_json: bool) -> None:
         click.echo(json.dumps(listing, ensure_ascii=False, indent=1))
         return
     for entry in listing:
-        origin = entry["origin"]
+        origin = _(ORIGINS.get(entry["origin"], entry["origin"]))
         if entry["origin"] == "package" and entry["package"] != entry["name"]:
             origin += f" {entry['package']}"
         click.secho(f"{entry['name']} {entry['version']}", bold=True, nl=False)

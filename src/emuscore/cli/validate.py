@@ -61,6 +61,6 @@ def validate_versions(folder: Path, registry: Registry) -> None:
         except RulesetError as e:
             problems += e.problems
             continue
-        click.echo(_("version {version}: ok").format(version=version))
+        click.echo(_("{version}: ok").format(version=version))
     if problems:
         raise RulesetError(problems)
