@@ -22,8 +22,7 @@ def ledger() -> None:
     """The `ledger` group: add, log, verify."""
 
 
-@ledger.command(help=N_("Append RECORD to the ledger once it is checked: whole, untouched, and "
-                        "replayed identical on the installed plugins."))
+@ledger.command(help=N_("Append RECORD (checked first) to the ledger."))
 @click.argument("record", type=click.Path(dir_okay=False, path_type=Path))
 @ledger_option
 @click.option("--no-replay", is_flag=True,
