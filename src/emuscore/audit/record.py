@@ -378,6 +378,10 @@ def shape_problem(record: Mapping[str, Any]) -> str | None:
     for unit, r in results["units"].items():
         if not _unit_result(r):
             return _("the results of unit {unit} are not those of a record").format(unit=unit)
+    for kind in ("notes", "adjustments"):       # later parts: a record may lack them
+        if kind in results and not (isinstance(results[kind], list)
+                                    and all(isinstance(x, dict) for x in results[kind])):
+            return _("the results' {kind} are not a list of objects").format(kind=kind)
     for kind in ("proposals", "skips"):
         for entry in results[kind]:
             if not isinstance(entry, dict) or not all(
