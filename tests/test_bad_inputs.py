@@ -24,7 +24,8 @@ Case keys (all but id, args and expect optional; paths relative to the case's fo
   plugins     names of objects in bad_inputs/plugins.py, registered for the case
   env         {NAME = value}
   subprocess  true: run `python -m emuscore` in a real process (entry points loaded,
-              PYTHONPATH gets bad_inputs/site for broken installed plugins)
+              PYTHONPATH gets bad_inputs/site for broken installed plugins), its memory
+              bounded (the cases that name /dev/zero run so)
   verdict     true: the answer is a verdict on stdout (replay: "different"), not an error
   signal      "SIGTERM" / "SIGINT": sent once the file named by `wait_for` appears
 """
@@ -162,13 +163,21 @@ def load_plugins(names: list[str]) -> list[object]:
     return [getattr(module, name) for name in names]
 
 
+def _bounded_memory() -> None:
+    """A case's process may use at most 4 GiB: a regression that reads /dev/zero to the end
+    fails the case instead of exhausting the machine."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+
 def run_process(case: dict[str, Any], folder: Path) -> tuple[int, str, str]:
     env = {**os.environ, **case.get("env", {}),
            "PYTHONPATH": os.pathsep.join([str(HERE / "site"), os.environ.get("PYTHONPATH", "")])}
     command = [sys.executable, "-m", "emuscore", *case["args"]]
     if "signal" not in case:
         done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True,
-                              timeout=120)
+                              timeout=120, preexec_fn=_bounded_memory)
         return done.returncode, done.stdout, done.stderr
     process = subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
