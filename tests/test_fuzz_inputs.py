@@ -191,3 +191,37 @@ def test_a_forged_record_redigested_is_refused_or_replayed_never_a_crash(path, v
     record["digests"] = digests(record)
     only_own_errors(lambda: replay(parse_record(record_bytes(record).decode("utf-8"),
                                                 canonical_only=True), default_registry()))
+
+
+XLSX_SEED = None
+
+
+def _xlsx_seed() -> bytes:
+    """A real workbook (the template of the base ruleset), made once."""
+    global XLSX_SEED
+    if XLSX_SEED is None:
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "t.xlsx"
+            from click.testing import CliRunner
+
+            from emuscore.cli import main
+
+            result = CliRunner().invoke(main, ["template", str(BASE / "r.toml"), "-o", str(out)])
+            assert result.exit_code == 0, result.output
+            XLSX_SEED = out.read_bytes()
+    return XLSX_SEED
+
+
+@shared
+@given(st.binary(max_size=3000)
+       | st.tuples(st.integers(0, 20_000), st.binary(min_size=1, max_size=64)))
+def test_the_xlsx_loader_on_any_or_damaged_bytes_raises_only_its_own_errors(data):
+    """Random bytes named .xlsx, or a real workbook with a stretch of bytes overwritten."""
+    if isinstance(data, tuple):
+        seed = _xlsx_seed()
+        at, junk = data[0] % len(seed), data[1]
+        data = seed[:at] + junk + seed[at + len(junk):]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "year.xlsx"
+        path.write_bytes(data)
+        only_own_errors(lambda: emuscore.load_data(path))
