@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from emuscore import parse_ruleset
 from emuscore.dataset import Dataset
@@ -21,6 +22,15 @@ from emuscore.io.csv_data import dataset_from_rows
 from emuscore.manager import Registry
 from emuscore.model import Ruleset
 from emuscore.testing import PluginSandbox
+
+# Hypothesis profiles: "ci" (the default here: examples as hypothesis's default, no deadline
+# on a shared machine) and "deep" for a long hunt, `pytest --hypothesis-profile=deep
+# tests/test_fuzz_inputs.py` (tests that fix their own max_examples keep them).
+settings.register_profile("ci", deadline=None, max_examples=100,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("deep", deadline=None, max_examples=5000,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTOR_PLUGINS = {"emuscore-education": "emuscore_education", "emuscore-police": "emuscore_police"}

@@ -384,7 +384,7 @@ def test_finalize_never_writes_over_its_proposal(tmp_path):
                                     str(EXAMPLE / "ballots.csv"), "--rulings",
                                     str(EXAMPLE / "rulings.csv"), "--published", "2025-01-02",
                                     "--decided", "2025-01-20", "--record", str(proposal)])
-    assert out.exit_code == 1 and "would overwrite an input" in out.output
+    assert out.exit_code == 1 and "--record: it is an input of this run" in out.output
     assert proposal.read_bytes() == before
 
 

@@ -70,7 +70,7 @@ def test_a_list_instead_of_an_array_is_caught(emuscore_plugins: PluginSandbox) -
 
 def test_floats_are_caught(emuscore_plugins: PluginSandbox) -> None:
     assert failure(emuscore_plugins, batch(lambda ctx: np.full(ctx.size, 0.5))) == (
-        f"{WHO}, unit u1: returned np.float64(0.5) (float64 values); scores must be exact "
+        f"{WHO}, unit u1: returned 0.5 (float64 values); scores must be exact "
         "integers of 10^-2 points, never floats")
 
 

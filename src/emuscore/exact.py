@@ -24,7 +24,7 @@ INT64_ROOM = 2**61
 
 IntArray: TypeAlias = np.ndarray[Any, Any]
 
-_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+_NUMBER = re.compile(r"[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)")  # ASCII digits only
 
 
 class NotANumber(ValueError):

@@ -22,8 +22,10 @@ from attrs import define, field, frozen
 
 from emuscore import hookspecs
 from emuscore.eligibility import EligibilityGate
+from emuscore.i18n import _
 from emuscore.io.formats import Loader, Writer
-from emuscore.problems import EmuscoreError, PluginError
+from emuscore.io.outputs import Terminated
+from emuscore.problems import EmuscoreError, PluginError, os_error_message
 from emuscore.scoring import Scorer
 
 if TYPE_CHECKING:
@@ -61,7 +63,7 @@ def get_plugin_manager() -> pluggy.PluginManager:
     if not getattr(sys, "_called_from_test", False):   # a test registers what it needs
         try:
             pm.load_setuptools_entrypoints("emuscore")
-        except Exception as e:
+        except (Exception, SystemExit) as e:
             raise PluginError(_unloadable(pm, e)) from e
     pm.check_pending()
     if os.environ.get("EMUSCORE_TRACE_HOOKS"):
@@ -69,7 +71,7 @@ def get_plugin_manager() -> pluggy.PluginManager:
     return pm
 
 
-def _unloadable(pm: pluggy.PluginManager, error: Exception) -> str:
+def _unloadable(pm: pluggy.PluginManager, error: BaseException) -> str:
     """Which installed plugin could not be imported, and what to do about it."""
     from importlib import metadata
 
@@ -78,7 +80,7 @@ def _unloadable(pm: pluggy.PluginManager, error: Exception) -> str:
             continue
         try:
             ep.load()
-        except Exception as e:
+        except (Exception, SystemExit) as e:
             dist = f" ({ep.dist.name} {ep.dist.version})" if ep.dist else ""
             return (f"plugin {ep.name}{dist} cannot be loaded: {type(e).__name__}: {e}; "
                     f"reinstall or upgrade it, or leave it out with "
@@ -116,11 +118,14 @@ class Registered(Generic[T]):
         plugin's failure, e.g. what = "loader xlsx failed on year.xlsx"."""
         try:
             yield
-        except EmuscoreError:
+        except (EmuscoreError, Terminated):
             raise
-        except Exception as e:
+        except (Exception, SystemExit, KeyboardInterrupt) as e:
+            told = os_error_message(e)
+            if told is not None:        # the user's file, not the plugin's fault
+                raise EmuscoreError(told) from e
             raise PluginError(f"plugin {self.plugin} {self.version}, {what}: "
-                              f"{type(e).__name__}: {e}") from e
+                              f"{misbehaved(e)}") from e
 
 
 @define
@@ -193,11 +198,11 @@ class Registry:
         others = [p for _, p in self.pm.list_name_plugin() if p is not None and p is not info.plugin]
         try:
             results: list[Any] = self.pm.subset_hook_caller(hook_name, others)(**kwargs)
-        except EmuscoreError:
+        except (EmuscoreError, Terminated):
             raise
-        except Exception as e:
+        except (Exception, SystemExit, KeyboardInterrupt) as e:
             raise PluginError(f"plugin {info.name} {info.version} failed in {hook_name}: "
-                              f"{type(e).__name__}: {e}") from e
+                              f"{misbehaved(e)}") from e
         return results
 
     def _add_scorer(self, info: PluginInfo, scorer: Scorer[Any]) -> None:
@@ -245,7 +250,15 @@ class Registry:
         """What the plugins' `validate_ruleset` hooks find wrong, each naming its plugin."""
         for info in self.plugins.values():
             for problems in self.call(info, "validate_ruleset", ruleset=ruleset):
-                for problem in problems or ():
+                if problems is None:
+                    continue
+                if isinstance(problems, str | bytes) or not isinstance(problems, list | tuple) \
+                        or not all(isinstance(p, str) for p in problems):
+                    raise PluginError(_("plugin {plugin} {version}: validate_ruleset returned "
+                                        "{value}; it must return a list of messages (text), or "
+                                        "None").format(plugin=info.name, version=info.version,
+                                                       value=_kind(problems)))
+                for problem in problems:
                     yield f"{problem} (plugin {info.name} {info.version})"
 
     def run_finished(self, result: Result) -> None:
@@ -254,6 +267,22 @@ class Registry:
 
     def __iter__(self) -> Iterator[Registered[Scorer[Any]]]:
         return iter(self.scorers.values())
+
+
+def misbehaved(e: BaseException) -> str:
+    """What a plugin did, for a message that names it: SystemExit and KeyboardInterrupt are
+    refused as ways for plugin code to end the run."""
+    if isinstance(e, SystemExit):
+        return _("it called sys.exit({code}), which a plugin may not do; raise an error "
+                 "instead").format(code=repr(e.code))
+    if isinstance(e, KeyboardInterrupt):
+        return _("it was interrupted (KeyboardInterrupt)")
+    return f"{type(e).__name__}: {e}"
+
+
+def _kind(value: object) -> str:
+    shown = repr(value)
+    return f"{type(value).__name__} {shown[:40]}"
 
 
 def _builtin(command: click.Command) -> bool:

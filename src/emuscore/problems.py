@@ -26,7 +26,16 @@ class Problem:
             if self.column is not None:
                 place += f":{self.column}"
         parts = [p for p in (place, self.where) if p]
-        return ": ".join([*parts, self.message])
+        return one_line(": ".join([*parts, self.message]))
+
+
+def one_line(text: str) -> str:
+    """`text` with every line break and invisible character escaped (\\n, \\ufeff...): a
+    cell or id from the user's file can hold one, and a problem is printed as one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in text)
 
 
 class EmuscoreError(Exception):
@@ -51,6 +60,34 @@ class DataError(EmuscoreError):
 
 class PluginError(EmuscoreError):
     """A plugin failed or broke its contract; the message names the plugin."""
+
+
+def os_error_message(e: BaseException) -> str | None:
+    """What the user can do about a file the system refused (a folder where a file is
+    needed, a permission, a full disk), naming the file; None for other exceptions."""
+    import errno
+
+    from emuscore.i18n import _
+
+    if not isinstance(e, OSError):
+        return None
+    name = getattr(e, "filename", None)
+    where = f"{name}: " if name else ""
+    if isinstance(e, IsADirectoryError):
+        return where + _("is a folder, where a file is needed; give a file")
+    if isinstance(e, NotADirectoryError):
+        return where + _("is a file, where a folder is needed")
+    if isinstance(e, FileNotFoundError):
+        return where + _("no such file or folder")
+    if isinstance(e, PermissionError):
+        return where + _("permission denied; check that you may read (or write) it")
+    if e.errno in (errno.ENOSPC, errno.EDQUOT):
+        return where + _("the disk is full; free some space and run again")
+    if e.errno == errno.ENAMETOOLONG:
+        return where + _("the file name is too long for this system; use a shorter one")
+    if e.errno == errno.ELOOP:
+        return where + _("a symbolic link that points to itself (a loop); fix or remove it")
+    return None
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

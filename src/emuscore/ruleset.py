@@ -29,6 +29,14 @@ from emuscore.model import (
     Ruleset,
 )
 from emuscore.problems import Problem, RulesetError, did_you_mean
+from emuscore.ruleset_checks import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    MAX_DIGITS,
+    MAX_POINTS,
+    id_problem,
+    limit_problems,
+)
 from emuscore.structure import Structurer, toml_key, unstructure
 
 SECTIONS = ("ruleset", "groups", "criteria", "classification", "ranking", "gates", "awards",
@@ -42,22 +50,70 @@ def load_ruleset(path: str | Path, registry: Registry) -> Ruleset:
     """Read and validate a ruleset file; raises RulesetError listing every problem."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if path.is_dir():
+            raise RulesetError(Problem(_("is a folder; give the ruleset's .toml file"), str(path)))
+        if path.exists() and not path.is_file():
+            raise RulesetError(Problem(_("is not a regular file (a device or a pipe); give the "
+                                         "ruleset's .toml file"), str(path)))
+        with path.open("rb") as f:
+            data = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise RulesetError(Problem("no such ruleset file", str(path))) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise RulesetError(Problem(f"cannot read the ruleset: {e}", str(path))) from None
-    return parse_ruleset(text, str(path), registry)
+    except OSError as e:
+        raise RulesetError(Problem(_("cannot read the ruleset: {reason}").format(
+            reason=e.strerror or e), str(path))) from None
+    return parse_ruleset(decode_ruleset(data, str(path)), str(path), registry)
+
+
+def decode_ruleset(data: bytes, source: str) -> str:
+    """The ruleset's text: UTF-8 (a BOM allowed); anything else refused with what to do."""
+    if len(data) > MAX_BYTES:
+        raise RulesetError(Problem(_("the ruleset is larger than {most} MiB; a ruleset is a "
+                                     "page of rules, not data").format(most=MAX_BYTES >> 20),
+                                   source))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:200].count(b"\0") > 2:
+        raise RulesetError(Problem(_("the ruleset is saved as UTF-16 (\"Unicode\" in Notepad); "
+                                     "save it again as UTF-8"), source, 1))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise RulesetError(Problem(_("not UTF-8 text (byte {byte:#04x}); save the ruleset as "
+                                     "UTF-8").format(byte=data[e.start]), source, line)) from None
 
 
 def parse_ruleset(text: str, source: str, registry: Registry) -> Ruleset:
+    if not text.strip("\ufeff \t\r\n"):
+        raise RulesetError(Problem(_("the ruleset is empty; it needs at least [ruleset], "
+                                     "[[groups]], [[criteria]] and [ranking] (see "
+                                     "docs/rulesets.md)"), source))
+    if len(text) > MAX_BYTES:
+        raise RulesetError(Problem(_("the ruleset is larger than {most} MiB; a ruleset is a "
+                                     "page of rules, not data").format(most=MAX_BYTES >> 20),
+                                   source))
     try:
         raw = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as e:
         line = re.search(r"line (\d+)", str(e))
         raise RulesetError(Problem(f"not valid TOML: {e}", source,
                                    int(line.group(1)) if line else None)) from None
+    except RecursionError:
+        raise RulesetError(Problem(_("nested more than {most} levels deep (tables or arrays "
+                                     "inside each other); a ruleset needs at most 5").format(
+            most=MAX_DEPTH), source)) from None
+    except ValueError:          # an integer past Python's digit limit for int(str)
+        long = re.search(r"\d{" + str(MAX_DIGITS + 1) + ",}", text)
+        at = text[: long.start()].count("\n") + 1 if long else None
+        raise RulesetError(Problem(_("a number of more than {most} digits; no score needs it")
+                                   .format(most=MAX_DIGITS), source, at)) from None
     lines = KeyLines(text)
+    if not raw:
+        raise RulesetError(Problem(_("the ruleset has no tables; it needs at least [ruleset], "
+                                     "[[groups]], [[criteria]] and [ranking] (see "
+                                     "docs/rulesets.md)"), source))
+    limits = [Problem(m, source, lines.locate(p), describe(p, raw)) for p, m in limit_problems(raw)]
+    if limits:
+        raise RulesetError(limits)
     s = Structurer(source, lines.locate, lambda path: describe(path, raw))
     ruleset = _build(raw, s, registry)
     if s.problems or ruleset is None:
@@ -211,16 +267,25 @@ def _check(r: Ruleset, s: Structurer, registry: Registry) -> None:
         "groups": [g.id for g in r.groups], "criteria": [c.id for c in r.criteria],
         "gates": [g.id for g in r.gates], "awards": [a.id for a in r.awards]}
     for key, ids in sections.items():
+        seen: set[str] = set()
         for i, item_id in enumerate(ids):
-            if item_id in ids[:i]:
+            if item_id in seen:
                 s.problem((key, i, "id"), f"duplicate id '{item_id}'")
+            seen.add(item_id)
+            message = id_problem(item_id)
+            if message:
+                s.problem((key, i, "id"), message)
     if r.meta.scale < 0 or r.meta.scale > 6:
         s.problem(("ruleset", "scale"), "scale is the decimals of every score: 0 to 6")
+        return          # every check of decimals below depends on it
+    _check_sense(r, s, registry)
     group_ids = [g.id for g in r.groups]
     for i, g in enumerate(r.groups):
         scaled = g.max.scaleb(r.meta.scale)
         if g.max <= 0 or scaled != scaled.to_integral_value():
             s.problem(("groups", i, "max"), f"max must be positive with at most {r.meta.scale} decimals")
+        elif g.max > MAX_POINTS:
+            s.problem(("groups", i, "max"), _too_many_points())
     for i, c in enumerate(r.criteria):
         role = registry.scorers[c.scorer].item.role_for(c)
         if c.group is not None and c.group not in group_ids:
@@ -231,6 +296,9 @@ def _check(r: Ruleset, s: Structurer, registry: Registry) -> None:
             continue            # an uncapped deduction (refused elsewhere by _criterion)
         if c.max <= 0:
             s.problem(("criteria", i, "max"), "max must be positive (for a deduction: the most deducted)")
+        elif c.max > MAX_POINTS:
+            s.problem(("criteria", i, "max"), _too_many_points())
+            continue
         scaled = c.max.scaleb(r.meta.scale)
         if scaled != scaled.to_integral_value():
             s.problem(("criteria", i, "max"), f"max {c.max} has more decimals than scale {r.meta.scale}")
@@ -363,41 +431,177 @@ def _check_key_columns(r: Ruleset, s: Structurer) -> None:
                 break
 
 
+def _too_many_points() -> str:
+    return _("max is at most {most} points; a scoring sheet never needs more").format(
+        most=MAX_POINTS)
+
+
+def _check_sense(r: Ruleset, s: Structurer, registry: Registry) -> None:
+    """Structurally valid but meaningless: dates reversed, ranks below 1, ids a results
+    column would clash with, awards that no unit can reach, classes never given."""
+    effective = r.meta.effective
+    if effective is not None and effective.from_ > effective.to:
+        s.problem(("ruleset", "effective"), _("effective from {start} is after its end {end}; "
+                                              "swap them").format(start=effective.from_,
+                                                                   end=effective.to))
+    for i, key in enumerate(r.ranking.keys):
+        message = id_problem(key.id)
+        if message:
+            s.problem(("ranking", "keys", i, "id"), message)
+    most = sheet_maximum(r, registry)
+    for i, a in enumerate(r.awards):
+        req = a.requires
+        if req.max_rank is not None and req.max_rank < 1:
+            s.problem(("awards", i, "requires", "max_rank"),
+                      _("max_rank is the lowest rank that may be proposed: 1 or more (1 = only "
+                        "the first of each cluster)"))
+        if req.min_total is not None and most is not None and req.min_total > most:
+            s.problem(("awards", i, "requires", "min_total"),
+                      _("min_total {least} is above the most a unit can score ({most}): no unit "
+                        "could ever get this award").format(least=req.min_total, most=most))
+    if r.classification is None:
+        return
+    bands = r.classification.bands
+    for i, band in enumerate(bands):
+        if band.min_total is not None and most is not None and band.min_total > most:
+            s.problem(("classification", "bands", i, "min_total"),
+                      _("min_total {least} is above the most a unit can score ({most}): no unit "
+                        "could ever be '{label}'").format(least=band.min_total, most=most,
+                                                          label=band.label))
+            continue
+        for j, earlier in enumerate(bands[:i]):
+            # a band is never reached when an earlier band asks for no more than it does:
+            # bands are tried from the first, and the first met wins
+            if _only_total(earlier) and (earlier.min_total is None or (
+                    band.min_total is not None and band.min_total >= earlier.min_total)):
+                s.problem(("classification", "bands", i),
+                          _("band '{label}' can never be given: every unit with {needs} already "
+                            "gets '{earlier}' (band {j}); list bands from the best down, with "
+                            "decreasing min_total").format(
+                              label=band.label, earlier=earlier.label, j=j + 1,
+                              needs=f"min_total {band.min_total}" if band.min_total is not None
+                              else _("any total")))
+                break
+
+
+def _only_total(band: Any) -> bool:
+    """The band asks for a total at most (no min_each, criteria or formula)."""
+    return band.min_each is None and band.criteria is None and band.when is None
+
+
+def sheet_maximum(r: Ruleset, registry: Registry) -> Decimal | None:
+    """The most a unit can score: every group's max and every ungrouped bonus's max (None
+    when a scorer is not installed, or a bonus has no max)."""
+    total = sum((g.max for g in r.groups), Decimal(0))
+    for c in r.criteria:
+        found = registry.scorers.get(c.scorer)
+        if found is None:
+            return None
+        if c.group is None and found.item.role_for(c) == "bonus":
+            if c.max is None:
+                return None
+            total += c.max
+    return total
+
+
 def _check_references(r: Ruleset, s: Structurer, registry: Registry) -> None:
     """Criteria read by others ("criterion.ID", "group.ID") exist, and none reads itself,
     directly or through others."""
     ids = {"criterion": [c.id for c in r.criteria], "group": [g.id for g in r.groups]}
+    known = {kind: set(names) for kind, names in ids.items()}
+    members: dict[str, list[str]] = {}
+    for c in r.criteria:
+        if c.group is not None:
+            members.setdefault(c.group, []).append(c.id)
     reads: dict[str, set[str]] = {}
     for i, c in enumerate(r.criteria):
         reads[c.id] = set()
         for name in registry.scorers[c.scorer].item.references(c.params):
             kind, _, ref = name.partition(".")
-            if ref not in ids[kind]:
+            if ref not in known[kind]:
                 s.problem(("criteria", i, "expr"), f"no {kind} '{ref}'"
                           f"{did_you_mean(ref, ids[kind])} (the formula reads '{name}')")
             elif kind == "criterion":
                 reads[c.id].add(ref)
             else:
-                reads[c.id].update(m.id for m in r.criteria if m.group == ref)
+                reads[c.id].update(members.get(ref, ()))
+    # only criteria on a cycle need the search for the shortest one (a long chain of
+    # criteria reading each other is common and must stay linear)
+    cyclic = on_cycles(reads)
     for i, c in enumerate(r.criteria):
-        path = _reading_path(reads, c.id)
+        path = _reading_path(reads, c.id, cyclic) if c.id in cyclic else None
         if path:
             s.problem(("criteria", i, "expr"), "the criteria read each other in a cycle: "
                       f"{' -> '.join(path)}; a criterion may only read criteria scored before it")
 
 
-def _reading_path(reads: Mapping[str, set[str]], start: str) -> list[str] | None:
-    """start -> ... -> start through `reads`, if there is such a path (the shortest)."""
-    paths = [[start, n] for n in sorted(reads[start])]
-    seen: set[str] = set()
-    while paths:
-        path = paths.pop(0)
-        if path[-1] == start:
-            return path
-        if path[-1] in seen:
+def on_cycles(reads: Mapping[str, set[str]]) -> set[str]:
+    """The nodes of `reads` that lie on a cycle: Tarjan's strongly connected components,
+    iteratively (a chain thousands long must not exhaust the stack), in linear time."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: set[str] = set()
+    for root in reads:
+        if root in index:
             continue
-        seen.add(path[-1])
-        paths.extend([*path, n] for n in sorted(reads.get(path[-1], ())))
+        work: list[tuple[str, list[str]]] = [(root, sorted(reads.get(root, ())))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, todo = work[-1]
+            if todo:
+                nxt = todo.pop()
+                if nxt not in reads:
+                    continue
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack.append(nxt)
+                    on_stack.add(nxt)
+                    work.append((nxt, sorted(reads.get(nxt, ()))))
+                elif nxt in on_stack:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    top = stack.pop()
+                    on_stack.discard(top)
+                    component.append(top)
+                    if top == node:
+                        break
+                if len(component) > 1 or node in reads.get(node, ()):
+                    out.update(component)
+    return out
+
+
+def _reading_path(reads: Mapping[str, set[str]], start: str,
+                  within: set[str] | None = None) -> list[str] | None:
+    """start -> ... -> start through `reads` (only through `within`, when given: the nodes
+    on cycles), if there is such a path (the shortest): breadth first, each node once."""
+    from collections import deque
+
+    parent: dict[str, str] = {}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        for n in sorted(reads.get(node, ())):
+            if within is not None and n not in within:
+                continue
+            if n == start:
+                path = [node]
+                while path[-1] != start:
+                    path.append(parent[path[-1]])
+                return [*reversed(path), start]
+            if n not in parent:
+                parent[n] = node
+                queue.append(n)
     return None
 
 
@@ -561,7 +765,9 @@ def describe(path: tuple[str | int, ...], raw: Mapping[str, Any]) -> str:
             out += f"[{part}]"
             node = node[part] if isinstance(node, list) and part < len(node) else None
             if isinstance(node, dict) and isinstance(node.get("id"), str):
-                out += f" ({node['id']})"
+                shown = node["id"] if node["id"].isprintable() else \
+                    node["id"].encode("unicode_escape").decode("ascii")
+                out += f" ({shown[:80]})"
         else:
             out += f".{part}" if out else part
             node = node.get(part) if isinstance(node, dict) else None

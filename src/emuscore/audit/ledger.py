@@ -16,13 +16,19 @@ import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
+
+if TYPE_CHECKING:
+    from emuscore.manager import Registry
 
 from emuscore.audit.record import canonical, load_record, sha256
 from emuscore.i18n import _
 from emuscore.problems import EmuscoreError, Problem
+
+LOCK_WAIT = 5.0
+"""Seconds to wait for another program's lock on the ledger before saying it is in use."""
 
 GENESIS = "0" * 64
 """The prev_hash of the first entry."""
@@ -78,19 +84,62 @@ def _connect(ledger: Path, create: bool) -> Iterator[sqlite3.Connection]:
     if not create and not ledger.exists():
         raise EmuscoreError(Problem("no ledger here; add a record first with "
                                     "`emuscore ledger add RECORD`", str(ledger)))
+    if ledger.exists() and not ledger.is_file():
+        raise EmuscoreError(Problem(_("not a regular file (a folder, a device or a pipe); a "
+                                      "ledger is one SQLite file, e.g. ledger.sqlite"), str(ledger)))
+    if create and not ledger.parent.is_dir():
+        raise EmuscoreError(Problem(_("the folder {folder} does not exist; create it or give "
+                                      "--ledger elsewhere").format(folder=ledger.parent),
+                                    str(ledger)))
     try:
-        with closing(sqlite3.connect(ledger, isolation_level=None)) as db:
+        with closing(sqlite3.connect(ledger, isolation_level=None, timeout=LOCK_WAIT)) as db:
+            _check_is_ledger(db, ledger)
             if create:
                 db.executescript(SCHEMA)
             yield db
+    except sqlite3.OperationalError as e:
+        if "locked" in str(e) or "busy" in str(e):
+            raise EmuscoreError(Problem(_("the ledger is in use by another program (database is "
+                                          "locked); try again when it has finished"),
+                                        str(ledger))) from None
+        if "unable to open" in str(e) or "readonly" in str(e):
+            raise EmuscoreError(Problem(_("cannot open the ledger for writing: check that the "
+                                          "folder exists and that you may write in it"),
+                                        str(ledger))) from None
+        raise EmuscoreError(Problem(f"not a readable ledger: {e}", str(ledger))) from None
     except sqlite3.DatabaseError as e:
         raise EmuscoreError(Problem(f"not a readable ledger: {e}", str(ledger))) from None
+
+
+def _check_is_ledger(db: sqlite3.Connection, ledger: Path) -> None:
+    """Refuse a SQLite file that is some other program's: a ledger holds the entries table
+    (with exactly its columns) and nothing else of its own, or nothing at all yet."""
+    tables = {name: sql for name, sql in db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()}
+    if not tables:
+        return
+    columns = [row[1] for row in db.execute("PRAGMA table_info(entries)").fetchall()]
+    if set(tables) != {"entries"} or columns != [c.strip() for c in COLUMNS.split(",")]:
+        raise EmuscoreError(Problem(_("a SQLite file that is not an emuscore ledger (tables: "
+                                      "{tables}); give another --ledger file").format(
+            tables=", ".join(sorted(tables))[:200]), str(ledger)))
 
 
 def entries(ledger: Path) -> list[Entry]:
     """Every entry in the order of its sequence number (as stored; not verified)."""
     with _connect(ledger, create=False) as db:
         rows = db.execute(f"SELECT {COLUMNS} FROM entries ORDER BY seq").fetchall()
+    names = [c.strip() for c in COLUMNS.split(",")]
+    for position, row in enumerate(rows, 1):
+        for name, value in zip(names, row, strict=True):
+            if type(value) is not (int if name == "seq" else str):
+                shown = "NULL" if value is None else type(value).__name__.replace(
+                    "bytes", "BLOB").replace("float", "a real number")
+                raise EmuscoreError(Problem(_("unusable: entry {n} (row {position}) has {value} "
+                                              "in {column}, where emuscore writes {kind}; the "
+                                              "ledger was changed by another program").format(
+                    n=row[0], position=position, value=shown, column=name,
+                    kind=_("a whole number") if name == "seq" else _("text")), str(ledger)))
     return [Entry(*row) for row in rows]
 
 
@@ -104,9 +153,23 @@ def _file_of(ledger: Path, entry: Entry) -> Path:
     return path if path.is_absolute() else ledger.resolve().parent / path
 
 
-def add(ledger: Path, record_path: Path) -> Entry:
-    """Append a checked record (see `record.load_record`) to the ledger."""
+def add(ledger: Path, record_path: Path, replay_on: Registry | None = None) -> Entry:
+    """Append a checked record to the ledger: whole and untouched (`record.load_record`)
+    and, given `replay_on` (the plugins installed), replayed identical on them."""
+    if ledger.exists() and record_path.exists() and ledger.samefile(record_path):
+        raise EmuscoreError(Problem(_("the ledger and the record are the same file; give "
+                                      "--ledger another file"), str(ledger)))
     record = load_record(record_path)
+    _check_is_ledger_file(ledger)
+    if replay_on is not None:
+        from emuscore.audit.replay import replay
+
+        outcome = replay(record, replay_on)
+        if not outcome.identical:
+            raise EmuscoreError(Problem(_("replayed on the plugins installed here, it does not "
+                                          "give its recorded results (`emuscore replay` shows "
+                                          "what differs); add it with --no-replay only if you "
+                                          "know why"), str(record_path)))
     digest = record["digests"]["record"]
     file_hash = sha256(record_path.read_bytes())
     ruleset = f"{record['ruleset']['id']} {record['ruleset']['version']}"
@@ -134,6 +197,13 @@ def add(ledger: Path, record_path: Path) -> Entry:
                     entry.ruleset, entry.prev_hash, entry.entry_hash))
         db.execute("COMMIT")
     return entry
+
+
+def _check_is_ledger_file(ledger: Path) -> None:
+    """Before any work: the ledger file, if it exists, is an emuscore ledger."""
+    if ledger.exists():
+        with _connect(ledger, create=False):
+            pass
 
 
 def verify(ledger: Path, head: str | None = None) -> list[str]:

@@ -31,6 +31,7 @@ import numpy as np
 from emuscore.dataset import Dataset
 from emuscore.engine import run
 from emuscore.exact import INT64_ROOM, Column, IntArray, format_units
+from emuscore.i18n import _
 from emuscore.io.atomic import write_atomically
 from emuscore.manager import Registry
 from emuscore.model import Ruleset
@@ -239,25 +240,42 @@ def _version(distribution: str) -> str:
 
 
 def load_record(path: str | Path) -> dict[str, Any]:
-    """Read a record and check it is whole and untouched; raises UnusableRecord."""
+    """Read a record and check it is whole and untouched, byte for byte in its canonical form;
+    raises UnusableRecord."""
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        if path.exists() and not path.is_file():
+            raise UnusableRecord(Problem(_("not a regular file (a folder, a device or a pipe); "
+                                           "give the run record's .json file"), str(path)))
+        data = path.read_bytes()
     except FileNotFoundError:
         raise UnusableRecord(Problem("no such record file", str(path))) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise UnusableRecord(Problem(f"cannot read the record: {e}", str(path))) from None
-    return parse_record(text, str(path))
+    except OSError as e:
+        raise UnusableRecord(Problem(f"cannot read the record: {e.strerror or e}", str(path))) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise UnusableRecord(Problem(_("not a run record: not UTF-8 text (byte {at}); a record is "
+                                       "the JSON that `emuscore score --record` wrote").format(
+            at=e.start), str(path))) from None
+    return parse_record(text, str(path), canonical_only=True)
 
 
-def parse_record(text: str, source: str = "<record>") -> dict[str, Any]:
+def parse_record(text: str, source: str = "<record>", canonical_only: bool = False
+                 ) -> dict[str, Any]:
+    """The record in `text`, checked: JSON without floats or duplicate keys, exactly the
+    parts of a record with the types they hold, every digest right, and (`canonical_only`,
+    as for a file) the text byte for byte the record's canonical form."""
     def fail(message: str) -> NoReturn:
         raise UnusableRecord(Problem(message, source))
 
     try:
-        record = json.loads(text, parse_float=_float_in_record, parse_constant=_float_in_record)
+        record = json.loads(text, parse_float=_float_in_record, parse_constant=_float_in_record,
+                            object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as e:
         fail(f"not a run record: not JSON ({e})")
+    except RecursionError:
+        fail(_("not a run record: nested too deeply"))
     except ValueError as e:
         fail(f"not a run record: {e}")
     if not isinstance(record, dict) or record.get("format") != FORMAT:
@@ -266,6 +284,10 @@ def parse_record(text: str, source: str = "<record>") -> dict[str, Any]:
     missing = [p for p in (*PARTS, "digests") if not isinstance(record.get(p), dict)]
     if missing:
         fail(f"not a run record: part(s) {', '.join(missing)} missing")
+    extra = sorted(set(record) - {"format", *PARTS, *OPTIONAL_PARTS, "digests"})
+    if extra:
+        fail(_("edited after it was written: it has key(s) {keys} that no record has; get the "
+               "published copy").format(keys=", ".join(map(repr, extra))))
     if "council" in record and not isinstance(record["council"], dict):
         fail("not a run record: its council part is not an object")
     recorded, computed = record["digests"], digests(record)
@@ -278,7 +300,118 @@ def parse_record(text: str, source: str = "<record>") -> dict[str, Any]:
     if recorded.get("record") != computed["record"]:
         fail("edited after it was written: digests.record does not match the content; get the "
              "published copy")
+    if set(recorded) != {*parts_of(record), "record"}:
+        fail(_("edited after it was written: digests has keys other than {keys}").format(
+            keys=", ".join((*parts_of(record), "record"))))
+    if canonical_only and text.encode("utf-8") != record_bytes(record):
+        fail(_("edited after it was written: its bytes are not the record's canonical form (keys "
+               "reordered or repeated, spaces or line breaks added); get the published copy"))
+    shape = shape_problem(record)
+    if shape:
+        fail(_("not a run record emuscore wrote: {what}").format(what=shape))
     return record
+
+
+MAX_SCALE = 18
+"""The most decimals an indicator of a record may have (more is not a loader's output)."""
+MAX_TEXT = 60
+"""The longest value text of a record's indicator (a 40-digit number at scale 18 and a sign)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice (json.loads keeps the last silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(_("the key {key} appears twice in one object; a record never "
+                               "repeats a key (it was edited)").format(key=repr(key)))
+        out[key] = value
+    return out
+
+
+def shape_problem(record: Mapping[str, Any]) -> str | None:
+    """What in a (digest-checked) record is not of the type or size a record holds, or None:
+    the digests prove the parts unchanged since they were digested, not that emuscore wrote
+    them."""
+    ruleset, data = record["ruleset"], record["data"]
+    if not all(isinstance(ruleset.get(k), str) for k in ruleset):
+        return _("the ruleset part needs id, version and text, each a text")
+    if not {"id", "version", "text"} <= set(ruleset) <= {"id", "version", "text", "as_of"} \
+            or set(data) != {"units", "indicators"}:
+        return _("the ruleset part holds exactly id, version and text (and as_of), and the data "
+                 "part units and indicators")
+    units, indicators = data.get("units"), data.get("indicators")
+    if not isinstance(units, list) or not isinstance(indicators, dict):
+        return _("the data part needs units (a list) and indicators (an object)")
+    seen: set[str] = set()
+    for i, u in enumerate(units):
+        if not isinstance(u, dict) or set(u) != {"id", "name", "cluster"} or not all(
+                isinstance(v, str) for v in u.values()):
+            return _("data unit {i} is not {{\"id\", \"name\", \"cluster\"}} texts").format(i=i)
+        if not u["id"].strip() or not u["cluster"].strip():
+            return _("data unit {i} has an empty id or cluster").format(i=i)
+        if u["id"] in seen:
+            return _("data lists unit {unit} twice").format(unit=u["id"])
+        seen.add(u["id"])
+    for name, spec in indicators.items():
+        if not isinstance(spec, dict) or spec.get("kind") not in ("number", "date") \
+                or not isinstance(spec.get("values"), list):
+            return _("indicator '{name}' needs kind (number or date) and values (a list)").format(
+                name=name)
+        too_long = next((t for t in spec["values"] if isinstance(t, str) and len(t) > MAX_TEXT),
+                        None)
+        if too_long is not None:
+            return _("indicator '{name}' has a value of {n} characters; a value has at most "
+                     "{most}").format(name=name, n=len(too_long), most=MAX_TEXT)
+        scale = spec.get("scale")
+        if type(scale) is not int or not 0 <= scale <= MAX_SCALE:
+            return _("indicator '{name}' has scale {scale!r}; a scale is a whole number from 0 to "
+                     "{most}").format(name=name, scale=scale, most=MAX_SCALE)
+    results, software = record["results"], record["software"]
+    if not isinstance(results.get("units"), dict) or not all(
+            isinstance(results.get(k), list) for k in ("proposals", "skips")):
+        return _("the results part needs units (an object), proposals and skips (lists)")
+    if set(results["units"]) != seen:
+        odd = sorted(set(results["units"]) ^ seen)[:3]
+        return _("the results and the data list different units ({units}...)").format(
+            units=", ".join(map(repr, odd)))
+    for unit, r in results["units"].items():
+        if not _unit_result(r):
+            return _("the results of unit {unit} are not those of a record").format(unit=unit)
+    for kind in ("notes", "adjustments"):       # later parts: a record may lack them
+        if kind in results and not (isinstance(results[kind], list)
+                                    and all(isinstance(x, dict) for x in results[kind])):
+            return _("the results' {kind} are not a list of objects").format(kind=kind)
+    for kind in ("proposals", "skips"):
+        for entry in results[kind]:
+            if not isinstance(entry, dict) or not all(
+                    isinstance(entry.get(k), str) for k in ("award", "unit", "reason")):
+                return _("an entry of {kind} is not award, unit and reason texts").format(kind=kind)
+    if not all(isinstance(software.get(k), dict) for k in ("scorers", "gates")) or not all(
+            _plugin_entry(v) for k in ("scorers", "gates") for v in software[k].values()) \
+            or not all(isinstance(software.get(k), str) for k in ("emuscore", "python")):
+        return _("the software part needs emuscore and python (texts), scorers and gates "
+                 "(objects of plugin, version and used_by)")
+    return None
+
+
+def _texts(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+
+
+def _unit_result(r: Any) -> bool:
+    """One unit's results as `results_part` writes them."""
+    return (isinstance(r, dict) and _texts(r.get("criteria")) and _texts(r.get("groups"))
+            and all(isinstance(r.get(k), str) for k in ("deductions", "bonus", "total"))
+            and all(r.get(k) is None or isinstance(r.get(k), str) for k in ("class", "decided_by"))
+            and type(r.get("rank")) is int and type(r.get("tied")) is bool
+            and isinstance(r.get("awards"), list) and all(isinstance(a, str) for a in r["awards"]))
+
+
+def _plugin_entry(v: Any) -> bool:
+    return (isinstance(v, dict) and isinstance(v.get("plugin"), str)
+            and isinstance(v.get("version"), str) and isinstance(v.get("used_by"), list)
+            and all(isinstance(u, str) for u in v["used_by"]))
 
 
 def _float_in_record(text: str) -> NoReturn:

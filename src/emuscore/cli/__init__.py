@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -68,16 +69,24 @@ class Group(localized.Group):
             raise localized.UsageError(e) from None
 
     def invoke(self, ctx: click.Context) -> Any:
+        """The one boundary (emuscore.cli.boundary): anything that escapes a command leaves
+        as one line; exit 1 for the user's input, 3 for a bug, 128+N for signal N."""
+        from emuscore.io.outputs import stopped_cleanly
+
+        debug = bool(ctx.params.get("debug")) or bool(os.environ.get("EMUSCORE_DEBUG"))
         try:
-            return super().invoke(ctx)
+            with stopped_cleanly():
+                return super().invoke(ctx)
         except localized.UsageError:
             raise
         except click.UsageError as e:
             raise localized.UsageError(e) from None
-        except EmuscoreError as e:
-            for problem in e.problems:
-                click.echo(_("error: {problem}").format(problem=problem), err=True)
-            sys.exit(1)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
+            raise       # click's own ways out, and the commands' chosen exit codes
+        except BaseException as e:
+            from emuscore.cli.boundary import report
+
+            sys.exit(report(e, debug))
 
 
 def _lang_in(args: list[str]) -> str | None:
@@ -103,7 +112,9 @@ def _choose_language(ctx: click.Context, param: click.Parameter, value: str | No
               help=N_("Language of messages and help: vi (Vietnamese) or en (English); by "
                       "default EMUSCORE_LANG, then the locale (LANG)."))
 @click.version_option(package_name="emuscore")
-def main() -> None:
+@click.option("--debug", is_flag=True,
+              help=N_("On an unexpected error, print the traceback too (also EMUSCORE_DEBUG=1)."))
+def main(debug: bool) -> None:
     """The `emuscore` group: its subcommands do the work."""
 
 

@@ -47,13 +47,19 @@ def finalize(proposal: Path, adjustments: Path | None, rulings: Path | None, bal
              out: Path, published: datetime.date | None, decided: datetime.date | None,
              before_deadline: str | None) -> None:
     from emuscore.audit.diff import compare, render
-    from emuscore.audit.record import load_record
-    from emuscore.council.finalize import Inputs, build_final, write_final
+    from emuscore.audit.record import load_record, record_bytes
+    from emuscore.council.finalize import Inputs, build_final
+    from emuscore.io.outputs import Outputs
     from emuscore.manager import default_registry
 
+    # the final record may not be, or link to, any file it is made from: checked before any
+    # work, written whole once the council's decisions are applied (emuscore.io.outputs)
+    outputs = Outputs([p for p in (proposal, adjustments, rulings, ballots) if p])
+    outputs.file(out, "--record")
     inputs = Inputs(adjustments, rulings, ballots, published, decided, before_deadline)
     record = build_final(proposal, inputs, default_registry())
-    write_final(record, out, [p for p in (proposal, adjustments, rulings, ballots) if p])
+    outputs.add(out, record_bytes(record))
+    outputs.commit()
     council = record["council"]
     if council["deadline"]:
         click.echo(_("objection period: published {published}, {days} working days, ended {deadline}; "

@@ -33,6 +33,9 @@ def fmt(rulesets: Sequence[Path], check: bool) -> None:
 
     changed = 0
     for path in rulesets:
+        if path.exists() and not path.is_file():     # a folder, or a device like /dev/zero
+            raise RulesetError(Problem(_("is not a regular file (a device or a pipe); give the "
+                                         "ruleset's .toml file"), str(path)))
         try:
             raw = path.read_bytes()
             text = raw.decode("utf-8-sig").replace("\r\n", "\n")

@@ -25,9 +25,14 @@ def ledger() -> None:
 @ledger.command(help=N_("Append RECORD (checked first) to the ledger."))
 @click.argument("record", type=click.Path(dir_okay=False, path_type=Path))
 @ledger_option
-def add(record: Path, path: Path | None) -> None:
+@click.option("--no-replay", is_flag=True,
+              help=N_("Do not replay RECORD before adding it (its form and digests are still "
+                      "checked)."))
+def add(record: Path, path: Path | None, no_replay: bool) -> None:
+    from emuscore.manager import default_registry
+
     path = path or chain.default_ledger(record)
-    entry = chain.add(path, record)
+    entry = chain.add(path, record, None if no_replay else default_registry())
     click.echo(_("entry {seq} in {ledger}: {record} ({ruleset}), record {digest}").format(
         seq=entry.seq, ledger=path, record=entry.path, ruleset=entry.ruleset,
         digest=entry.record_digest))

@@ -47,6 +47,13 @@ def report(run: Path, html_dir: Path | None, pdf: Path | None, markdown: Path | 
     if html_dir is None and pdf is None and markdown is None:
         raise click.UsageError(_("say what to write: --html DIR, --pdf FILE or --markdown FILE"))
     _refuse_over_input(run, html_dir, pdf, markdown)
+    # and through links, or onto each other, or into a folder that is not there
+    from emuscore.io.outputs import Outputs
+
+    outputs = Outputs([run])
+    outputs.folder(html_dir, "--html")
+    outputs.file(pdf, "--pdf")
+    outputs.file(markdown, "--markdown")
     labels = [_("reading the run record"), _("reading its ruleset"),
               *([_("writing {folder}").format(folder=html_dir)] if html_dir is not None else []),
               *([_("printing {file}").format(file=pdf)] if pdf is not None else []),

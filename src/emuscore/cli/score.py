@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -20,8 +21,8 @@ from emuscore.cli.options import (
 )
 from emuscore.cli.progress import steps
 from emuscore.i18n import N_, _
-from emuscore.io.atomic import write_atomically
-from emuscore.io.dispatch import write_results
+from emuscore.io.dispatch import input_files, writer_for
+from emuscore.io.outputs import Outputs
 from emuscore.io.results import SORTS, rows, to_csv
 from emuscore.manager import Registry, default_registry
 from emuscore.result import Result
@@ -59,24 +60,33 @@ def score(ruleset: str, data: str, out: Path | None, quiet: bool, record: Path |
           as_of: datetime.datetime | None, delimiter: str | None) -> None:
     registry = default_registry()
     day = as_of.date() if as_of else None
+    rules_path = in_force(ruleset, day)
+    # every output is checked before any work and written only once the run has succeeded,
+    # all of them or none (emuscore.io.outputs)
+    outputs = Outputs([rules_path, *input_files(Path(data), registry)])
+    outputs.file(out, "--out")
+    outputs.file(record, "--record")
+    render = out_renderer(out, columns, sort, excel, registry) if out is not None else None
     labels = [_("loading the ruleset"), _("loading the data"), _("scoring"),
               *([_("writing {file}").format(file=out)] if out is not None else []),
               *([_("writing the run record")] if record is not None else [])]
     with steps(labels, quiet) as step:
         step()
-        rules = emuscore.load_ruleset(in_force(ruleset, day), registry)
+        rules = emuscore.load_ruleset(rules_path, registry)
         step()
         year = emuscore.load_data(data, encoding, registry, rules, delimiter)
         step()
         result = emuscore.run(rules, year, registry)
-        if out is not None:
+        if out is not None and render is not None:
             step()
-            write_out(result, out, columns, sort, excel, registry)
+            outputs.add(out, render(result))
         if record is not None:
-            from emuscore.audit.record import write_record  # loaded only when a record is asked for
+            from emuscore.audit.record import build_record, record_bytes  # only when asked for
 
             step()
-            written = write_record(result, record, registry, as_of=day)
+            written = build_record(result, registry, as_of=day)
+            outputs.add(record, record_bytes(written))
+        outputs.commit()
     if not quiet and (tables or result.data.size <= TABLES_UP_TO):
         print_clusters(result)
     elif not quiet:
@@ -89,8 +99,10 @@ def score(ruleset: str, data: str, out: Path | None, quiet: bool, record: Path |
             file=record, digest=written["digests"]["record"]))
 
 
-def write_out(result: Result, out: Path, columns: str | None, sort: str, excel: bool,
-              registry: Registry) -> None:
+def out_renderer(out: Path, columns: str | None, sort: str, excel: bool,
+                 registry: Registry) -> Callable[[Result], str | bytes]:
+    """What makes --out's content from a result, chosen (and its options checked) before
+    any work."""
     if columns or sort != "cluster" or excel:
         if out.suffix.lower() != ".csv":
             raise click.UsageError(_("--excel shapes a .csv --out") if excel else
@@ -99,11 +111,9 @@ def write_out(result: Result, out: Path, columns: str | None, sort: str, excel: 
         if excel:
             from emuscore.io.excel_csv import to_excel_csv
 
-            write_atomically(out, to_excel_csv(result, names, sort))
-        else:
-            write_atomically(out, to_csv(result, names, sort))
-    else:
-        write_results(result, out, registry)
+            return lambda result: to_excel_csv(result, names, sort)
+        return lambda result: to_csv(result, names, sort)
+    return writer_for(out, registry)
 
 
 def print_clusters(result: Result) -> None:

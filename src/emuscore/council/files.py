@@ -29,6 +29,9 @@ BALLOTS = ("award", "unit_id", "yes", "no", "members")
 
 
 def read_text(path: Path) -> str:
+    if path.exists() and not path.is_file():     # a folder, or a device like /dev/zero
+        raise DataError(Problem(_("not a regular file (a folder, a device or a pipe); give "
+                                  "the CSV file"), str(path)))
     try:
         return path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:

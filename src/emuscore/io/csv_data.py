@@ -39,6 +39,7 @@ def read_csv_data(path: Path, reading: Reading) -> Dataset:
     problem in the data reported at once."""
     how_to_add = ("add it to measures.csv (or as a column of units.csv)" if path.is_dir()
                   else "add it as a column")
+    check_encoding(path, reading.encoding)
     return attrs.evolve(_load(path, reading), how_to_add=how_to_add)
 
 
@@ -98,6 +99,7 @@ def _rows(path: Path, b: CellTable, required: tuple[str, ...]
     problem noted in `b` and skipped."""
     file = str(path)
     reading = b.reading
+    reader = None
     try:
         with path.open(encoding=reading.encoding, newline="") as f:
             first = f.readline()
@@ -118,6 +120,16 @@ def _rows(path: Path, b: CellTable, required: tuple[str, ...]
             for row in reader:
                 if not any(cell.strip() for cell in row):
                     continue
+                if any("\0" in cell for cell in row):
+                    raise DataError(Problem(_csv_problem(csv.Error("NUL")), file,
+                                            reader.line_num))
+                if any(BOM in cell for cell in row):
+                    raise DataError(Problem(_(
+                        "an invisible byte-order mark (U+FEFF) inside the file, in the field "
+                        "'{field}'; the file was probably joined from two files: delete that "
+                        "character, or save the file again as CSV UTF-8").format(
+                        field=next(c for c in row if BOM in c).replace(BOM, "")[:40]),
+                        file, reader.line_num))
                 if len(row) != len(header):
                     b.problem(f"{len(row)} fields where the header has {len(header)}",
                               file, reader.line_num)
@@ -127,7 +139,53 @@ def _rows(path: Path, b: CellTable, required: tuple[str, ...]
         raise DataError(Problem(f"not {reading.encoding} text (byte {e.start}); if it came from "
                                 "an old Excel, pass --encoding cp1258", file)) from None
     except csv.Error as e:
-        raise DataError(Problem(f"malformed CSV: {e}", file)) from None
+        raise DataError(Problem(_csv_problem(e), file, reader.line_num if reader else None)) from None
+
+
+BOM = "\ufeff"
+
+
+def _csv_problem(e: csv.Error) -> str:
+    """The csv module's complaint in words a user can act on."""
+    text = str(e)
+    if "new-line character seen in unquoted field" in text:
+        return _("a line ends with a lone carriage return (CR) inside a field; save the file "
+                 "again as CSV UTF-8 (Windows or Unix line endings)")
+    if "field larger than field limit" in text:
+        return _("a field is longer than 131072 characters: a quote (\") that opens a field and "
+                 "is never closed? check the quotes from this line on")
+    if "line contains NUL" in text or "NUL" in text:
+        return _("the file holds zero bytes (NUL): it is not a CSV text file (a spreadsheet "
+                 "saved as .csv by mistake, or UTF-16?); save it again as CSV UTF-8")
+    return _("malformed CSV ({reason}); save the file again as CSV UTF-8").format(reason=text)
+
+
+def check_encoding(path: Path, encoding: str) -> None:
+    """Refuse a legacy --encoding for files that are UTF-8 with accented letters: read as
+    latin-1 or cp1258 they would give garbled names ("HÃ  Ná»™i") without an error."""
+    import codecs
+
+    codec = codecs.lookup(encoding).name
+    if codec.startswith("utf"):
+        return
+    files = [path / "units.csv", path / "measures.csv"] if path.is_dir() else [path]
+    for file in files:
+        try:
+            with file.open("rb") as f:
+                head = f.read(1 << 20)
+        except OSError:
+            continue
+        cut = head[: len(head) - 4] if len(head) == 1 << 20 else head   # not mid-character
+        if cut.isascii():
+            continue
+        try:
+            cut.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        raise DataError(Problem(_("the file is UTF-8 text with accented letters, but "
+                                  "--encoding {encoding} was given: the names would come out "
+                                  "garbled; leave out --encoding").format(encoding=encoding),
+                                str(file)))
 
 
 def _missing_columns(missing: list[str], required: tuple[str, ...], reading: Reading) -> str:
@@ -152,6 +210,12 @@ def _read_units(path: Path, b: CellTable) -> None:
             b.problem(_("{unit_id} and {cluster_id} must not be empty").format(
                 unit_id=b.reading.header_of("unit_id"),
                 cluster_id=b.reading.header_of("cluster_id")), file, line)
+            continue
+        odd = next((c for c in unit + cluster if not c.isprintable()), None)
+        if odd is not None:
+            b.problem(_("the unit id or cluster id {text} holds an invisible or control "
+                        "character (U+{code:04X}); retype it").format(
+                text=ascii(unit if odd in unit else cluster), code=ord(odd)), file, line)
             continue
         if b.add_unit(unit, row["name"].strip(), cluster, file, line) is None:
             continue
@@ -185,8 +249,13 @@ def _reads(path: Path) -> bool:
     return path.is_dir() or path.suffix.lower() in (".csv", ".txt")
 
 
+def _files(path: Path) -> list[Path]:
+    """What `load_csv_data(path)` reads."""
+    return [path / "units.csv", path / "measures.csv"] if path.is_dir() else [path]
+
+
 @hookimpl
 def register_loaders(register: Callable[[Loader], None]) -> None:
     register(Loader("csv", _reads, load_csv_data,
                     "a folder with units.csv (and measures.csv), or one wide .csv file",
-                    read=read_csv_data))
+                    read=read_csv_data, reads=_files))

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from emuscore.dataset import Dataset
+from emuscore.i18n import _
 from emuscore.io.atomic import write_atomically
 from emuscore.io.reading import Reading, check_declared, refuse, unit_place
 from emuscore.manager import Registry
-from emuscore.problems import DataError, EmuscoreError, Problem
+from emuscore.problems import DataError, EmuscoreError, PluginError, Problem
 from emuscore.result import Result
 
 
@@ -23,17 +24,38 @@ def load_data(path: Path, encoding: str, registry: Registry,
             loader = found.item
             with found.blame(f"loader {loader.name} failed on {path}"):
                 if reading is None:
-                    return loader.load(path, encoding)
-                if loader.read is not None:
-                    return loader.read(path, reading)
-                data = loader.load(path, reading.encoding)
-            data, problems = check_declared(data, reading, unit_place(data, reading))
-            refuse(problems)
+                    data = loader.load(path, encoding)
+                elif loader.read is not None:
+                    data = loader.read(path, reading)
+                else:
+                    data = loader.load(path, reading.encoding)
+            if not isinstance(data, Dataset):
+                raise PluginError(_("plugin {plugin} {version}, loader {name} returned {kind}, "
+                                    "not a Dataset").format(
+                    plugin=found.plugin, version=found.version, name=loader.name,
+                    kind=type(data).__name__))
+            if reading is not None and loader.read is None:
+                data, problems = check_declared(data, reading, unit_place(data, reading))
+                refuse(problems)
             return data
     if not path.exists():
         raise DataError(Problem("no such data file or folder", str(path)))
     known = "; ".join(f"{r.item.name}: {r.item.description}" for r in registry.loaders.values())
     raise DataError(Problem(f"no installed loader reads this ({known})", str(path)))
+
+
+def input_files(path: Path, registry: Registry) -> list[Path]:
+    """The files the loader that reads `path` will read (for `io.outputs.Outputs`): what it
+    declares (`Loader.reads`), else the path and, for a folder, every file in it."""
+    for found in reversed(list(registry.loaders.values())):
+        if found.item.accepts(path):
+            if found.item.reads is not None:
+                with found.blame(f"loader {found.item.name} failed on {path}"):
+                    return list(found.item.reads(path))
+            break
+    if path.is_dir():
+        return [p for p in path.iterdir() if p.is_file()]
+    return [path]
 
 
 def writer_for(path: Path, registry: Registry) -> Callable[[Result], str | bytes]:
@@ -45,7 +67,13 @@ def writer_for(path: Path, registry: Registry) -> Callable[[Result], str | bytes
 
     def write(result: Result) -> str | bytes:
         with found.blame(f"writer {found.item.name} failed on {path}"):
-            return found.item.write(result)
+            content = found.item.write(result)
+        if not isinstance(content, str | bytes):
+            raise PluginError(_("plugin {plugin} {version}, writer {name} returned {kind}, not "
+                                "the file's text or bytes").format(
+                plugin=found.plugin, version=found.version, name=found.item.name,
+                kind=type(content).__name__))
+        return content
 
     return write
 

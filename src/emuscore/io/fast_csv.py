@@ -143,7 +143,7 @@ def _read_units(path: Path, bom: bool, reading: Reading) -> tuple[list[str], lis
     raw = path.read_bytes()
     if bom and raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
-    if b"\0" in raw:
+    if b"\0" in raw or codecs.BOM_UTF8 in raw:     # a BOM inside: the exact reader names it
         raise NotSimple
     try:
         # NFC of the whole text equals NFC of each field: ',', '"' and line ends never
@@ -152,7 +152,10 @@ def _read_units(path: Path, bom: bool, reading: Reading) -> tuple[list[str], lis
     except UnicodeDecodeError:
         raise NotSimple from None
     text = unicodedata.normalize("NFC", decoded)
-    delimiter = sniff_delimiter(text.split("\n", 1)[0].rstrip("\r"), reading, UNIT_COLUMNS)
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if "\r" in first:
+        raise NotSimple             # old Mac line ends (CR alone): the exact reader reads them
+    delimiter = sniff_delimiter(first, reading, UNIT_COLUMNS)
     plain = (_plain_columns(text, raw if text is decoded else None, delimiter)
              if '"' not in text else None)
     columns, blank_edges = plain or (_quoted_columns(text, delimiter), None)
@@ -168,6 +171,8 @@ def _read_units(path: Path, bom: bool, reading: Reading) -> tuple[list[str], lis
     ids, clusters = stripped(iu), stripped(ic)
     if not ids or not all(ids) or not all(clusters):
         raise NotSimple
+    if not ("".join(ids).isprintable() and "".join(clusters).isprintable()):
+        raise NotSimple             # a control or invisible character: the exact reader says so
     names = stripped(iname)
     wide = [(h, columns[j][1:]) for j, h in enumerate(header) if h not in UNIT_COLUMNS]
     return ids, names, clusters, wide
@@ -381,7 +386,7 @@ class _Block:
 
 def _parse_block(raw: bytes, nfields: int, fields: list[int], decimal: str | None = None,
                  delimiter: str = ",") -> _Block:
-    if raw.find(b"\0") >= 0:
+    if raw.find(b"\0") >= 0 or raw.find(codecs.BOM_UTF8) >= 0:
         raise NotSimple
     buf = np.frombuffer(raw, np.uint8)
     if raw.find(b"\r") >= 0:

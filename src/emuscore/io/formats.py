@@ -7,7 +7,7 @@ its loader or writer is `emuscore.io.dispatch`'s business.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +38,9 @@ class Loader:
     load: Callable[[Path, str], Dataset]
     description: str = ""
     read: Callable[[Path, Reading], Dataset] | None = None
+    reads: Callable[[Path], Sequence[Path]] | None = None
+    """The files `load(path)` reads, so that no output of the run may overwrite them; by
+    default the path itself and, for a folder, every file in it."""
 
 
 @frozen

@@ -20,21 +20,21 @@ from emuscore.i18n import _
 
 Decimal = Literal[",", "."]
 
-_PLAIN = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+_PLAIN = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)", re.ASCII)
 # one mark between 1-3 digits (no leading zero) and exactly three: 12.000, 1,234
-_AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}[.,]\d{3}")
+_AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}[.,]\d{3}", re.ASCII)
 _GROUPED = {
-    ",": re.compile(r"[+-]?((\d{1,3}(\.\d{3})+|\d+)(,\d*)?|,\d+)"),
-    ".": re.compile(r"[+-]?((\d{1,3}(,\d{3})+|\d+)(\.\d*)?|\.\d+)"),
+    ",": re.compile(r"[+-]?((\d{1,3}(\.\d{3})+|\d+)(,\d*)?|,\d+)", re.ASCII),
+    ".": re.compile(r"[+-]?((\d{1,3}(,\d{3})+|\d+)(\.\d*)?|\.\d+)", re.ASCII),
 }
-_NUMERIC = re.compile(r"[+-]?[\d.,]*\d[\d.,]*")
+_NUMERIC = re.compile(r"[+-]?[\d.,]*\d[\d.,]*", re.ASCII)
 _DATE_FORMATS = {
-    "dd/mm/yyyy": re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"),
-    "dd-mm-yyyy": re.compile(r"(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})"),
-    "dd.mm.yyyy": re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})"),
-    "mm/dd/yyyy": re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})"),
+    "dd/mm/yyyy": re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})", re.ASCII),
+    "dd-mm-yyyy": re.compile(r"(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>\d{4})", re.ASCII),
+    "dd.mm.yyyy": re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})", re.ASCII),
+    "mm/dd/yyyy": re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})", re.ASCII),
 }
-_DATE_LIKE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}")
+_DATE_LIKE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}", re.ASCII)
 
 
 class Unreadable(ValueError):
@@ -50,12 +50,22 @@ class Conventions:
     date_format: str = "yyyy-mm-dd"
 
 
+MAX_DIGITS = 40
+"""The longest number a data cell may hold (digits); longer ones are refused, not parsed."""
+
+
 def read_number(text: str, conventions: Conventions, percent: bool = False) -> tuple[int, int]:
     """(mantissa, decimals) of a number written under `conventions`: '13.000,5' with
     decimal ',' is (130005, 1). `percent`: a trailing % is allowed (96,0% is 96.0).
     Raises `NotANumber` for text that is no number at all (perhaps a date), and
     `Unreadable` for a number the conventions do not settle."""
     s = text.strip()
+    if not s.isascii() and any(c.isdigit() and not c.isascii() for c in s):
+        raise Unreadable(_("'{text}' has digits that are not 0-9 (full-width or Arabic-Indic); "
+                           "retype the number with ordinary digits").format(text=s[:40]))
+    if len(s) > MAX_DIGITS + 2 and sum(c.isdigit() for c in s) > MAX_DIGITS:
+        raise Unreadable(_("a number of {n} digits; at most {most} (is the cell two numbers run "
+                           "together?)").format(n=sum(c.isdigit() for c in s), most=MAX_DIGITS))
     if s.endswith("%"):
         if not _NUMERIC.fullmatch(s[:-1].strip()):
             raise NotANumber(text)

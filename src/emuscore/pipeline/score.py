@@ -12,8 +12,11 @@ import attrs
 import numpy as np
 
 from emuscore.dataset import Dataset
+from emuscore.deadline import TimedOut, limit_seconds, time_limit
 from emuscore.exact import Column, IntArray, ceil_units, floor_units, format_units, to_units
-from emuscore.manager import Registered, Registry
+from emuscore.i18n import _
+from emuscore.io.outputs import Terminated
+from emuscore.manager import Registered, Registry, misbehaved
 from emuscore.model import Criterion, Ruleset
 from emuscore.problems import DataError, PluginError
 from emuscore.result import Scores
@@ -35,6 +38,21 @@ def context(ruleset: Ruleset, data: Dataset, criterion: Criterion,
                         ruleset.scale, ruleset.rounding)
 
 
+def readonly(ctx: ScoreContext[Any]) -> ScoreContext[Any]:
+    """The context with every column's arrays as read-only views (no copy): a scorer that
+    writes into the data it was given fails with a message instead of changing the data
+    that later criteria, ranks and the record read."""
+    columns = {}
+    for name, col in ctx.columns.items():
+        values, missing = col.values.view(), col.missing.view()
+        values.setflags(write=False)
+        missing.setflags(write=False)
+        columns[name] = attrs.evolve(col, values=values, missing=missing)
+    cluster = ctx.cluster.view()
+    cluster.setflags(write=False)
+    return attrs.evolve(ctx, columns=columns, cluster=cluster)
+
+
 def score_columns(ruleset: Ruleset, points: Mapping[str, IntArray], size: int) -> dict[str, Column]:
     """Scored criteria as columns a formula reads, and the capped sum of every group whose
     criteria are all scored."""
@@ -53,15 +71,38 @@ def dependency_levels(ruleset: Ruleset, registry: Registry) -> list[list[Criteri
     """The criteria in levels: each reads only criteria of earlier levels (the ruleset's
     validation has refused cycles). Without references, one level: every criterion."""
     needs = {c.id: referenced(ruleset, registry, c) for c in ruleset.criteria}
-    levels: list[list[Criterion]] = []
-    done: set[str] = set()
-    while len(done) < len(ruleset.criteria):
-        level = [c for c in ruleset.criteria if c.id not in done and needs[c.id] <= done]
-        if not level:
-            raise AssertionError("a cycle of criteria passed validation")
-        levels.append(level)
-        done.update(c.id for c in level)
+    # each criterion's level is one more than the deepest it reads, found in one pass in
+    # dependency order (a chain of thousands of criteria stays linear)
+    level: dict[str, int] = {}
+    for cid in _dependency_order(needs):
+        level[cid] = 1 + max((level[n] for n in needs[cid] if n in level), default=-1)
+    levels: list[list[Criterion]] = [[] for _ in range(max(level.values(), default=-1) + 1)]
+    for c in ruleset.criteria:
+        levels[level[c.id]].append(c)
     return levels
+
+
+def _dependency_order(needs: Mapping[str, set[str]]) -> list[str]:
+    """The criteria, each after every one it reads (Kahn's algorithm)."""
+    from collections import deque
+
+    waiting = {cid: len(reads & needs.keys()) for cid, reads in needs.items()}
+    readers: dict[str, list[str]] = {}
+    for cid, reads in needs.items():
+        for n in reads & needs.keys():
+            readers.setdefault(n, []).append(cid)
+    ready = deque(cid for cid, count in waiting.items() if count == 0)
+    order = []
+    while ready:
+        cid = ready.popleft()
+        order.append(cid)
+        for reader in readers.get(cid, ()):
+            waiting[reader] -= 1
+            if waiting[reader] == 0:
+                ready.append(reader)
+    if len(order) < len(needs):
+        raise AssertionError("a cycle of criteria passed validation")
+    return order
 
 
 def referenced(ruleset: Ruleset, registry: Registry, criterion: Criterion) -> set[str]:
@@ -117,13 +158,28 @@ def score_criterion(ruleset: Ruleset, data: Dataset, criterion: Criterion,
     scorer = registered.item
     who = f"plugin {registered.plugin} {registered.version}, scorer {scorer.name}, " \
           f"criterion {criterion.id}"
-    ctx = context(ruleset, data, criterion, scored)
+    ctx = readonly(context(ruleset, data, criterion, scored))
+    seconds = 0.0 if registered.plugin.startswith("emuscore.") else limit_seconds()
     try:
-        points = scorer.score(ctx)
-    except (DataError, PluginError):
+        with time_limit(seconds):
+            points = scorer.score(ctx)
+    except (DataError, PluginError, Terminated):
         raise
     except UnitFault as e:
         raise PluginError(f"{who}, unit {e.unit}: {e.message}") from e
+    except TimedOut:
+        raise PluginError(_("{who}: stopped after {seconds} s (EMUSCORE_PLUGIN_TIMEOUT); the "
+                            "scorer may be stuck: report it to the plugin's authors, or allow "
+                            "more time").format(who=who, seconds=f"{seconds:g}")) from None
+    except ValueError as e:
+        if "read-only" in str(e):
+            raise PluginError(_("{who}: it tried to change the data it was given ({reason}); a "
+                                "scorer must return new arrays and leave its inputs as they "
+                                "are").format(who=who, reason=e)) from e
+        raise PluginError(f"{who}, {_failing_units(scorer, ctx)}: failed with "
+                          f"{type(e).__name__}: {e}") from e
+    except (SystemExit, KeyboardInterrupt) as e:
+        raise PluginError(f"{who}: {misbehaved(e)}") from e
     except Exception as e:
         raise PluginError(f"{who}, {_failing_units(scorer, ctx)}: failed with "
                           f"{type(e).__name__}: {e}") from e
@@ -143,7 +199,7 @@ def score_criterion(ruleset: Ruleset, data: Dataset, criterion: Criterion,
             raise PluginError(f"{who}, unit {data.unit_ids[bad[0]]}: returned {points[bad[0]]!r} "
                               f"({type(points[bad[0]]).__name__}); {exact}")
     elif points.dtype.kind not in "iu":
-        raise PluginError(f"{who}, unit {first}: returned {points[0]!r} ({points.dtype} "
+        raise PluginError(f"{who}, unit {first}: returned {points[0].item()!r} ({points.dtype} "
                           f"values); {exact}")
     low, high = scorer.bounds(criterion)
     hi = ceil_units(high, ruleset.scale)

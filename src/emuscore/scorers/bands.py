@@ -11,6 +11,7 @@ from attrs import frozen
 
 from emuscore.exact import IntArray, to_units
 from emuscore.hookspecs import hookimpl
+from emuscore.i18n import _
 from emuscore.model import Criterion
 from emuscore.scoring import Check, ScoreContext, Scorer, param_scale
 from emuscore.structure import Indicator
@@ -49,6 +50,7 @@ class Bands(Scorer[BandsParams]):
                                  f"{th.points} points is outside 0..max {criterion.most}"))
         if not Decimal(0) <= p.otherwise <= criterion.most:
             problems.append((("otherwise",), f"{p.otherwise} points is outside 0..max {criterion.most}"))
+        problems.extend(_unreachable(p.thresholds))
         return problems
 
     def score(self, ctx: ScoreContext[BandsParams]) -> IntArray:
@@ -72,6 +74,34 @@ class Bands(Scorer[BandsParams]):
                 bound = f">= {th.at_least}" if th.at_least is not None else f"<= {th.at_most}"
                 return [f"{p.value} = {v} {bound}: {th.points} points"]
         return [f"{p.value} = {v} meets no threshold: {p.otherwise} points"]
+
+
+def _unreachable(thresholds: tuple[Threshold, ...]) -> list[Check]:
+    """Thresholds that an earlier one always takes first (the first met wins): an at_least
+    not above every earlier at_least, an at_most not below every earlier at_most."""
+    problems: list[Check] = []
+    least: Decimal | None = None      # the lowest at_least so far: every value >= it is taken
+    most: Decimal | None = None       # the highest at_most so far
+    for i, th in enumerate(thresholds):
+        if th.at_least is not None and th.at_most is None:
+            if least is not None and th.at_least >= least:
+                message = (_("at_least {value} repeats at_least {earlier}") if th.at_least == least
+                           else _("at_least {value} comes after the lower at_least {earlier}"))
+                problems.append((("thresholds", i, "at_least"), message.format(
+                    value=th.at_least, earlier=least) + _(", which takes every such value first: "
+                                                          "list at_least thresholds from the "
+                                                          "highest down, each once")))
+            least = th.at_least if least is None else min(least, th.at_least)
+        elif th.at_most is not None and th.at_least is None:
+            if most is not None and th.at_most <= most:
+                message = (_("at_most {value} repeats at_most {earlier}") if th.at_most == most
+                           else _("at_most {value} comes after the higher at_most {earlier}"))
+                problems.append((("thresholds", i, "at_most"), message.format(
+                    value=th.at_most, earlier=most) + _(", which takes every such value first: "
+                                                        "list at_most thresholds from the lowest "
+                                                        "up, each once")))
+            most = th.at_most if most is None else max(most, th.at_most)
+    return problems
 
 
 @hookimpl

@@ -1,0 +1,45 @@
+"""An installed plugin that cannot be imported (only when EMUSCORE_TEST_BROKEN says how, so
+that this folder on PYTHONPATH changes nothing for other cases)."""
+
+import os
+import sys
+
+if os.environ.get("EMUSCORE_TEST_BROKEN") == "import":
+    raise ImportError("the plugin needs a module that is not installed")
+if os.environ.get("EMUSCORE_TEST_BROKEN") == "exit":
+    sys.exit("bye")
+
+if os.environ.get("EMUSCORE_TEST_BROKEN") == "junk":
+    from emuscore.plugin import hookimpl
+
+    @hookimpl
+    def register_scorers(register):  # type: ignore[no-untyped-def]
+        register("not a scorer")
+
+if os.environ.get("EMUSCORE_TEST_BROKEN") == "slow":
+    import time
+    from pathlib import Path
+
+    import numpy as np
+    from attrs import frozen
+
+    from emuscore.plugin import Indicator, Scorer, hookimpl
+
+    @frozen
+    class SlowParams:
+        value: Indicator
+
+    class Slow(Scorer[SlowParams]):
+        """Writes EMUSCORE_TEST_MARK when it starts, then takes a minute."""
+
+        name = "slow"
+        Params = SlowParams
+
+        def score(self, ctx):  # type: ignore[no-untyped-def]
+            Path(os.environ["EMUSCORE_TEST_MARK"]).write_text("started", encoding="utf-8")
+            time.sleep(60)
+            return np.zeros(ctx.size, np.int64)
+
+    @hookimpl
+    def register_scorers(register):  # type: ignore[no-untyped-def]
+        register(Slow())
