@@ -27,6 +27,7 @@ import numpy as np
 from emuscore.exact import format_column, order_by
 from emuscore.hookspecs import hookimpl
 from emuscore.i18n import _
+from emuscore.io.cells import column_letter
 from emuscore.io.formats import Writer
 from emuscore.result import Result
 
@@ -66,16 +67,6 @@ def _text(value: str) -> str:
 
 def _attribute(value: str) -> str:
     return _text(value).replace('"', "&quot;")
-
-
-def column_letter(index: int) -> str:
-    """0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 class Sheet:
