@@ -97,7 +97,10 @@ def _join(encoded: Mapping[str, bytes]) -> bytes:
 def digests(record: Mapping[str, Any]) -> dict[str, str]:
     """What `record["digests"]` must be for the record's content."""
     parts = parts_of(record)
-    encoded = _encoded(record, ("format", *parts))
+    return _digests(_encoded(record, ("format", *parts)), parts)
+
+
+def _digests(encoded: Mapping[str, bytes], parts: tuple[str, ...]) -> dict[str, str]:
     out = {part: sha256(encoded[part]) for part in parts}
     out["record"] = sha256(_join(encoded))
     return out
@@ -107,6 +110,14 @@ def build_record(result: Result, registry: Registry,
                  as_of: datetime.date | None = None) -> dict[str, Any]:
     """The run record of a result, digests included; `as_of`: the day whose version of
     the ruleset was picked from a folder of versions (`score --as-of`)."""
+    return encode_record(result, registry, as_of)[0]
+
+
+def encode_record(result: Result, registry: Registry,
+                  as_of: datetime.date | None = None) -> tuple[dict[str, Any], bytes]:
+    """The run record of a result and the bytes of its file (`record_bytes`), each part
+    encoded once for both its digest and the file (a national run's parts are hundreds of
+    megabytes of JSON)."""
     record: dict[str, Any] = {
         "format": FORMAT,
         "ruleset": {"id": result.ruleset.meta.id, "version": result.ruleset.meta.version,
@@ -118,8 +129,11 @@ def build_record(result: Result, registry: Registry,
     }
     if as_of is not None:
         record["ruleset"]["as_of"] = as_of.isoformat()
-    record["digests"] = digests(record)
-    return record
+    parts = parts_of(record)
+    encoded = _encoded(record, ("format", *parts))
+    record["digests"] = _digests(encoded, parts)
+    encoded["digests"] = canonical(record["digests"])
+    return record, _join(encoded) + b"\n"
 
 
 def record_bytes(record: Mapping[str, Any]) -> bytes:
@@ -130,8 +144,8 @@ def record_bytes(record: Mapping[str, Any]) -> bytes:
 def write_record(result: Result, path: Path, registry: Registry,
                  as_of: datetime.date | None = None) -> dict[str, Any]:
     """Write the run record of `result` to `path`, whole or not at all."""
-    record = build_record(result, registry, as_of)
-    write_atomically(path, record_bytes(record).decode("utf-8"))
+    record, data = encode_record(result, registry, as_of)
+    write_atomically(path, data)
     return record
 
 
@@ -184,6 +198,9 @@ def results_part(result: Result) -> dict[str, Any]:
     groups = {g: texts(v, scale) for g, v in scores.groups.items()}
     deductions, bonus, total = (texts(v, scale) for v in
                                 (scores.deductions, scores.bonus, scores.total))
+    held: dict[str, list[str]] = {}        # awards_of for every unit, in one pass
+    for p in result.proposals:
+        held.setdefault(p.unit, []).append(p.award)
     units = {}
     for i, unit in enumerate(result.data.unit_ids):
         units[unit] = {
@@ -196,7 +213,7 @@ def results_part(result: Result) -> dict[str, Any]:
             "rank": int(result.ranks.rank[i]),
             "tied": bool(result.ranks.tied[i]),
             "decided_by": result.ranks.decided_by[i],
-            "awards": result.awards_of(unit),
+            "awards": held.get(unit, []),
         }
     return {
         "units": units,

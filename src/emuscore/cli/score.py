@@ -81,11 +81,11 @@ def score(ruleset: str, data: str, out: Path | None, quiet: bool, record: Path |
             step()
             outputs.add(out, render(result))
         if record is not None:
-            from emuscore.audit.record import build_record, record_bytes  # only when asked for
+            from emuscore.audit.record import encode_record  # only when asked for
 
             step()
-            written = build_record(result, registry, as_of=day)
-            outputs.add(record, record_bytes(written))
+            written, record_file = encode_record(result, registry, as_of=day)
+            outputs.add(record, record_file)
         outputs.commit()
     if not quiet and (tables or result.data.size <= TABLES_UP_TO):
         print_clusters(result)
