@@ -93,4 +93,6 @@ def os_error_message(e: BaseException) -> str | None:
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """"; did you mean 'bonus'?" for a near miss, else ""."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    from emuscore.i18n import _
+
+    return _("; did you mean '{name}'?").format(name=close[0]) if close else ""

@@ -10,6 +10,7 @@ from attrs import frozen
 
 from emuscore.audit import diff
 from emuscore.audit.record import UnusableRecord, build_record, digests, run_record
+from emuscore.i18n import _
 from emuscore.manager import Registry
 from emuscore.problems import EmuscoreError, Problem
 
@@ -28,13 +29,15 @@ class Replay:
     def lines(self) -> list[str]:
         d = self.differences
         if self.identical:
+            # "identical DIGEST" is what scripts read (replay --help says so): never translated
             return [f"identical {self.recorded['digests']['record']}"] + [
-                f"note: {line}" for line in diff.software_lines(d["software"], "recorded", "now")]
-        return [f"different: {len(d['units'])} unit(s) scored differently, "
-                f"{len(d['awards']['gained']) + len(d['awards']['lost'])} award change(s), "
-                f"{len(d['skips']['only_in_a']) + len(d['skips']['only_in_b'])} reason(s) for "
-                "passing units over changed "
-                f"(record {self.recorded['digests']['record']})",
+                _("note: {line}").format(line=line)
+                for line in diff.software_lines(d["software"], "recorded", "now")]
+        return [_("different: {units} unit(s) scored differently, {awards} award change(s), "
+                  "{skips} reason(s) for passing units over changed (record {digest})").format(
+                    units=len(d["units"]), awards=len(d["awards"]["gained"]) + len(d["awards"]["lost"]),
+                    skips=len(d["skips"]["only_in_a"]) + len(d["skips"]["only_in_b"]),
+                    digest=self.recorded["digests"]["record"]),
                 *diff.render(d, "recorded", "replayed")]
 
 
@@ -50,8 +53,10 @@ def replay(record: Mapping[str, Any], registry: Registry) -> Replay:
         used = sorted(f"{name} ({s['plugin']} {s['version']})"
                       for kind in ("scorers", "gates") for name, s in software.get(kind, {}).items()
                       if s.get("used_by"))
-        raise UnusableRecord([Problem(f"cannot replay: {p}") for p in e.problems] + [Problem(
-            "the record was scored with " + ", ".join(used) + "; install those plugins")]) from None
+        raise UnusableRecord([Problem(_("cannot replay: {problem}").format(problem=p))
+                              for p in e.problems] + [Problem(
+            _("the record was scored with {plugins}; install those plugins").format(
+                plugins=", ".join(used)))]) from None
     if "council" in record:
         # a final record keeps the year's data as read; the adjustments go over it
         replayed["data"], replayed["council"] = record["data"], record["council"]

@@ -72,8 +72,10 @@ class Bands(Scorer[BandsParams]):
             if (th.at_least is not None and v >= th.at_least) or (
                     th.at_most is not None and v <= th.at_most):
                 bound = f">= {th.at_least}" if th.at_least is not None else f"<= {th.at_most}"
-                return [f"{p.value} = {v} {bound}: {th.points} points"]
-        return [f"{p.value} = {v} meets no threshold: {p.otherwise} points"]
+                return [_("{name} = {value} {bound}: {points} points").format(
+                    name=p.value, value=v, bound=bound, points=th.points)]
+        return [_("{name} = {value} meets no threshold: {points} points").format(
+            name=p.value, value=v, points=p.otherwise)]
 
 
 def _unreachable(thresholds: tuple[Threshold, ...]) -> list[Check]:
