@@ -132,6 +132,29 @@ def test_a_failure_while_building_leaves_the_old_report_and_no_debris(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.json", "site"]
 
 
+def test_a_failed_print_writes_none_of_the_outputs_and_keeps_the_old_ones(
+        record_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # page, minutes and annex appear together or not at all: the annex is printed (by
+    # Chromium, the step most likely to fail) before anything is put in place
+    from emuscore.problems import EmuscoreError
+    from emuscore.report import pdf as report_pdf
+
+    site, minutes = tmp_path / "site", tmp_path / "bien-ban.md"
+    assert report(record_path, "--html", site, "--markdown", minutes)[0] == 0
+    before = {p: p.read_bytes() for p in (site / "index.html", minutes)}
+
+    def broken(_html: str, timeout: float = 120) -> bytes:
+        raise EmuscoreError("chromium printed no PDF")
+
+    monkeypatch.setattr(report_pdf, "pdf_of", broken)
+    code, output = report(record_path, "--html", site, "--markdown", minutes,
+                          "--pdf", tmp_path / "phu-luc.pdf", "--published", "2030-01-02")
+    assert code == 1 and "chromium printed no PDF" in output
+    assert {p: p.read_bytes() for p in before} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bien-ban.md", "run.json", "site"]
+    assert sorted(p.name for p in site.iterdir()) == ["annex.html", "index.html"]
+
+
 @pytest.mark.parametrize("where", ["--markdown", "--pdf"])
 def test_no_output_is_written_over_the_record(record_path: Path, where: str) -> None:
     before = record_path.read_bytes()

@@ -4,6 +4,7 @@ council's minutes, from a run record."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import click
@@ -55,9 +56,9 @@ def report(run: Path, html_dir: Path | None, pdf: Path | None, markdown: Path | 
     outputs.file(pdf, "--pdf")
     outputs.file(markdown, "--markdown")
     labels = [_("reading the run record"), _("reading its ruleset"),
-              *([_("writing {folder}").format(folder=html_dir)] if html_dir is not None else []),
               *([_("printing {file}").format(file=pdf)] if pdf is not None else []),
-              *([_("writing {file}").format(file=markdown)] if markdown is not None else [])]
+              *([_("writing {file}").format(file=markdown)] if markdown is not None else []),
+              *([_("writing {folder}").format(folder=html_dir)] if html_dir is not None else [])]
     done: list[str] = []
     with steps(labels, quiet) as step:
         step()
@@ -70,26 +71,36 @@ def report(run: Path, html_dir: Path | None, pdf: Path | None, markdown: Path | 
                               internal=internal_view)
 
         page = build(internal)
-        if html_dir is not None:
-            from emuscore.report.html import write_folder
-
-            step()
-            write_folder(page, html_dir)
-            done.append(_("wrote {folder}/index.html and annex.html").format(folder=html_dir))
+        # every output made first (the PDF by Chromium, the most likely to fail), then all
+        # of them put in place together: a failure leaves nothing new and nothing changed
         if pdf is not None:
             from emuscore.report.html import render_annex
-            from emuscore.report.pdf import print_pdf
+            from emuscore.report.pdf import pdf_of
 
             step()
-            print_pdf(render_annex(page), pdf)
+            outputs.add(pdf, pdf_of(render_annex(page)))
             done.append(_("wrote {file}").format(file=pdf))
         if markdown is not None:
-            from emuscore.io.atomic import write_atomically
             from emuscore.report.markdown import minutes
 
             step()
-            write_atomically(markdown, minutes(build(True)))
+            outputs.add(markdown, minutes(build(True)))
             done.append(_("wrote {file}").format(file=markdown))
+        staged = None
+        if html_dir is not None:
+            from emuscore.report.html import replace_folder, stage_folder
+
+            step()
+            staged = stage_folder(page, html_dir)
+            done.insert(0, _("wrote {folder}/index.html and annex.html").format(folder=html_dir))
+        try:
+            outputs.commit()
+        except BaseException:
+            if staged is not None:
+                shutil.rmtree(staged, ignore_errors=True)
+            raise
+        if staged is not None and html_dir is not None:
+            replace_folder(staged, html_dir)
     if not quiet:
         click.echo("\n".join(done))
 

@@ -57,6 +57,12 @@ def write_folder(report: Report, folder: Path) -> None:
     """`folder`/index.html and annex.html, built in a temporary folder beside it and
     renamed into place, so a reader never finds half a report; a report already there
     is replaced."""
+    replace_folder(stage_folder(report, folder), folder)
+
+
+def stage_folder(report: Report, folder: Path) -> Path:
+    """The report's pages written into a new temporary folder beside `folder` (for
+    `replace_folder`); nothing appears at `folder` yet."""
     parent = folder.parent if str(folder.parent) else Path(".")
     if not parent.is_dir():
         raise EmuscoreError(_("{folder}: the folder {parent} does not exist").format(
@@ -69,6 +75,17 @@ def write_folder(report: Report, folder: Path) -> None:
         os.chmod(building, 0o777 & ~_umask())
         for name, text in ((PAGE, render_page(report)), (ANNEX, render_annex(report))):
             (building / name).write_text(text, encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return building
+
+
+def replace_folder(building: Path, folder: Path) -> None:
+    """Put a staged folder in place of `folder` (an old report there is replaced whole, and
+    put back if the rename fails); the staged folder is removed on failure."""
+    parent = building.parent
+    try:
         old = None
         if folder.exists():
             old = Path(tempfile.mkdtemp(dir=parent, prefix=f".{folder.name}.", suffix=".old"))

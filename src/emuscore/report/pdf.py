@@ -26,6 +26,11 @@ def find_chromium() -> str | None:
 
 def print_pdf(html: str, out: Path, timeout: float = 120) -> None:
     """Print `html` to the PDF `out` (A4, as the page's print CSS lays it out), atomically."""
+    write_atomically(out, pdf_of(html, timeout))
+
+
+def pdf_of(html: str, timeout: float = 120) -> bytes:
+    """`html` printed to PDF by headless Chromium (A4, as the page's print CSS lays it out)."""
     browser = find_chromium()
     if browser is None:
         raise EmuscoreError(_("--pdf needs Chromium, which is not installed; install it "
@@ -45,4 +50,4 @@ def print_pdf(html: str, out: Path, timeout: float = 120) -> None:
             tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
             raise EmuscoreError(_("{browser} printed no PDF (exit {code}): {error}").format(
                 browser=browser, code=done.returncode, error=" ".join(tail)))
-        write_atomically(out, pdf.read_bytes())
+        return pdf.read_bytes()
