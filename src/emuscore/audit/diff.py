@@ -4,6 +4,7 @@ per-unit points, ranks, classes and awards, and the software that scored them.""
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -138,15 +139,21 @@ def _skips(a: Record, b: Record) -> dict[str, list[dict[str, str]]]:
 def _notes(a: Record, b: Record) -> dict[str, list[dict[str, str]]]:
     """Why an award or a cluster has no recipient: the notes only one side gives (a record
     written before notes existed has none)."""
-    na = [n for n in a.get("notes", []) if n not in b.get("notes", [])]
-    nb = [n for n in b.get("notes", []) if n not in a.get("notes", [])]
-    return {"only_in_a": na, "only_in_b": nb}
+    return _one_side(a.get("notes", []), b.get("notes", []))
 
 
 def _adjustments(a: Record, b: Record) -> dict[str, list[dict[str, Any]]]:
     """The adjustments (old value, new value, reason, stage) only one side applied."""
-    xa, xb = a.get("adjustments", []), b.get("adjustments", [])
-    return {"only_in_a": [x for x in xa if x not in xb], "only_in_b": [x for x in xb if x not in xa]}
+    return _one_side(a.get("adjustments", []), b.get("adjustments", []))
+
+
+def _one_side(xa: list[Any], xb: list[Any]) -> dict[str, list[Any]]:
+    """The entries of each list that the other lacks, in their order (compared by their
+    canonical JSON: a national run has tens of thousands of notes)."""
+    ka = {json.dumps(x, sort_keys=True) for x in xa}
+    kb = {json.dumps(x, sort_keys=True) for x in xb}
+    return {"only_in_a": [x for x in xa if json.dumps(x, sort_keys=True) not in kb],
+            "only_in_b": [x for x in xb if json.dumps(x, sort_keys=True) not in ka]}
 
 
 def _software(a: Record, b: Record) -> dict[str, Any]:

@@ -55,9 +55,11 @@ class UnusableRecord(EmuscoreError):
     """The file is not a readable, untouched run record (replay exits 2 on it)."""
 
 
-def canonical(value: Any) -> bytes:
-    """The one byte form of a JSON value: sorted keys, no spaces, UTF-8, floats refused."""
-    _refuse_floats(value)
+def canonical(value: Any, floats_refused: bool = False) -> bytes:
+    """The one byte form of a JSON value: sorted keys, no spaces, UTF-8, floats refused
+    (`floats_refused`: the caller knows there are none, e.g. it parsed them as errors)."""
+    if not floats_refused:
+        _refuse_floats(value)
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       allow_nan=False).encode("utf-8")
 
@@ -85,8 +87,9 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _encoded(record: Mapping[str, Any], keys: tuple[str, ...]) -> dict[str, bytes]:
-    return {k: canonical(record[k]) for k in keys}
+def _encoded(record: Mapping[str, Any], keys: tuple[str, ...],
+             floats_refused: bool = False) -> dict[str, bytes]:
+    return {k: canonical(record[k], floats_refused) for k in keys}
 
 
 def _join(encoded: Mapping[str, bytes]) -> bytes:
@@ -118,6 +121,17 @@ def encode_record(result: Result, registry: Registry,
     """The run record of a result and the bytes of its file (`record_bytes`), each part
     encoded once for both its digest and the file (a national run's parts are hundreds of
     megabytes of JSON)."""
+    record = record_content(result, registry, as_of)
+    parts = parts_of(record)
+    encoded = _encoded(record, ("format", *parts))
+    record["digests"] = _digests(encoded, parts)
+    encoded["digests"] = canonical(record["digests"])
+    return record, _join(encoded) + b"\n"
+
+
+def record_content(result: Result, registry: Registry,
+                   as_of: datetime.date | None = None) -> dict[str, Any]:
+    """The parts of the run record of a result, without their digests."""
     record: dict[str, Any] = {
         "format": FORMAT,
         "ruleset": {"id": result.ruleset.meta.id, "version": result.ruleset.meta.version,
@@ -129,11 +143,7 @@ def encode_record(result: Result, registry: Registry,
     }
     if as_of is not None:
         record["ruleset"]["as_of"] = as_of.isoformat()
-    parts = parts_of(record)
-    encoded = _encoded(record, ("format", *parts))
-    record["digests"] = _digests(encoded, parts)
-    encoded["digests"] = canonical(record["digests"])
-    return record, _join(encoded) + b"\n"
+    return record
 
 
 def record_bytes(record: Mapping[str, Any]) -> bytes:
@@ -307,7 +317,11 @@ def parse_record(text: str, source: str = "<record>", canonical_only: bool = Fal
                "published copy").format(keys=", ".join(map(repr, extra))))
     if "council" in record and not isinstance(record["council"], dict):
         fail("not a run record: its council part is not an object")
-    recorded, computed = record["digests"], digests(record)
+    parts = parts_of(record)
+    # every part encoded once, for its digest and for the canonical-bytes check; the parser
+    # refused floats already
+    encoded = _encoded(record, ("format", *parts), floats_refused=True)
+    recorded, computed = record["digests"], _digests(encoded, parts)
     edited = [p for p in parts_of(record) if recorded.get(p) != computed[p]]
     if edited:
         fail("edited after it was written: " + "; ".join(
@@ -320,7 +334,8 @@ def parse_record(text: str, source: str = "<record>", canonical_only: bool = Fal
     if set(recorded) != {*parts_of(record), "record"}:
         fail(_("edited after it was written: digests has keys other than {keys}").format(
             keys=", ".join((*parts_of(record), "record"))))
-    if canonical_only and text.encode("utf-8") != record_bytes(record):
+    if canonical_only and text.encode("utf-8") != _join(
+            {**encoded, "digests": canonical(recorded, floats_refused=True)}) + b"\n":
         fail(_("edited after it was written: its bytes are not the record's canonical form (keys "
                "reordered or repeated, spaces or line breaks added); get the published copy"))
     shape = shape_problem(record)

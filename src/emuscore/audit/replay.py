@@ -9,7 +9,7 @@ from typing import Any
 from attrs import frozen
 
 from emuscore.audit import diff
-from emuscore.audit.record import UnusableRecord, build_record, digests, run_record
+from emuscore.audit.record import UnusableRecord, digests, record_content, run_record
 from emuscore.i18n import _
 from emuscore.manager import Registry
 from emuscore.problems import EmuscoreError, Problem
@@ -45,7 +45,7 @@ def replay(record: Mapping[str, Any], registry: Registry) -> Replay:
     """Re-run a checked record (see `record.load_record`); raises UnusableRecord when the
     installed plugins cannot score it at all (a scorer missing, its parameters changed)."""
     try:
-        replayed = build_record(run_record(record, registry), registry)
+        replayed = record_content(run_record(record, registry), registry)
     except UnusableRecord:
         raise
     except EmuscoreError as e:
