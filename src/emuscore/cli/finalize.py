@@ -9,19 +9,10 @@ from pathlib import Path
 import click
 
 from emuscore.cli.localized import Command
+from emuscore.cli.options import iso_date
 from emuscore.i18n import N_, _
 
 file_option = click.Path(exists=False, dir_okay=False, path_type=Path)
-
-
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date | None:
-    if value is None:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(_("'{value}' is not a date; write it as 2025-01-20").format(
-            value=value)) from None
 
 
 @click.command(cls=Command, help=N_(
@@ -37,9 +28,9 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> date
               help=N_("CSV award,unit_id,yes,no,members: the tally of each proposal's ballot."))
 @click.option("--record", "out", required=True, type=file_option,
               help=N_("Write the final record to FILE."))
-@click.option("--published", metavar="DATE", callback=_date,
+@click.option("--published", metavar="DATE", callback=iso_date,
               help=N_("The day the proposed list was published for objection (YYYY-MM-DD)."))
-@click.option("--decided", metavar="DATE", callback=_date,
+@click.option("--decided", metavar="DATE", callback=iso_date,
               help=N_("The day of the council's decision [default: today]."))
 @click.option("--before-deadline", metavar="REASON",
               help=N_("Finalize inside the objection period, for this reason (kept in the record)."))

@@ -9,6 +9,18 @@ import click
 
 from emuscore.i18n import N_, _
 
+
+def iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime.date | None:
+    """A click callback: an option's YYYY-MM-DD text as a date (None when not given)."""
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(_("'{value}' is not a date; write it as YYYY-MM-DD, e.g. "
+                                   "2025-01-20").format(value=value)) from None
+
+
 ruleset_argument = click.argument("ruleset", type=click.Path(path_type=str))
 """A ruleset file, or a folder of its versions by date (with --as-of)."""
 data_argument = click.argument("data", type=click.Path(path_type=str))

@@ -10,19 +10,10 @@ from pathlib import Path
 import click
 
 from emuscore.cli.localized import Command
+from emuscore.cli.options import iso_date
 from emuscore.cli.progress import steps
 from emuscore.i18n import N_, _
 from emuscore.problems import EmuscoreError
-
-
-def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date:
-    if value is None:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(_("'{value}' is not a date; write it as YYYY-MM-DD").format(
-            value=value)) from None
 
 
 @click.command(cls=Command, help=N_(
@@ -36,15 +27,16 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
               help=N_("Write the council's minutes (lists, units passed over and why, ties) to FILE.md."))
 @click.option("--internal", is_flag=True,
               help=N_("The internal page: also why each unit failed an eligibility condition."))
-@click.option("--published", metavar="YYYY-MM-DD", callback=_date,
+@click.option("--published", metavar="YYYY-MM-DD", callback=iso_date,
               help=N_("Publication date, from which the objection period is counted [default: today]."))
 @click.option("--quiet", "-q", is_flag=True, help=N_("Print nothing but errors."))
 def report(run: Path, html_dir: Path | None, pdf: Path | None, markdown: Path | None,
-           internal: bool, published: dt.date, quiet: bool) -> None:
+           internal: bool, published: dt.date | None, quiet: bool) -> None:
     from emuscore.audit.record import load_record, ruleset_of
     from emuscore.manager import default_registry
     from emuscore.report import view
 
+    day = published or dt.date.today()
     if html_dir is None and pdf is None and markdown is None:
         raise click.UsageError(_("say what to write: --html DIR, --pdf FILE or --markdown FILE"))
     _refuse_over_input(run, html_dir, pdf, markdown)
@@ -67,7 +59,7 @@ def report(run: Path, html_dir: Path | None, pdf: Path | None, markdown: Path | 
         ruleset = ruleset_of(record, default_registry())
 
         def build(internal_view: bool) -> view.Report:
-            return view.build(record, ruleset, record_name=run.name, published=published,
+            return view.build(record, ruleset, record_name=run.name, published=day,
                               internal=internal_view)
 
         page = build(internal)
