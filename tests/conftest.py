@@ -87,3 +87,23 @@ def english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> Iterable[None]:
     monkeypatch.setenv("EMUSCORE_LANG", "en")
     yield
     i18n.choose(None)
+
+
+def record_file_as_is(record: Mapping[str, object]) -> bytes:
+    """A record's file in the record's layout with whatever digests it holds: what someone
+    who edits a value in the file (and not the digests) leaves behind."""
+    from emuscore.audit.container import FIRST_LINE, canonical, parts_of
+
+    body = b"".join(b'"' + p.encode() + b'":' + canonical(record[p]) + b",\n"
+                    for p in parts_of(record))
+    return FIRST_LINE + body + b'"digests":' + canonical(record["digests"]) + b"}\n"
+
+
+def edit_record_file(path: Path, part: str, old: str, new: str) -> None:
+    """Change the first `old` in one part's line of a record file to `new`, as someone
+    editing the file by hand would (digests untouched)."""
+    lines = path.read_bytes().split(b"\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith(f'"{part}":'.encode()))
+    assert old.encode() in lines[at], f"{old!r} is not in the {part} part"
+    lines[at] = lines[at].replace(old.encode(), new.encode(), 1)
+    path.write_bytes(b"\n".join(lines))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import edit_record_file
 from emuscore.audit import ledger
 from emuscore.cli import main
 from emuscore.problems import EmuscoreError
@@ -121,8 +122,7 @@ def test_removing_the_last_entry_shows_only_against_the_published_head(published
 
 def test_an_edited_record_file_is_detected(published):
     path, records = published
-    text = records[0].read_text(encoding="utf-8")
-    records[0].write_text(text.replace('"6.90"', '"6.95"'), encoding="utf-8")
+    edit_record_file(records[0], "data", "6.90", "6.95")
     found = problems(path)
     assert f"entry 1: the record file {records[0]} changed since it was added" in found
 
@@ -143,7 +143,7 @@ def test_a_missing_record_file_is_detected(published):
 
 def test_an_edited_record_cannot_be_added(tmp_path):
     record = scored(tmp_path)
-    record.write_text(record.read_text(encoding="utf-8").replace('"7.25"', '"8.25"'), encoding="utf-8")
+    edit_record_file(record, "data", "7.25", "8.25")
     out = CliRunner().invoke(main, ["ledger", "add", str(record)])
     assert out.exit_code == 1 and "edited after it was written" in out.output
     assert not (tmp_path / "ledger.sqlite").exists()

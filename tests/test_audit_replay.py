@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import sheet
+from conftest import edit_record_file, sheet
 from emuscore.audit.record import (
     UnusableRecord,
     build_record,
@@ -55,8 +55,7 @@ def test_replay_prints_identical_and_the_digest_and_exits_0(tmp_path):
 
 def test_replay_of_an_edited_record_exits_2_naming_the_part(tmp_path):
     record = scored(tmp_path)
-    text = record.read_text(encoding="utf-8").replace('"7.25"', '"7.35"')
-    record.write_text(text, encoding="utf-8")
+    edit_record_file(record, "data", "7.25", "7.35")
     out = CliRunner().invoke(main, ["replay", str(record)])
     assert out.exit_code == 2
     assert "edited after it was written: the data part" in out.output
@@ -74,7 +73,7 @@ def with_software(record, scorer, **changes):
     record = json.loads(record_bytes(record))
     record["software"]["scorers"][scorer].update(changes)
     record["digests"] = digests(record)
-    return parse_record(json.dumps(record))
+    return parse_record(record_bytes(record))
 
 
 def test_replay_reports_a_plugin_version_that_differs_from_the_record():
@@ -155,7 +154,7 @@ def test_replay_shows_a_changed_reason_for_passing_a_unit_over():
     skip = record["results"]["skips"][0]
     skip["reason"] = "rank 9 is below the rank 1 required"
     record["digests"] = digests(record)
-    outcome = replay(parse_record(json.dumps(record)), default_registry())
+    outcome = replay(parse_record(record_bytes(record)), default_registry())
     assert not outcome.identical
     text = "\n".join(outcome.lines())
     assert "2 reason(s) for passing units over changed" in text

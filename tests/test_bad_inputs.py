@@ -14,10 +14,12 @@ Case keys (all but id, args and expect optional; paths relative to the case's fo
   replace     {path = [[old, new], ...]}: each old must be in the file (so the case stays
               meaningful when the base changes)
   append      {path = text}
+  cut         {path = N}: keep only the first N bytes (a copy cut short)
   repeat      {path = [[text, times], ...]}: appended, for sizes no one types
-  json        [{file, path = "a.b.0", value, redigest = bool, pretty = bool}, ...]: set a
-              value in a JSON file (a record) and write it back canonical, recomputing its
-              digests if asked (a forger's edit), or indented (pretty)
+  json        [{file, path = "a.b.0", value, item = N, redigest = bool, pretty = bool}, ...]:
+              set a value in a JSON file (a record; `item`: the Nth value of the column text
+              at path) and write it back in the record's layout, recomputing its digests if
+              asked (a forger's edit), or indented (pretty)
   symlinks, hardlinks   {link = target}; fifos [path, ...]
   sqlite      {path = [statement, ...]}: run on a SQLite file (made if missing)
   remove      [path, ...]
@@ -90,12 +92,22 @@ def snapshot(folder: Path) -> dict[str, bytes | str]:
     return out
 
 
+def json_keys(dotted: str) -> list[str | int]:
+    return [int(k) if k.lstrip("-").isdigit() else k for k in dotted.split(".")]
+
+
+def get_json(doc: Any, dotted: str) -> Any:
+    for key in json_keys(dotted):
+        doc = doc[key]
+    return doc
+
+
 def set_json(doc: Any, dotted: str, value: Any) -> None:
-    keys: list[str | int] = [int(k) if k.lstrip("-").isdigit() else k for k in dotted.split(".")]
+    *keys, last = json_keys(dotted)
     node = doc
-    for key in keys[:-1]:
+    for key in keys:
         node = node[key]
-    node[keys[-1]] = value
+    node[last] = value
 
 
 def prepare(case: dict[str, Any], folder: Path, invoke: Any) -> None:
@@ -118,6 +130,8 @@ def prepare(case: dict[str, Any], folder: Path, invoke: Any) -> None:
             assert old in text, f"{case['id']}: {old!r} is not in {path}"
             text = text.replace(old, new)
         (folder / path).write_bytes(text.encode("utf-8"))
+    for path, keep in case.get("cut", {}).items():
+        (folder / path).write_bytes((folder / path).read_bytes()[:keep])
     for path, text in case.get("append", {}).items():
         with (folder / path).open("ab") as f:
             f.write(text.encode("utf-8"))
@@ -130,15 +144,21 @@ def prepare(case: dict[str, Any], folder: Path, invoke: Any) -> None:
 
         path = folder / edit["file"]
         doc = json.loads(path.read_bytes())
-        set_json(doc, edit["path"], edit["value"])
+        value = edit["value"]
+        if "item" in edit:          # one unit's value in a column text ("7.00,8.50,...")
+            column = get_json(doc, edit["path"]).split(",")
+            column[edit["item"]] = value
+            value = ",".join(column)
+        set_json(doc, edit["path"], value)
         if edit.get("pretty"):
             path.write_bytes(json.dumps(doc, sort_keys=True, indent=1, ensure_ascii=False).encode())
         elif edit.get("redigest"):
             doc["digests"] = digests(doc)
             path.write_bytes(record_bytes(doc))
-        else:
-            path.write_bytes(json.dumps(doc, sort_keys=True, separators=(",", ":"),
-                                        ensure_ascii=False).encode() + b"\n")
+        else:           # edited in place: the record's layout, its digests as they were
+            from conftest import record_file_as_is
+
+            path.write_bytes(record_file_as_is(doc))
     for link, target in case.get("symlinks", {}).items():
         (folder / link).symlink_to(target)
     for link, target in case.get("hardlinks", {}).items():

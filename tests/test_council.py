@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from conftest import rows
 from emuscore import parse_ruleset
-from emuscore.audit.record import UnusableRecord, load_record
+from emuscore.audit.record import UnusableRecord, load_record, unit_results
 from emuscore.cli import main
 from emuscore.council.apply import run_with
 from emuscore.council.files import parse_adjustments, parse_ballots, parse_rulings
@@ -263,7 +263,7 @@ def test_the_province_example_final_record_replays_identically_and_diffs_with_re
     assert record["council"]["proposal"]["record"] == load_record(proposal)["digests"]["record"]
     assert record["data"] == load_record(proposal)["data"]        # the year's data unchanged
     # DV011 and DV002 tie at 98.36 after the adjustments; the council rules DV011 over DV002
-    units = record["results"]["units"]
+    units = unit_results(record)
     assert units["DV011"]["awards"] == ["provincial_flag"]
     assert units["DV002"]["awards"] == ["certificate_of_merit"]
     assert units["DV002"]["total"] == units["DV011"]["total"] == "98.36"

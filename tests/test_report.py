@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import rows
+from conftest import edit_record_file, rows
 from emuscore import parse_ruleset, run
 from emuscore.audit.record import write_record
 from emuscore.cli import main
@@ -166,11 +166,11 @@ def test_no_output_is_written_over_the_record(record_path: Path, where: str) -> 
 def test_a_report_folder_holding_the_record_is_refused(record_path: Path) -> None:
     code, output = report(record_path, "--html", record_path.parent)
     assert code == 1 and "holds the run record" in output
-    assert json.loads(record_path.read_text("utf-8"))["format"] == "emuscore-record/1"
+    assert json.loads(record_path.read_text("utf-8"))["format"] == "emuscore-record/2"
 
 
 def test_an_edited_record_is_refused_in_one_line(record_path: Path, tmp_path: Path) -> None:
-    record_path.write_text(record_path.read_text("utf-8").replace('"10.00"', '"11.00"', 1), "utf-8")
+    edit_record_file(record_path, "results", "10.00", "11.00")
     code, output = report(record_path, "--html", tmp_path / "site")
     assert code != 0 and "edited after it was written" in output and output.count("\n") == 1
     assert not (tmp_path / "site").exists()

@@ -78,10 +78,30 @@ AWARD_LISTS = """() => [...document.querySelectorAll('section.award')].map(s => 
     tr.querySelector('.reason').innerText])])"""
 
 
+def per_unit(record: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each unit's results read straight from the record's columns (docs/audit.md), not
+    through emuscore's own accessor."""
+    columns, ids = record["results"]["units"], record["data"]["units"]["id"]
+    held: dict[str, list[str]] = {}
+    for p in record["results"]["proposals"]:
+        held.setdefault(p["unit"], []).append(p["award"])
+
+    def split(text: str) -> list[str]:
+        return text.split(",")
+
+    return {u: {"total": split(columns["total"])[i], "class": columns["class"][i],
+                "rank": columns["rank"][i], "tied": columns["tied"][i],
+                "deductions": split(columns["deductions"])[i],
+                "bonus": split(columns["bonus"])[i], "awards": held.get(u, []),
+                "criteria": {c: split(t)[i] for c, t in columns["criteria"].items()}}
+            for i, u in enumerate(ids)}
+
+
 def test_the_rendered_tables_are_the_records_results(published: dict[str, Any]) -> None:
     record, rules = published["record"], published["rules"]
-    units = record["results"]["units"]
-    names = {u["id"]: (u["name"], u["cluster"]) for u in record["data"]["units"]}
+    units = per_unit(record)
+    names = {u: (n, c) for u, n, c in zip(*(record["data"]["units"][k] for k in
+                                            ("id", "name", "cluster")), strict=True)}
     award_title = {a["id"]: a["title"] for a in rules["awards"]}
     criterion_title = {c["id"]: c.get("title", c["id"]) for c in rules["criteria"]}
     requests: list[str] = []
@@ -107,7 +127,7 @@ def test_the_rendered_tables_are_the_records_results(published: dict[str, Any]) 
             assert points == [[c, criterion_title[c], vn(got["criteria"][c])]
                               for c in criterion_title]
             shown += 1
-    assert shown == len(units) == len(record["data"]["units"]) > 200
+    assert shown == len(units) == len(record["data"]["units"]["id"]) > 200
     proposals = record["results"]["proposals"]
     assert [a[0] for a in awards] == list(award_title)
     for award, caption, entries in awards:
@@ -197,11 +217,11 @@ def test_the_printed_annex_holds_the_award_lists_in_vietnamese(published: dict[s
     text = subprocess.run([pdftotext_path(), "-raw", str(published["dir"] / "annex.pdf"), "-"],
                           capture_output=True, check=True, text=True).stdout
     flat = " ".join(text.split())
-    names = {u["id"]: u["name"] for u in record["data"]["units"]}
+    names = dict(zip(record["data"]["units"]["id"], record["data"]["units"]["name"], strict=True))
     assert "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" in flat
     for award in rules["awards"]:
         assert award["title"] in flat
     for p in record["results"]["proposals"]:
         assert names[p["unit"]] in flat
-        assert vn(record["results"]["units"][p["unit"]]["total"]) in flat
+        assert vn(per_unit(record)[p["unit"]]["total"]) in flat
     assert dt.date(2025, 2, 10).strftime("%d/%m/%Y") in flat

@@ -8,6 +8,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from emuscore.audit.packed import unpack_texts
+from emuscore.audit.record import unit_results, units_of
 from emuscore.dataset import natural_key
 from emuscore.i18n import N_, _
 
@@ -50,27 +52,37 @@ def _ruleset(a: Record, b: Record) -> dict[str, Any]:
 
 
 def _data(a: Record, b: Record, same: bool) -> dict[str, Any]:
+    empty: dict[str, Any] = {"units": {"id": [], "name": [], "cluster": []}, "indicators": {}}
     if same:                # equal digests: skip a value-by-value walk of a large table
-        a = b = {"units": [], "indicators": {}}
-    units_a = {u["id"]: u for u in a["units"]}
-    units_b = {u["id"]: u for u in b["units"]}
-    index_a = {u: i for i, u in enumerate(units_a)}
-    index_b = {u: i for i, u in enumerate(units_b)}
-    both = sorted(units_a.keys() & units_b.keys(), key=natural_key)
-    moved = [{"unit": u, "field": f, "a": units_a[u][f], "b": units_b[u][f]}
-             for u in both for f in ("name", "cluster") if units_a[u][f] != units_b[u][f]]
+        a = b = empty
+    ua, ub = a["units"], b["units"]
+    index_a = {u: i for i, u in enumerate(ua["id"])}
+    index_b = {u: i for i, u in enumerate(ub["id"])}
+    in_order = ua["id"] == ub["id"]         # the usual case: compare columns, not units
+    both = sorted(index_a.keys() & index_b.keys(), key=natural_key)
+    moved = []
+    for field in ("name", "cluster"):
+        if in_order and ua[field] == ub[field]:
+            continue
+        moved += [{"unit": u, "field": field, "a": ua[field][index_a[u]],
+                   "b": ub[field][index_b[u]]}
+                  for u in both if ua[field][index_a[u]] != ub[field][index_b[u]]]
+    moved.sort(key=lambda m: (natural_key(m["unit"]), m["field"] != "name"))
     inds_a, inds_b = a["indicators"], b["indicators"]
     values = []
     for name in sorted(inds_a.keys() & inds_b.keys()):
-        va, vb = inds_a[name]["values"], inds_b[name]["values"]
+        if inds_a[name]["values"] == inds_b[name]["values"] and in_order:
+            continue
+        va = unpack_texts(inds_a[name]["values"])
+        vb = unpack_texts(inds_b[name]["values"])
         for u in both:
             x, y = va[index_a[u]], vb[index_b[u]]
             if x != y:
                 values.append({"unit": u, "indicator": name, "a": x, "b": y})
     values.sort(key=lambda v: (natural_key(v["unit"]), v["indicator"]))
     return {
-        "units_added": sorted(units_b.keys() - units_a.keys(), key=natural_key),
-        "units_removed": sorted(units_a.keys() - units_b.keys(), key=natural_key),
+        "units_added": sorted(index_b.keys() - index_a.keys(), key=natural_key),
+        "units_removed": sorted(index_a.keys() - index_b.keys(), key=natural_key),
         "units_changed": moved,
         "indicators_added": sorted(inds_b.keys() - inds_a.keys()),
         "indicators_removed": sorted(inds_a.keys() - inds_b.keys()),
@@ -79,10 +91,15 @@ def _data(a: Record, b: Record, same: bool) -> dict[str, Any]:
 
 
 def _units(a: Record, b: Record) -> list[dict[str, Any]]:
-    ra, rb = a["results"]["units"], b["results"]["units"]
-    names = {u["id"]: u for u in (*a["data"]["units"], *b["data"]["units"])}
+    ids_a, ids_b = a["data"]["units"]["id"], b["data"]["units"]["id"]
+    if ids_a == ids_b:      # the same units in the same order: only the columns that differ
+        wanted = sorted(_changed_units(a, b), key=natural_key)
+    else:
+        wanted = sorted(set(ids_a) | set(ids_b), key=natural_key)
+    ra, rb = unit_results(a, wanted), unit_results(b, wanted)
+    names = {u["id"]: u for u in (*units_of(a), *units_of(b))}
     out = []
-    for unit in sorted(ra.keys() | rb.keys(), key=natural_key):
+    for unit in wanted:
         x, y = ra.get(unit), rb.get(unit)
         if x == y:
             continue
@@ -103,6 +120,37 @@ def _units(a: Record, b: Record) -> list[dict[str, Any]]:
                 row[key] = changed
         out.append(row)
     return out
+
+
+def _changed_units(a: Record, b: Record) -> set[str]:
+    """The units (of two records of the same units in the same order) whose results
+    differ in any column or in their awards."""
+    ids = a["data"]["units"]["id"]
+    ca, cb = a["results"]["units"], b["results"]["units"]
+    pairs = [(ca[k], cb[k]) for k in ("deductions", "bonus", "total", "class", "rank", "tied",
+                                      "decided_by")]
+    for k in ("criteria", "groups"):
+        for name in ca[k].keys() | cb[k].keys():
+            if name not in ca[k] or name not in cb[k]:
+                return set(ids)             # a criterion or group on one side only
+            pairs.append((ca[k][name], cb[k][name]))
+    changed: set[str] = set()
+    for x, y in pairs:
+        if x == y:
+            continue
+        xs = unpack_texts(x) if isinstance(x, str) else x
+        ys = unpack_texts(y) if isinstance(y, str) else y
+        changed.update(u for u, p, q in zip(ids, xs, ys, strict=True) if p != q)
+    held_a, held_b = _held(a), _held(b)
+    changed.update(u for u in held_a.keys() | held_b.keys() if held_a.get(u) != held_b.get(u))
+    return changed
+
+
+def _held(record: Record) -> dict[str, list[str]]:
+    held: dict[str, list[str]] = {}
+    for p in record["results"]["proposals"]:
+        held.setdefault(p["unit"], []).append(p["award"])
+    return held
 
 
 def _awards(a: Record, b: Record) -> dict[str, list[dict[str, str]]]:

@@ -62,7 +62,8 @@ def explain(record: Mapping[str, Any], unit_id: str, registry: Registry) -> list
     e = Explainer(result, index[unit_id], registry)
     e.council = record.get("council") or {}
     lines = []
-    if results_part(result) != record["results"]:
+    fresh = results_part(result)        # the keys an older record has (see record_v1)
+    if {k: fresh.get(k) for k in record["results"]} != record["results"]:
         lines.append(_("warning: the installed plugins score this record differently from the "
                        "record (run `emuscore replay`); this explains the re-run"))
     council = record.get("council")

@@ -8,7 +8,7 @@ from typing import Any
 
 from attrs import frozen
 
-from emuscore.audit import diff
+from emuscore.audit import diff, record_v1
 from emuscore.audit.record import UnusableRecord, digests, record_content, run_record
 from emuscore.i18n import _
 from emuscore.manager import Registry
@@ -45,7 +45,8 @@ def replay(record: Mapping[str, Any], registry: Registry) -> Replay:
     """Re-run a checked record (see `record.load_record`); raises UnusableRecord when the
     installed plugins cannot score it at all (a scorer missing, its parameters changed)."""
     try:
-        replayed = record_content(run_record(record, registry), registry)
+        result = run_record(record, registry)
+        replayed = record_content(result, registry)
     except UnusableRecord:
         raise
     except EmuscoreError as e:
@@ -60,12 +61,10 @@ def replay(record: Mapping[str, Any], registry: Registry) -> Replay:
     if "council" in record:
         # a final record keeps the year's data as read; the adjustments go over it
         replayed["data"], replayed["council"] = record["data"], record["council"]
-    for key in NEWER_RESULTS:
+    for key in record_v1.NEWER_RESULTS:
         if key not in record["results"]:    # written before emuscore recorded it
             del replayed["results"][key]
     replayed["digests"] = digests(replayed)
+    if record["format"] == record_v1.FORMAT:        # compared in the format it was written in
+        replayed["digests"]["results"] = record_v1.results_digest(result, record["results"])
     return Replay(record, replayed, diff.compare(record, replayed))
-
-
-NEWER_RESULTS = ("notes", "adjustments")
-"""Keys of the results part that older records lack; replay leaves them out for those."""

@@ -38,7 +38,7 @@ def finalize(proposal: Path, adjustments: Path | None, rulings: Path | None, bal
              out: Path, published: datetime.date | None, decided: datetime.date | None,
              before_deadline: str | None) -> None:
     from emuscore.audit.diff import compare, render
-    from emuscore.audit.record import load_record, record_bytes
+    from emuscore.audit.record import file_chunks, load_record
     from emuscore.council.finalize import Inputs, build_final
     from emuscore.io.outputs import Outputs
     from emuscore.manager import default_registry
@@ -49,7 +49,7 @@ def finalize(proposal: Path, adjustments: Path | None, rulings: Path | None, bal
     outputs.file(out, "--record")
     inputs = Inputs(adjustments, rulings, ballots, published, decided, before_deadline)
     record = build_final(proposal, inputs, default_registry())
-    outputs.add(out, record_bytes(record))
+    outputs.add(out, file_chunks(record))
     outputs.commit()
     council = record["council"]
     if council["deadline"]:

@@ -81,11 +81,13 @@ def score(ruleset: str, data: str, out: Path | None, quiet: bool, record: Path |
             step()
             outputs.add(out, render(result))
         if record is not None:
-            from emuscore.audit.record import encode_record  # only when asked for
+            from emuscore.audit.record import file_chunks, record_content  # only when asked
 
             step()
-            written, record_file = encode_record(result, registry, as_of=day)
-            outputs.add(record, record_file)
+            # made while it is written (a national record is a gigabyte); its digests are
+            # in `written` once the commit has written it
+            written = record_content(result, registry, as_of=day)
+            outputs.add(record, file_chunks(written))
         outputs.commit()
     if not quiet and (tables or result.data.size <= TABLES_UP_TO):
         print_clusters(result)

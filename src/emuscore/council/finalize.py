@@ -18,7 +18,6 @@ from emuscore.audit.record import (
     dataset_of,
     digests,
     load_record,
-    record_bytes,
     ruleset_of,
     sha256,
 )
@@ -33,7 +32,6 @@ from emuscore.council.files import (
     rulings_rows,
 )
 from emuscore.i18n import _
-from emuscore.io.atomic import write_atomically
 from emuscore.manager import Registry
 from emuscore.problems import EmuscoreError, Problem
 from emuscore.workdays import add_working_days
@@ -143,13 +141,3 @@ def _window(publication: Any, inputs: Inputs, decided: datetime.date, source: st
     if decided > deadline:
         out["before_deadline"] = None       # a reason is only kept when it was needed
     return out
-
-
-def write_final(record: dict[str, Any], path: Path, inputs: list[Path]) -> None:
-    """Write the final record, never over one of the files it was made from."""
-    target = path.resolve()
-    for source in inputs:
-        if source.resolve() == target:
-            raise EmuscoreError(Problem(_("the final record would overwrite an input; choose "
-                                          "another --record file"), str(path)))
-    write_atomically(path, record_bytes(record).decode("utf-8"))

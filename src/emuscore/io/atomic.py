@@ -13,6 +13,7 @@ import errno
 import glob
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from emuscore.i18n import _
@@ -22,7 +23,12 @@ MARK = ".emuscore-"
 SUFFIX = ".tmp"
 
 
-def write_atomically(path: Path, text: str | bytes) -> None:
+Content = str | bytes | Iterable[bytes]
+"""What a file is made of: text (written as UTF-8), bytes, or bytes made piece by piece
+while they are written (a national run record)."""
+
+
+def write_atomically(path: Path, text: Content) -> None:
     """Write to a temporary file beside `path`, then rename it into place."""
     tmp = stage(path, text)
     try:
@@ -35,7 +41,7 @@ def write_atomically(path: Path, text: str | bytes) -> None:
     sync_folder(path)
 
 
-def stage(path: Path, text: str | bytes) -> Path:
+def stage(path: Path, text: Content) -> Path:
     """The whole content in a new temporary file beside `path`, on disk (fsync): what a
     rename then puts in place. Removed again if anything (a signal included) stops it."""
     directory = folder_of(path)
@@ -54,7 +60,11 @@ def stage(path: Path, text: str | bytes) -> Path:
         # permissions any new file of this user would get
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as f:
-            f.write(text.encode("utf-8") if isinstance(text, str) else text)
+            if isinstance(text, str | bytes):
+                f.write(text.encode("utf-8") if isinstance(text, str) else text)
+            else:
+                for piece in text:
+                    f.write(piece)
             f.flush()
             os.fsync(f.fileno())
     except BaseException as e:

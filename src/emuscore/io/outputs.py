@@ -30,7 +30,7 @@ from pathlib import Path
 from types import FrameType
 
 from emuscore.i18n import _
-from emuscore.io.atomic import cannot_write, discard, folder_of, stage, sync_folder
+from emuscore.io.atomic import Content, cannot_write, discard, folder_of, stage, sync_folder
 from emuscore.problems import EmuscoreError, Problem
 
 
@@ -83,7 +83,7 @@ class Outputs:
         self._files: dict[Path, str] = {}        # resolved path -> the option that named it
         self._folders: dict[Path, str] = {}
         self._shown: dict[Path, Path] = {}       # resolved -> as the user wrote it
-        self._staged: dict[Path, str | bytes] = {}
+        self._staged: dict[Path, Content] = {}
         for path in inputs:
             self.input(path)
 
@@ -153,7 +153,7 @@ class Outputs:
     def _refuse(path: Path, option: str, why: str) -> None:
         raise EmuscoreError(Problem(why, str(path), where=option))
 
-    def add(self, path: Path, content: str | bytes) -> None:
+    def add(self, path: Path, content: Content) -> None:
         """The content of a declared output file, or of a file inside a declared folder."""
         resolved = path.resolve()
         if resolved not in self._files and not any(resolved.is_relative_to(f)

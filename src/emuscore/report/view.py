@@ -15,6 +15,7 @@ from typing import Any
 
 from attrs import frozen
 
+from emuscore.audit.record import unit_results, units_of
 from emuscore.model import PUBLIC_PARTS, Publication, Ruleset
 from emuscore.workdays import add_working_days
 
@@ -129,7 +130,7 @@ def build(record: Mapping[str, Any], ruleset: Ruleset, *, record_name: str, publ
     """The report of a checked record (`audit.record.load_record`) whose ruleset is
     `ruleset` (`audit.record.ruleset_of`)."""
     results = record["results"]
-    units: Mapping[str, Any] = results["units"]
+    units = unit_results(record)
     publication = ruleset.publication
     shows = frozenset(PUBLIC_PARTS if internal else
                       (publication or Publication(objection_days=0)).public)
@@ -138,7 +139,7 @@ def build(record: Mapping[str, Any], ruleset: Ruleset, *, record_name: str, publ
     criteria = tuple(Criterion(c.id, c.title or c.id, group_titles.get(c.group or "", ""))
                      for c in ruleset.criteria)
     rows: dict[str, UnitRow] = {}
-    for unit in record["data"]["units"]:
+    for unit in units_of(record):
         got = units[unit["id"]]
         points = "criteria" in shows
         rows[unit["id"]] = UnitRow(
