@@ -295,3 +295,24 @@ def test_a_ruleset_built_in_code_is_recorded_as_its_toml_and_replays():
     record = build_record(run(in_code, result.data), default_registry())
     assert "[ruleset]" in record["ruleset"]["text"]
     assert replay(parse_record(record_bytes(record).decode()), default_registry()).identical
+
+
+def test_the_auditors_check_in_docs_audit_md_passes_on_a_record_and_fails_on_an_edit(tmp_path):
+    """The standard-library check docs/audit.md gives auditors, run as printed."""
+    import re
+    import subprocess
+    import sys
+
+    doc = (Path(__file__).parents[1] / "docs" / "audit.md").read_text(encoding="utf-8")
+    section = doc[doc.index("### Checking the digests without emuscore"):]
+    snippet = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    write_record(small_result(), tmp_path / "run-2024.json", default_registry())
+
+    def check() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", snippet], cwd=tmp_path, text=True,
+                              capture_output=True)
+
+    assert check().returncode == 0, check().stderr
+    raw = (tmp_path / "run-2024.json").read_bytes()
+    (tmp_path / "run-2024.json").write_bytes(raw.replace(b'"total":"', b'"total":"1', 1))
+    assert check().returncode != 0 and "AssertionError" in check().stderr

@@ -274,3 +274,19 @@ def test_a_failed_commit_removes_the_report_folder_it_created(tmp_path, monkeypa
     with pytest.raises(EmuscoreError):
         out.commit()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly_not_as_a_bug():
+    """`emuscore score ... | head -1`: the pipe closes under the tables; the run stops as
+    Unix tools do (exit 141, SIGPIPE), with no `this is a bug` line and no traceback."""
+    root = Path(__file__).parents[1]
+    run = subprocess.Popen(
+        [sys.executable, "-m", "emuscore", "score", str(root / "rulesets" / "lang-son-2024.toml"),
+         str(root / "rulesets" / "lang-son-2024")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert run.stdout is not None and run.stderr is not None
+    run.stdout.readline()
+    run.stdout.close()
+    stderr = run.stderr.read().decode()
+    assert run.wait(timeout=120) == 128 + signal.SIGPIPE
+    assert stderr == ""

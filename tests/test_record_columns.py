@@ -4,6 +4,7 @@ format (emuscore-record/1) still read, replayed and compared."""
 from __future__ import annotations
 
 import datetime
+import re
 import shutil
 from decimal import Decimal, localcontext
 from pathlib import Path
@@ -76,6 +77,39 @@ def test_a_date_column_is_iso_dates_and_back(days):
 def test_a_column_that_is_not_one_is_named(text, kind, scale, size, why):
     with pytest.raises(packed.NotAColumn, match=why):
         packed.check(text, kind, scale, size)
+
+
+def regex_oracle(text: str, kind: str, scale: int | None) -> bool:
+    one = (r"\d{4}-\d\d-\d\d" if kind == "date" else r"-?\d+(\.\d+)?" if scale is None
+           else r"-?\d+" + (rf"\.\d{{{scale}}}" if scale else ""))
+    return re.fullmatch(f"(?:{one})?(?:,(?:{one})?)*", text, re.ASCII) is not None
+
+
+@given(st.text("0123456789.,-", max_size=30) | st.lists(
+    st.sampled_from(["", "0", "-1", "12.5", "1.25", "-0.05", ".5", "5.", "--1", "1-2"]),
+    min_size=1).map(",".join), st.sampled_from([None, 0, 1, 2]))
+@settings(max_examples=500)
+def test_the_number_check_accepts_exactly_what_the_pattern_does(text, scale):
+    size = text.count(",") + 1
+    try:
+        packed.check(text, "number", scale, size)
+        accepted = True
+    except packed.NotAColumn:
+        accepted = False
+    assert accepted == regex_oracle(text, "number", scale)
+
+
+@given(st.text("0123456789-,", max_size=40) | st.lists(st.sampled_from(
+    ["", "2024-01-31", "2024-1-31", "20240-1-31", "2024-01-3a", "2024-01-311"]), min_size=1
+).map(",".join))
+@settings(max_examples=300)
+def test_the_date_check_accepts_exactly_what_the_pattern_does(text):
+    try:
+        packed.check(text, "date", 0, text.count(",") + 1)
+        accepted = True
+    except packed.NotAColumn:
+        accepted = False
+    assert accepted == regex_oracle(text, "date", 0)
 
 
 def test_an_impossible_date_is_refused():

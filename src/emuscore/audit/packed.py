@@ -13,12 +13,11 @@ take the plain path).
 from __future__ import annotations
 
 import datetime
-import functools
-import re
 
 import numpy as np
 
 from emuscore.exact import INT64_ROOM, IntArray, format_units
+from emuscore.i18n import _
 
 SEPARATOR = ","
 _EPOCH = datetime.date(1970, 1, 1).toordinal()
@@ -78,21 +77,75 @@ class NotAColumn(ValueError):
     """The text is not a column of this kind, scale and length."""
 
 
-def check(text: str, kind: str, scale: int, size: int) -> None:
-    """Raise NotAColumn unless `text` is `size` values of `kind` at `scale`."""
-    if not _pattern(kind, scale).fullmatch(text):
-        bad = next(t for t in text.split(SEPARATOR)
-                   if t and not _pattern(kind, scale).fullmatch(t))
-        raise NotAColumn(f"{bad[:40]!r} is not a {kind} at scale {scale}")
-    if text.count(SEPARATOR) + 1 != size:
-        raise NotAColumn(f"it has {text.count(SEPARATOR) + 1} values for {size} units")
+def check(text: str, kind: str, scale: int | None, size: int, longest: int | None = None) -> None:
+    """Raise NotAColumn unless `text` is `size` values of `kind` at `scale` (and none
+    longer than `longest` characters); `scale` None: any decimal number text."""
+    raw, starts, ends = _segments(text)
+    lengths = ends - starts
+    if len(ends) != size:
+        raise NotAColumn(_("it has {n} values for {size} units").format(n=len(ends), size=size))
+    if longest is not None and lengths.max(initial=0) > longest:
+        raise NotAColumn(_("it has a value of more than {most} characters").format(most=longest))
+    ok = _dates_ok(raw, starts, lengths) if kind == "date" else _numbers_ok(raw, starts, ends,
+                                                                             scale)
+    if not ok.all():
+        bad = text.split(SEPARATOR)[int(np.flatnonzero(~ok)[0])]
+        raise NotAColumn(_("{value} is not a date").format(value=repr(bad[:40])) if kind == "date"
+                         else _("{value} is not a number at scale {scale}").format(
+                             value=repr(bad[:40]), scale=scale))
 
 
-@functools.cache
-def _pattern(kind: str, scale: int) -> re.Pattern[str]:
-    one = (r"\d{4}-\d\d-\d\d" if kind == "date"
-           else r"-?\d+" + (rf"\.\d{{{scale}}}" if scale else ""))
-    return re.compile(f"(?:{one})?(?:{SEPARATOR}(?:{one})?)*")
+def _segments(text: str) -> tuple[IntArray, IntArray, IntArray]:
+    """The column's bytes (and a closing separator), and where each value starts and ends."""
+    try:
+        raw = np.frombuffer(text.encode("ascii") + SEPARATOR.encode(), np.uint8)
+    except UnicodeEncodeError:
+        bad = next(t for t in text.split(SEPARATOR) if not t.isascii())
+        raise NotAColumn(_("{value} is not a value").format(value=repr(bad[:40]))) from None
+    ends = np.flatnonzero(raw == ord(SEPARATOR))
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    return raw, starts, ends
+
+
+def _count(mask: IntArray, starts: IntArray, ends: IntArray) -> IntArray:
+    """How many of each value's characters `mask` marks."""
+    running = np.concatenate(([0], np.cumsum(mask)))
+    return running[ends] - running[starts]
+
+
+def _numbers_ok(raw: IntArray, starts: IntArray, ends: IntArray, scale: int | None) -> IntArray:
+    digit = (raw >= ord("0")) & (raw <= ord("9"))
+    dot, minus = raw == ord("."), raw == ord("-")
+    lengths = ends - starts
+    present = lengths > 0
+    first = raw[np.minimum(starts, len(raw) - 1)]
+    negative = present & (first == ord("-"))
+    ok = (_count(~digit & ~dot & ~minus, starts, ends) == 0) \
+        & (_count(minus, starts, ends) == negative)            # a sign only in front
+    dots = _count(dot, starts, ends)
+    if scale is None:           # any scale: one point at most, a digit at both ends
+        after_sign = raw[np.minimum(starts + negative, len(raw) - 1)]
+        last = raw[np.maximum(ends - 1, 0)]
+        ok &= (dots <= 1) & (after_sign >= ord("0")) & (after_sign <= ord("9")) \
+            & (last >= ord("0")) & (last <= ord("9"))
+    elif scale:
+        at = np.clip(ends - scale - 1, 0, len(raw) - 1)
+        ok &= (dots == 1) & (raw[at] == ord(".")) & (lengths - scale - 1 - negative >= 1)
+    else:
+        ok &= (dots == 0) & (lengths - negative >= 1)
+    return np.asarray(~present | ok)
+
+
+def _dates_ok(raw: IntArray, starts: IntArray, lengths: IntArray) -> IntArray:
+    present = lengths > 0
+    ok = lengths == 10
+    where = np.minimum(starts[:, None] + np.arange(10), len(raw) - 1)
+    chars = raw[where]
+    dash = np.zeros(10, bool)
+    dash[[4, 7]] = True
+    ok &= ((chars == ord("-")) == dash).all(axis=1)
+    ok &= ((chars >= ord("0")) & (chars <= ord("9")) | dash).all(axis=1)
+    return np.asarray(~present | ok)
 
 
 def unpack_numbers(text: str, scale: int) -> tuple[IntArray, IntArray]:
@@ -144,7 +197,7 @@ def unpack_dates(text: str) -> tuple[IntArray, IntArray]:
             raise ValueError
     except ValueError:
         bad = next(t for t in shown if t and not _real_date(t))
-        raise NotAColumn(f"{bad!r} is an impossible date") from None
+        raise NotAColumn(_("{value} is an impossible date").format(value=repr(bad))) from None
     return ordinals, missing
 
 

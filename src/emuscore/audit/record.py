@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime
 import platform
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import metadata
 from pathlib import Path
@@ -275,8 +274,6 @@ MAX_SCALE = 18
 """The most decimals an indicator of a record may have (more is not a loader's output)."""
 MAX_TEXT = 60
 """The longest value text of a record's indicator (a 40-digit number at scale 18 and a sign)."""
-_LONG = re.compile(f"[^{packed.SEPARATOR}]{{{MAX_TEXT + 1}}}")
-_NUMBERS = re.compile(r"[-0-9.,]*")
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -371,12 +368,8 @@ def _indicator_problem(name: str, spec: Any, size: int) -> str | None:
     if type(scale) is not int or not 0 <= scale <= MAX_SCALE:
         return _("indicator '{name}' has scale {scale!r}; a scale is a whole number from 0 to "
                  "{most}").format(name=name, scale=scale, most=MAX_SCALE)
-    long = _LONG.search(spec["values"])
-    if long:
-        return _("indicator '{name}' has a value of more than {most} characters").format(
-            name=name, most=MAX_TEXT)
     try:
-        packed.check(spec["values"], spec["kind"], scale, size)
+        packed.check(spec["values"], spec["kind"], scale, size, longest=MAX_TEXT)
     except packed.NotAColumn as e:
         return _("indicator '{name}': {problem}").format(name=name, problem=e)
     return None
@@ -391,8 +384,11 @@ def _results_problem(columns: Mapping[str, Any], size: int) -> str | None:
     texts = [columns[k] for k in numbers] + [
         v for k in ("criteria", "groups") for v in columns[k].values()]
     for text in texts:
-        if not isinstance(text, str) or not _NUMBERS.fullmatch(text) \
-                or text.count(packed.SEPARATOR) + 1 != size or _LONG.search(text):
+        try:
+            if not isinstance(text, str):
+                raise packed.NotAColumn(text)
+            packed.check(text, "number", None, size, longest=MAX_TEXT)
+        except packed.NotAColumn:
             return _("the results' unit columns are not those of a record")
     for key, kinds in lists.items():
         value = columns[key]

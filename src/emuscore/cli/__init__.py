@@ -83,6 +83,11 @@ class Group(localized.Group):
             raise localized.UsageError(e) from None
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort, SystemExit):
             raise       # click's own ways out, and the commands' chosen exit codes
+        except BrokenPipeError:
+            # the reader went away (`emuscore explain ... | head`): stop quietly, as Unix
+            # tools do, without a second error when Python flushes stdout at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(128 + 13)      # 128 + SIGPIPE
         except BaseException as e:
             from emuscore.cli.boundary import report
 
