@@ -90,7 +90,7 @@ def chunks(value: Any, depth: int = 0) -> Iterator[bytes]:
         yield canonical(value)
 
 
-def sha256(data: bytes) -> str:
+def sha256(data: bytes | memoryview) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
@@ -151,30 +151,30 @@ def read_parts(lines: Iterable[bytes], source: str, parse: Any) -> dict[str, Any
         if ended:
             fail(_("edited after it was written: something follows the digests line; get the "
                    "published copy"))
-        name, sep, rest = line.partition(b'":')
-        key = name[1:].decode("utf-8", "replace")
+        at = line.find(b'":')
+        key = line[1:at if at > 0 else 41].decode("utf-8", "replace")
         if not line.endswith(b"\n"):
             fail(_("not a run record: it ends inside its {part} part (the file was cut "
                    "short?); get the published copy").format(part=key[:40]))
-        if not name.startswith(b'"') or not sep:
+        if at < 1 or line[:1] != b'"':
             fail(_("edited after it was written: a line is not one part of the record (its "
                    "bytes are not the record's canonical form); get the published copy"))
         if key == "digests":
-            if not rest.endswith(b"}\n"):
+            if line[-2:] != b"}\n":
                 fail(_("not a run record: it does not end with its digests"))
-            body, ended = rest[:-2], True
+            ended = True
         else:
-            if not rest.endswith(b",\n"):
+            if line[-2:] != b",\n":
                 fail(_("edited after it was written: the {part} part does not end its line "
                        "(its bytes are not the record's canonical form); get the published "
                        "copy").format(part=key))
-            body = rest[:-2]
             if key in record or key == "format":
                 fail(_("not a run record: the key {key} appears twice in one object; a record "
                        "never repeats a key (it was edited)").format(key=repr(key)))
             if key not in (*PARTS, *OPTIONAL_PARTS):
                 fail(_("edited after it was written: it has key(s) {keys} that no record has; "
                        "get the published copy").format(keys=repr(key)))
+        body = memoryview(line)[at + 2:-2]      # the part's bytes, not a copy of them
         value = parse(body)
         if not _is_canonical(value, body):
             fail(_("edited after it was written: its bytes are not the record's canonical "
@@ -220,7 +220,7 @@ def check_digests(record: Mapping[str, Any], found: Mapping[str, str]) -> None:
                              "content; get the published copy")
 
 
-def _is_canonical(value: Any, body: bytes) -> bool:
+def _is_canonical(value: Any, body: bytes | memoryview) -> bool:
     """`body` is canonical(value), compared piece by piece (no second copy of a part)."""
     view, at = memoryview(body), 0
     try:

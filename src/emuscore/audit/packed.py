@@ -13,6 +13,7 @@ take the plain path).
 from __future__ import annotations
 
 import datetime
+import warnings
 
 import numpy as np
 
@@ -107,32 +108,42 @@ def _segments(text: str) -> tuple[IntArray, IntArray, IntArray]:
     return raw, starts, ends
 
 
-def _count(mask: IntArray, starts: IntArray, ends: IntArray) -> IntArray:
-    """How many of each value's characters `mask` marks."""
-    running = np.concatenate(([0], np.cumsum(mask)))
-    return running[ends] - running[starts]
+_CLASS = np.full(256, 4, np.uint8)      # 0 digit, 1 point, 2 minus, 3 separator, 4 other
+_CLASS[ord("0"):ord("9") + 1], _CLASS[ord(".")], _CLASS[ord("-")] = 0, 1, 2
+_CLASS[ord(SEPARATOR)] = 3
 
 
 def _numbers_ok(raw: IntArray, starts: IntArray, ends: IntArray, scale: int | None) -> IntArray:
-    digit = (raw >= ord("0")) & (raw <= ord("9"))
-    dot, minus = raw == ord("."), raw == ord("-")
+    """Which values are `-?digits[.digits]` with exactly `scale` decimals (any, for None);
+    each test is one pass over the column or over its signs and points, not per value."""
+    kind = _CLASS[raw]
     lengths = ends - starts
     present = lengths > 0
-    first = raw[np.minimum(starts, len(raw) - 1)]
-    negative = present & (first == ord("-"))
-    ok = (_count(~digit & ~dot & ~minus, starts, ends) == 0) \
-        & (_count(minus, starts, ends) == negative)            # a sign only in front
-    dots = _count(dot, starts, ends)
-    if scale is None:           # any scale: one point at most, a digit at both ends
-        after_sign = raw[np.minimum(starts + negative, len(raw) - 1)]
-        last = raw[np.maximum(ends - 1, 0)]
-        ok &= (dots <= 1) & (after_sign >= ord("0")) & (after_sign <= ord("9")) \
-            & (last >= ord("0")) & (last <= ord("9"))
-    elif scale:
-        at = np.clip(ends - scale - 1, 0, len(raw) - 1)
-        ok &= (dots == 1) & (raw[at] == ord(".")) & (lengths - scale - 1 - negative >= 1)
-    else:
-        ok &= (dots == 0) & (lengths - negative >= 1)
+    last = len(raw) - 1
+    negative = present & (raw[np.minimum(starts, last)] == ord("-"))
+    ok = present.copy()
+    bad = np.flatnonzero(kind == 4)
+    ok[np.searchsorted(ends, bad)] = False                  # a character no number has
+    minus = np.flatnonzero(kind == 2)
+    stray = minus[(minus != 0) & (raw[np.maximum(minus - 1, 0)] != ord(SEPARATOR))]
+    ok[np.searchsorted(ends, stray)] = False                # a minus not in front
+    first_digit = raw[np.minimum(starts + negative, last)]
+    ok &= (first_digit >= ord("0")) & (first_digit <= ord("9"))
+    points = np.flatnonzero(kind == 1)
+    owner = np.searchsorted(ends, points)                   # the value each point is in
+    twice = owner[1:][owner[1:] == owner[:-1]]              # values with a second point
+    if scale is None:           # one point at most, and a digit at the end
+        ok[twice] = False
+        end_char = raw[np.maximum(ends - 1, 0)]
+        ok &= (end_char >= ord("0")) & (end_char <= ord("9"))
+    elif scale == 0:
+        ok[owner] = False
+    else:                       # one point, exactly `scale` digits after it
+        has_point = np.zeros(len(ends), bool)
+        has_point[owner] = True
+        ok &= has_point & (lengths - scale - 1 - negative >= 1)
+        ok[owner[points != ends[owner] - scale - 1]] = False
+        ok[twice] = False
     return np.asarray(~present | ok)
 
 
@@ -150,29 +161,22 @@ def _dates_ok(raw: IntArray, starts: IntArray, lengths: IntArray) -> IntArray:
 
 def unpack_numbers(text: str, scale: int) -> tuple[IntArray, IntArray]:
     """The fixed-point integers and the missing mask of a checked number column."""
-    raw = np.frombuffer(text.encode("ascii") + SEPARATOR.encode(), np.uint8)
-    ends = np.flatnonzero(raw == ord(SEPARATOR))
-    starts = np.concatenate(([0], ends[:-1] + 1))
+    _, starts, ends = _segments(text)
     missing = ends == starts
-    is_digit = (raw >= ord("0")) & (raw <= ord("9"))
-    unit_of = np.cumsum(raw == ord(SEPARATOR)) - (raw == ord(SEPARATOR))   # each char's unit
-    digit_units = unit_of[is_digit]
-    counts = np.bincount(digit_units, minlength=len(ends))
-    if counts.max(initial=0) > _DIGITS - 1:       # beyond int64: exact Python integers
+    if (ends - starts).max(initial=0) > _DIGITS - 1:     # may not fit int64: exact integers
         return _unpack_big(text, len(ends))
-    last = np.cumsum(counts) - 1                      # index (among digits) of each unit's last
-    place = last[digit_units] - np.arange(len(digit_units))
-    powers = 10 ** np.arange(_DIGITS, dtype=np.int64)
-    terms = (raw[is_digit].astype(np.int64) - ord("0")) * powers[place]
-    # each unit's sum from a running total (int64 wraps, but each unit's sum fits, so the
-    # difference of two running totals is exact)
-    running = np.concatenate(([0], np.cumsum(terms)))
-    values = running[last + 1] - running[last + 1 - counts]
-    negative = raw[np.minimum(starts, len(raw) - 1)] == ord("-")
-    values[negative & ~missing] *= -1
+    digits = text.replace(".", "") if scale else text
+    if missing.any():
+        digits = SEPARATOR.join(t or "0" for t in digits.split(SEPARATOR))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")      # numpy warns, and stops, at text it cannot read
+        try:
+            values = np.fromstring(digits, dtype=np.int64, sep=SEPARATOR)
+        except (DeprecationWarning, ValueError):
+            return _unpack_big(text, len(ends))
+    if len(values) != len(ends) or np.abs(values).max(initial=0) >= INT64_ROOM:
+        return _unpack_big(text, len(ends))
     values[missing] = 0
-    if np.abs(values).max(initial=0) >= INT64_ROOM:
-        return _unpack_big(text, len(ends))
     return values, missing
 
 

@@ -246,10 +246,10 @@ def _read(lines: Iterator[bytes], source: str) -> dict[str, Any]:
     return record
 
 
-def _json(data: bytes) -> Any:
+def _json(data: bytes | memoryview) -> Any:
     """JSON without floats or repeated keys; NotARecordFile with the reason otherwise."""
     try:
-        text = data.decode("utf-8")
+        text = str(data, "utf-8")
     except UnicodeDecodeError as e:
         raise NotARecordFile(_("not a run record: not UTF-8 text (byte {at}); a record is "
                                "the JSON that `emuscore score --record` wrote").format(
