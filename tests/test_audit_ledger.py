@@ -167,3 +167,136 @@ def test_records_added_at_once_each_get_their_own_entry(tmp_path):
         t.join()
     assert [e.seq for e in ledger.entries(path)] == [1, 2, 3, 4]
     assert ledger.verify(path) == []
+
+
+# --- all or nothing ------------------------------------------------------------------
+
+class FailAtCommit(sqlite3.Connection):
+    """A connection whose COMMIT fails as on a full disk: every statement of the add has
+    run, the entry is inserted, nothing is committed."""
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:  # type: ignore[override]
+        if sql == "COMMIT":
+            raise sqlite3.OperationalError("database or disk is full")
+        return super().execute(sql, *args)  # type: ignore[arg-type]
+
+
+def failing_at_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    from functools import partial
+
+    monkeypatch.setattr(sqlite3, "connect", partial(sqlite3.connect, factory=FailAtCommit))
+
+
+def folder_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.is_file())
+
+
+def test_a_failed_first_add_leaves_no_ledger(tmp_path, monkeypatch):
+    """A new ledger is made in a temporary file, put in place only once complete: a failure
+    leaves neither the ledger (not even its empty tables) nor the temporary file."""
+    record = scored(tmp_path)
+    before = folder_files(tmp_path)
+    failing_at_commit(monkeypatch)
+    out = CliRunner().invoke(main, ["ledger", "add", str(record)])
+    assert out.exit_code == 1
+    assert out.output == (f"error: {tmp_path / 'ledger.sqlite'}: the disk is full; free some "
+                          "space and run again; the ledger was not changed\n")
+    assert folder_files(tmp_path) == before
+
+
+def test_a_failed_add_leaves_the_ledger_byte_identical(published, monkeypatch):
+    path, _ = published
+    record = scored(path.parent, MEASURES.replace("2,a,6.9", "2,a,8.0"), name="run4.json")
+    before, files = path.read_bytes(), folder_files(path.parent)
+    failing_at_commit(monkeypatch)
+    out = CliRunner().invoke(main, ["ledger", "add", str(record)])
+    assert out.exit_code == 1 and "the disk is full" in out.output
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert folder_files(path.parent) == files           # no journal or temporary left
+    assert ledger.verify(path) == [] and len(ledger.entries(path)) == 3
+    assert path.read_bytes() == before
+
+
+KILLED_AT_COMMIT = """
+import os, signal, sqlite3, sys
+from functools import partial
+from pathlib import Path
+
+class KillAtCommit(sqlite3.Connection):
+    def execute(self, sql, *args):
+        if sql == "COMMIT":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return super().execute(sql, *args)
+
+sqlite3.connect = partial(sqlite3.connect, factory=KillAtCommit)
+from emuscore.audit import ledger
+ledger.add(Path(sys.argv[1]), Path(sys.argv[2]))
+"""
+
+
+def killed_at_commit(path: Path, record: Path) -> None:
+    """`ledger add` in a real process, SIGKILLed when the entry is inserted and about to be
+    committed (the one moment nothing can clean up after)."""
+    import signal
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", KILLED_AT_COMMIT, str(path), str(record)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+
+
+def test_a_killed_add_leaves_the_ledger_as_it_was(published):
+    path, _ = published
+    record = scored(path.parent, MEASURES.replace("2,a,6.9", "2,a,8.0"), name="run4.json")
+    before, head = path.read_bytes(), ledger.head_of(path)
+    killed_at_commit(path, record)
+    assert path.read_bytes() == before
+    out = CliRunner().invoke(main, ["ledger", "verify", "--ledger", str(path), "--head", head])
+    assert out.exit_code == 0, out.output
+    assert out.output == f"ok: 3 entries, head {head}\n"
+    assert path.read_bytes() == before
+    ledger.add(path, record)                  # and the next add is entry 4
+    assert [e.seq for e in ledger.entries(path)] == [1, 2, 3, 4]
+    assert ledger.verify(path) == []
+    assert not (path.parent / "ledger.sqlite-journal").exists()    # SQLite's, gone with it
+
+
+def test_a_killed_first_add_leaves_no_ledger_and_the_next_add_tidies_up(tmp_path):
+    record = scored(tmp_path)
+    path = tmp_path / "ledger.sqlite"
+    killed_at_commit(path, record)
+    assert not path.exists()
+    left = [name for name in folder_files(tmp_path) if name.startswith(".ledger.sqlite.emuscore-")]
+    assert len(left) == 1 and left[0].endswith(".tmp")     # SIGKILL cannot be caught
+    out = CliRunner().invoke(main, ["ledger", "add", str(record)])
+    assert out.exit_code == 0, out.output
+    assert not any(name.startswith(".ledger.sqlite") for name in folder_files(tmp_path))
+    assert ledger.verify(path) == [] and len(ledger.entries(path)) == 1
+
+
+def test_records_added_at_once_to_a_ledger_not_yet_made_each_get_their_own_entry(tmp_path):
+    """Two first adds race to make the ledger: the one that finishes second finds it made
+    and adds its entry to it (a hard link never replaces a ledger)."""
+    import threading
+    records = [scored(tmp_path, MEASURES.replace("2,a,6.9", f"2,a,{a}"), name=f"r{k}.json")
+               for k, a in enumerate(("6.1", "6.2", "6.3", "6.4"))]
+    path = tmp_path / "ledger.sqlite"
+    threads = [threading.Thread(target=ledger.add, args=(path, r)) for r in records]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [e.seq for e in ledger.entries(path)] == [1, 2, 3, 4]
+    assert sorted(e.path for e in ledger.entries(path)) == [f"r{k}.json" for k in range(4)]
+    assert ledger.verify(path) == []
+    assert not any(name.startswith(".ledger") for name in folder_files(tmp_path))
+
+
+def test_a_new_ledger_gets_the_permissions_of_any_new_file(tmp_path):
+    record = scored(tmp_path)
+    ledger.add(tmp_path / "ledger.sqlite", record)
+    plain = tmp_path / "plain"
+    plain.write_text("", encoding="utf-8")
+    assert (tmp_path / "ledger.sqlite").stat().st_mode == plain.stat().st_mode

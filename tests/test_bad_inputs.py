@@ -16,6 +16,8 @@ Case keys (all but id, args and expect optional; paths relative to the case's fo
   append      {path = text}
   cut         {path = N}: keep only the first N bytes (a copy cut short)
   repeat      {path = [[text, times], ...]}: appended, for sizes no one types
+  rows        {path = [text, count]}: text appended count times, "{n}" in it numbered 1 to
+              count (units enough for parallel scoring, each with its own id)
   json        [{file, path = "a.b.0", value, item = N, redigest = bool, pretty = bool}, ...]:
               set a value in a JSON file (a record; `item`: the Nth value of the column text
               at path) and write it back in the record's layout, recomputing its digests if
@@ -139,6 +141,10 @@ def prepare(case: dict[str, Any], folder: Path, invoke: Any) -> None:
         with (folder / path).open("ab") as f:
             for text, times in pieces:
                 f.write(text.encode("utf-8") * times)
+    for path, (text, count) in case.get("rows", {}).items():
+        with (folder / path).open("ab") as f:
+            f.write("".join(text.replace("{n}", str(n)) for n in range(1, count + 1))
+                    .encode("utf-8"))
     for edit in case.get("json", []):
         from emuscore.audit.record import digests, record_bytes
 
@@ -207,7 +213,12 @@ def run_process(case: dict[str, Any], folder: Path) -> tuple[int, str, str]:
         time.sleep(0.02)
     assert process.poll() is None, process.communicate()
     process.send_signal(getattr(signal, case["signal"]))
-    stdout, stderr = process.communicate(timeout=60)
+    try:
+        stdout, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()      # a run that hangs after the signal fails its case, and goes
+        process.communicate()
+        raise
     waited.unlink()     # the test plugin's own marker, not an output of the run
     return process.returncode, stdout, stderr
 

@@ -204,3 +204,55 @@ def test_a_table_of_tables_keeps_its_headers_and_orders_each_as_its_section(tmp_
     assert invoke(path)[0] == 0
     assert path.read_text(encoding="utf-8") == (
         '[ruleset.extra]\nid = "x"\ntitle = "t"\nz = 1\n\n[other.a]\nb = 1\na = 2\n')
+
+
+def test_a_symbolic_link_s_file_is_rewritten_and_the_link_kept(tmp_path: Path) -> None:
+    """`fmt current.toml`, a link to this year's sheet, formats the sheet: replacing the
+    link by a formatted copy would leave the sheet itself as it was."""
+    (tmp_path / "2025").mkdir()
+    sheet = tmp_path / "2025" / "r.toml"
+    sheet.write_text(MESSY, encoding="utf-8")
+    link = tmp_path / "current.toml"
+    link.symlink_to(Path("2025") / "r.toml")
+    code, out = invoke(link)
+    assert (code, out) == (0, f"{link}: reformatted {sheet}, the file it links to (the link is "
+                              "kept)\n")
+    assert link.is_symlink() and link.resolve() == sheet.resolve()
+    assert sheet.read_text(encoding="utf-8") == CANONICAL
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["2025", "current.toml", "r.toml"]
+
+
+def test_a_file_with_hard_links_is_refused_and_left_alone(tmp_path: Path) -> None:
+    """An atomic rewrite gives the name a new file: the other names would keep the old text
+    without a word."""
+    path, other = tmp_path / "r.toml", tmp_path / "r-2025.toml"
+    path.write_text(MESSY, encoding="utf-8")
+    other.hardlink_to(path)
+    code, out = invoke(path)
+    assert code == 1
+    assert out == (f"error: {path}: the file has 2 names (hard links); replacing it would leave "
+                   "the other names with the old text: reformat a copy, or remove the other "
+                   "links first\n")
+    assert path.read_text(encoding="utf-8") == MESSY and other.samefile(path)
+    assert invoke("--check", path) == (1, f"{path}: would be reformatted\n")     # only reads
+    path.write_text(CANONICAL, encoding="utf-8")
+    assert invoke(path) == (0, f"{path}: already canonical\n")                  # writes nothing
+
+
+def test_all_files_are_written_or_none(tmp_path: Path) -> None:
+    messy, broken = tmp_path / "a.toml", tmp_path / "b.toml"
+    messy.write_text(MESSY, encoding="utf-8")
+    broken.write_text('[ruleset]\nid = "t\n', encoding="utf-8")
+    code, out = invoke(messy, broken)
+    assert code == 1 and out.startswith(f"error: {broken}: not valid TOML: ")
+    assert out.count("\n") == 1
+    assert messy.read_text(encoding="utf-8") == MESSY
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.toml", "b.toml"]
+
+
+def test_the_same_file_named_twice_is_written_once(tmp_path: Path) -> None:
+    path = tmp_path / "r.toml"
+    path.write_text(MESSY, encoding="utf-8")
+    code, out = invoke(path, tmp_path / "." / "r.toml")
+    assert (code, out) == (0, f"{path}: reformatted\n{tmp_path / '.' / 'r.toml'}: reformatted\n")
+    assert path.read_text(encoding="utf-8") == CANONICAL

@@ -135,3 +135,24 @@ def test_a_date_written_as_text_is_left_to_the_loader(sector_plugins: Registry) 
     assert schema_errors(sector_plugins, text) == []
     with pytest.raises(RulesetError, match="must be a date like 2024-12-31"):
         parse_ruleset(text, registry=sector_plugins)
+
+
+def test_schema_out_replaces_an_earlier_schema_and_nothing_else(tmp_path: Path) -> None:
+    """Regenerating schema.json is the point of --out; a slip that names the ruleset (or
+    any file that is not a schema) would destroy it."""
+    out = tmp_path / "schema.json"
+    out.write_text('{"$schema": "https://json-schema.org/draft/2020-12/schema"}\n',
+                   encoding="utf-8")
+    runner = CliRunner()
+    written = runner.invoke(main, ["schema", "--out", str(out)])
+    assert written.exit_code == 0 and written.output == f"wrote {out}\n"
+    assert out.read_text(encoding="utf-8") == runner.invoke(main, ["schema"]).output
+    ruleset = tmp_path / "r.toml"
+    ruleset.write_text('[ruleset]\nid = "t"\n', encoding="utf-8")
+    refused = runner.invoke(main, ["schema", "--out", str(ruleset)])
+    assert refused.exit_code == 1
+    assert refused.output == (f"error: {ruleset}: --out: the file exists and is not a JSON "
+                              "Schema (a ruleset? data?); the schema replaces only an earlier "
+                              "schema: choose another name\n")
+    assert ruleset.read_text(encoding="utf-8") == '[ruleset]\nid = "t"\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.toml", "schema.json"]

@@ -6,6 +6,11 @@ its own `entry_hash` is SHA-256 over all of these. Triggers refuse UPDATE and DE
 but `verify` trusts nothing in the file: it recomputes every hash, follows the chain,
 re-hashes every record file, and can compare the head with a published one (removing
 the last entries leaves a valid shorter chain; only a head kept elsewhere shows it).
+
+`add` is all or nothing: the ledger path is checked like any output first (never the
+record, nor a link to it); a new ledger is built in a temporary file beside it and put in
+place only once its first entry is committed; an entry is added to an existing ledger in
+one transaction (SQLite's journal undoes a half-made one, even after SIGKILL).
 """
 
 from __future__ import annotations
@@ -13,8 +18,8 @@ from __future__ import annotations
 import datetime
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +30,7 @@ if TYPE_CHECKING:
 
 from emuscore.audit.record import canonical, load_record, sha256
 from emuscore.i18n import _
+from emuscore.io.atomic import cannot_write, discard, sync_folder, temporary
 from emuscore.problems import EmuscoreError, Problem
 
 LOCK_WAIT = 5.0
@@ -81,6 +87,7 @@ def default_ledger(record: str | Path | None = None) -> Path:
 
 @contextmanager
 def _connect(ledger: Path, create: bool) -> Iterator[sqlite3.Connection]:
+    """An open ledger: an emuscore ledger, or an empty SQLite file when `create`."""
     if not create and not ledger.exists():
         raise EmuscoreError(Problem("no ledger here; add a record first with "
                                     "`emuscore ledger add RECORD`", str(ledger)))
@@ -94,21 +101,25 @@ def _connect(ledger: Path, create: bool) -> Iterator[sqlite3.Connection]:
     try:
         with closing(sqlite3.connect(ledger, isolation_level=None, timeout=LOCK_WAIT)) as db:
             _check_is_ledger(db, ledger)
-            if create:
-                db.executescript(SCHEMA)
             yield db
-    except sqlite3.OperationalError as e:
-        if "locked" in str(e) or "busy" in str(e):
-            raise EmuscoreError(Problem(_("the ledger is in use by another program (database is "
-                                          "locked); try again when it has finished"),
-                                        str(ledger))) from None
-        if "unable to open" in str(e) or "readonly" in str(e):
-            raise EmuscoreError(Problem(_("cannot open the ledger for writing: check that the "
-                                          "folder exists and that you may write in it"),
-                                        str(ledger))) from None
-        raise EmuscoreError(Problem(f"not a readable ledger: {e}", str(ledger))) from None
     except sqlite3.DatabaseError as e:
-        raise EmuscoreError(Problem(f"not a readable ledger: {e}", str(ledger))) from None
+        raise _unusable(e, ledger) from None
+
+
+def _unusable(e: sqlite3.DatabaseError, ledger: Path) -> EmuscoreError:
+    """What to do when SQLite refuses the ledger, naming it."""
+    if isinstance(e, sqlite3.OperationalError):
+        if "locked" in str(e) or "busy" in str(e):
+            return EmuscoreError(Problem(_("the ledger is in use by another program (database is "
+                                           "locked); try again when it has finished"), str(ledger)))
+        if "unable to open" in str(e) or "readonly" in str(e):
+            return EmuscoreError(Problem(_("cannot open the ledger for writing: check that the "
+                                           "folder exists and that you may write in it"),
+                                         str(ledger)))
+        if "disk is full" in str(e):
+            return EmuscoreError(Problem(_("the disk is full; free some space and run again; "
+                                           "the ledger was not changed"), str(ledger)))
+    return EmuscoreError(Problem(f"not a readable ledger: {e}", str(ledger)))
 
 
 def _check_is_ledger(db: sqlite3.Connection, ledger: Path) -> None:
@@ -155,10 +166,13 @@ def _file_of(ledger: Path, entry: Entry) -> Path:
 
 def add(ledger: Path, record_path: Path, replay_on: Registry | None = None) -> Entry:
     """Append a checked record to the ledger: whole and untouched (`record.load_record`)
-    and, given `replay_on` (the plugins installed), replayed identical on them."""
-    if ledger.exists() and record_path.exists() and ledger.samefile(record_path):
-        raise EmuscoreError(Problem(_("the ledger and the record are the same file; give "
-                                      "--ledger another file"), str(ledger)))
+    and, given `replay_on` (the plugins installed), replayed identical on them. All or
+    nothing (see the module's docstring)."""
+    from emuscore.io.outputs import Outputs
+
+    # before any work: the ledger may not be the record, nor a link to it, nor a folder,
+    # a device or a pipe, nor in a missing or read-only folder (emuscore.io.outputs)
+    Outputs([record_path]).file(ledger, "--ledger")
     record = load_record(record_path)
     _check_is_ledger_file(ledger)
     if replay_on is not None:
@@ -174,8 +188,11 @@ def add(ledger: Path, record_path: Path, replay_on: Registry | None = None) -> E
     file_hash = sha256(record_path.read_bytes())
     ruleset = f"{record['ruleset']['id']} {record['ruleset']['version']}"
     added = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat()
-    with _connect(ledger, create=True) as db:
-        db.execute("BEGIN IMMEDIATE")    # one writer at a time: no two entries get one seq
+    path = _stored_path(ledger, record_path)
+
+    def append(db: sqlite3.Connection) -> Entry:
+        """The new entry, inserted in `db`'s open transaction, after the checks that need
+        the ledger's entries."""
         same = db.execute("SELECT seq FROM entries WHERE record_digest = ?", (digest,)).fetchone()
         if same:
             raise EmuscoreError(Problem(f"this record is already entry {same[0]} of the ledger",
@@ -189,14 +206,78 @@ def add(ledger: Path, record_path: Path, replay_on: Registry | None = None) -> E
                     digest=proposal), str(record_path)))
         last = db.execute("SELECT seq, entry_hash FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        path = _stored_path(ledger, record_path)
         entry = Entry(seq, added, path, digest, file_hash, ruleset, prev,
                       entry_hash(seq, added, path, digest, file_hash, ruleset, prev))
         db.execute(f"INSERT INTO entries ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    (entry.seq, entry.added, entry.path, entry.record_digest, entry.file_sha256,
                     entry.ruleset, entry.prev_hash, entry.entry_hash))
+        return entry
+
+    if not ledger.exists():
+        created = _create(ledger, append)
+        if created is not None:
+            return created
+    with _connect(ledger, create=True) as db:
+        return _in_one_transaction(db, append)
+
+
+def _in_one_transaction(db: sqlite3.Connection,
+                        append: Callable[[sqlite3.Connection], Entry]) -> Entry:
+    """`append` and the tables it needs (on an empty file) in one transaction, committed
+    only if all of it succeeds: a failure, a signal or a kill leaves the ledger as it was.
+    BEGIN IMMEDIATE: one writer at a time, so no two entries get one seq."""
+    try:
+        db.executescript("BEGIN IMMEDIATE;\n" + SCHEMA)   # it would commit an open transaction
+        entry = append(db)
         db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            with suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+        raise
     return entry
+
+
+def _create(ledger: Path, append: Callable[[sqlite3.Connection], Entry]) -> Entry | None:
+    """A new ledger with its first entry, built in a temporary file beside it and linked
+    into place only when complete; None if another program made the ledger meanwhile (the
+    entry is then added to that one)."""
+    target = Path(os.path.realpath(ledger))     # through a symlink to a ledger not made yet
+    fd, tmp = temporary(target)
+    os.close(fd)
+    try:
+        try:
+            with closing(sqlite3.connect(tmp, isolation_level=None)) as db:
+                db.execute("PRAGMA journal_mode = MEMORY")  # no journal file beside the temporary
+                entry = _in_one_transaction(db, append)
+        except sqlite3.DatabaseError as e:
+            raise _unusable(e, ledger) from None
+        placed = _put_in_place(tmp, target)
+    except BaseException as e:
+        discard(tmp)
+        if isinstance(e, OSError):
+            raise cannot_write(ledger, e) from None
+        raise
+    discard(tmp)            # the ledger's other name (a hard link) once linked, or unused
+    if not placed:
+        return None
+    sync_folder(target)
+    return entry
+
+
+def _put_in_place(tmp: Path, target: Path) -> bool:
+    """Give the finished temporary file the ledger's name, unless that name was taken
+    meanwhile (False): a hard link fails rather than replace a ledger another `ledger add`
+    has just made. Where the file system has no hard links, a rename."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        return False
+    except OSError:
+        if os.path.lexists(target):
+            return False
+        os.replace(tmp, target)
+    return True
 
 
 def _check_is_ledger_file(ledger: Path) -> None:

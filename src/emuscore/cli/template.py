@@ -10,7 +10,8 @@ import emuscore
 from emuscore.cli.localized import Command
 from emuscore.cli.options import encoding_option, ruleset_argument
 from emuscore.i18n import N_, _
-from emuscore.io.atomic import write_atomically
+from emuscore.io.dispatch import input_files
+from emuscore.io.outputs import Outputs
 from emuscore.manager import default_registry
 from emuscore.problems import EmuscoreError
 
@@ -32,17 +33,20 @@ def template(ruleset: str, out: Path, units_from: Path | None, force: bool, enco
 
     if out.suffix.lower() != ".xlsx":
         raise click.UsageError(_("the template is an .xlsx workbook: name it FILE.xlsx"))
-    inputs = [Path(ruleset), *([units_from] if units_from is not None else [])]
-    if out.exists() and any(out.resolve() == p.resolve() for p in inputs):
-        raise EmuscoreError(_("{out}: this is an input; write the template to another file")
-                            .format(out=out))
+    registry = default_registry()
+    # the workbook may not be, or link to, the ruleset or a file the units are read from,
+    # nor be a folder, a pipe, or in a missing folder: checked before any work, and written
+    # whole at the end (emuscore.io.outputs)
+    outputs = Outputs([Path(ruleset), *(input_files(units_from, registry)
+                                        if units_from is not None else [])])
+    outputs.file(out, "--out")
     if out.exists() and not force:
         raise EmuscoreError(_("{out}: the file exists; pass --force to replace it").format(out=out))
-    registry = default_registry()
     rs = emuscore.load_ruleset(ruleset, registry)
     units = (emuscore.load_data(units_from, encoding, registry)
              if units_from is not None else None)
-    write_atomically(out, write_template(rs, registry, units))
+    outputs.add(out, write_template(rs, registry, units))
+    outputs.commit()
     sheets = sheet_layout(rs, registry)
     click.echo(_("wrote {out}: a units sheet and {n} sheets of {m} indicators").format(
         out=out, n=len(sheets), m=sum(len(i) for _s, i in sheets)))

@@ -48,17 +48,8 @@ def stage(path: Path, text: Content) -> Path:
     if not directory.is_dir():
         raise EmuscoreError(_("{path}: the folder {folder} does not exist; create it or "
                               "write elsewhere").format(path=path, folder=directory))
-    remove_stale(path)
+    fd, tmp = temporary(path)
     try:
-        fd, name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}{MARK}{os.getpid()}-",
-                                    suffix=SUFFIX)
-    except OSError as e:
-        raise cannot_write(path, e) from None
-    tmp = Path(name)
-    try:
-        # mkstemp makes the file private; results are for publishing, so give it the
-        # permissions any new file of this user would get
-        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as f:
             if isinstance(text, str | bytes):
                 f.write(text.encode("utf-8") if isinstance(text, str) else text)
@@ -73,6 +64,27 @@ def stage(path: Path, text: Content) -> Path:
             raise cannot_write(path, e) from None
         raise
     return tmp
+
+
+def temporary(path: Path) -> tuple[int, Path]:
+    """A new, empty temporary file beside `path` (its descriptor and name), after removing
+    those that runs now gone left behind; with the permissions any new file of this user
+    gets (mkstemp makes it private; results and ledgers are for publishing)."""
+    remove_stale(path)
+    try:
+        fd, name = tempfile.mkstemp(dir=folder_of(path), prefix=f".{path.name}{MARK}{os.getpid()}-",
+                                    suffix=SUFFIX)
+    except OSError as e:
+        raise cannot_write(path, e) from None
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+    except BaseException as e:
+        os.close(fd)
+        discard(Path(name))
+        if isinstance(e, OSError):
+            raise cannot_write(path, e) from None
+        raise
+    return fd, Path(name)
 
 
 def folder_of(path: Path) -> Path:

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import attrs
 import numpy as np
 
 from emuscore.dataset import Dataset
-from emuscore.deadline import TimedOut, limit_seconds, time_limit
+from emuscore.deadline import DaemonPool, TimedOut, limit_seconds, limited
 from emuscore.exact import Column, IntArray, ceil_units, floor_units, format_units, to_units
 from emuscore.i18n import _
 from emuscore.io.outputs import Terminated
@@ -136,16 +137,20 @@ def score_level(ruleset: Ruleset, data: Dataset, registry: Registry, level: list
         points = [score_criterion(ruleset, data, c, registered, scored)
                   for c, registered in jobs]
     else:
-        from concurrent.futures import ThreadPoolExecutor
-
         _ = data.cluster_codes  # made once, here, before the threads read it
-        with ThreadPoolExecutor(min(os.cpu_count() or 1, 8)) as pool:
-            running = {c.id: pool.submit(score_criterion, ruleset, data, c, registered, scored)
+        # daemon threads: a plugin scorer stuck past its time limit (emuscore.deadline), or
+        # a signal meanwhile, must not keep the process from exiting once it is reported
+        pool = DaemonPool(min(os.cpu_count() or 1, 8))
+        try:
+            running = {c.id: pool.submit(partial(score_criterion, ruleset, data, c, registered,
+                                                 scored))
                        for c, registered in shared}
             # the others here meanwhile, one at a time
             points = [running[c.id].result() if c.id in running else
                       score_criterion(ruleset, data, c, registered, scored)
                       for c, registered in jobs]
+        finally:
+            pool.stop()
     return {c.id: p for (c, _), p in zip(jobs, points, strict=True)}
 
 
@@ -161,8 +166,7 @@ def score_criterion(ruleset: Ruleset, data: Dataset, criterion: Criterion,
     ctx = readonly(context(ruleset, data, criterion, scored))
     seconds = 0.0 if registered.plugin.startswith("emuscore.") else limit_seconds()
     try:
-        with time_limit(seconds):
-            points = scorer.score(ctx)
+        points = limited(partial(scorer.score, ctx), seconds)
     except (DataError, PluginError, Terminated):
         raise
     except UnitFault as e:

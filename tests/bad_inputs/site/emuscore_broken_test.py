@@ -43,3 +43,35 @@ if os.environ.get("EMUSCORE_TEST_BROKEN") == "slow":
     @hookimpl
     def register_scorers(register):  # type: ignore[no-untyped-def]
         register(Slow())
+
+if os.environ.get("EMUSCORE_TEST_BROKEN") == "stuck":
+    import threading
+    from pathlib import Path
+
+    import numpy as np
+    from attrs import frozen
+
+    from emuscore.plugin import Indicator, Scorer, hookimpl
+
+    @frozen
+    class StuckParams:
+        value: Indicator
+
+    class Stuck(Scorer[StuckParams]):
+        """Thread-safe, so scored on another core at 50,000 units or more, and never
+        returns: writes EMUSCORE_TEST_MARK (if set) when it starts, then waits forever."""
+
+        name = "stuck"
+        Params = StuckParams
+        threadsafe = True
+
+        def score(self, ctx):  # type: ignore[no-untyped-def]
+            mark = os.environ.get("EMUSCORE_TEST_MARK")
+            if mark:
+                Path(mark).write_text("started", encoding="utf-8")
+            threading.Event().wait()
+            return np.zeros(ctx.size, np.int64)
+
+    @hookimpl
+    def register_scorers(register):  # type: ignore[no-untyped-def]
+        register(Stuck())
