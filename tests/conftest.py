@@ -63,6 +63,23 @@ def rows(values: Iterable[Mapping[str, object]], clusters: Iterable[str] | None 
         for i, (v, c) in enumerate(zip(values, cluster_list, strict=True), 1))
 
 
+def older_record(path: Path, to: Path) -> Path:
+    """The record as an emuscore of before messages wrote it (format emuscore-record/1 with
+    each reason its English text), the digests made again over that content."""
+    import json
+
+    from emuscore.audit.record import digests, record_bytes
+
+    record = json.loads(path.read_text("utf-8"))
+    for kind in ("proposals", "skips", "notes"):
+        for entry in record["results"][kind]:
+            entry["reason"] = entry["reason"]["text"]
+    del record["digests"]
+    record["digests"] = digests(record)
+    to.write_bytes(record_bytes(record))
+    return to
+
+
 def sector_plugin(distribution: str) -> object:
     """A sector plugin's module, imported by name; a clear failure if it is not installed."""
     try:

@@ -34,6 +34,17 @@ def test_a_message_reads_as_its_english_with_its_arguments_in_place() -> None:
                            "members = 0.8 < 0.9 required")
 
 
+def test_shown_says_it_in_the_interface_language_nested_messages_too() -> None:
+    m = joined([Message.of(GATE, gate="khong_ky_luat", title="Không kỷ luật", values="ky_luat = 1"),
+                Message.of(CLASS, label="tốt", required="xuất sắc")])
+    assert m.shown("en") == str(m) == ("gate khong_ky_luat (Không kỷ luật) failed: ky_luat = 1; "
+                                       "classified 'tốt', not 'xuất sắc' or better")
+    assert m.shown("vi") == ("không đạt điều kiện khong_ky_luat (Không kỷ luật): ky_luat = 1; "
+                             "xếp loại 'tốt', chưa đạt 'xuất sắc' trở lên")
+    assert fell().shown("vi") == ("không đạt khi Hội đồng bỏ phiếu: 8 đồng ý, 2 không đồng ý, "
+                                  "10 thành viên; 8/10 số thành viên = 0.8 < 0.9 theo yêu cầu")
+
+
 def test_the_record_form_keeps_id_arguments_and_the_english_once() -> None:
     m = Message.of("the place of {unit} is left empty: {reason}", unit="DV200", reason=fell())
     form = to_json(m)

@@ -134,8 +134,8 @@ def holders(result: Result, award: str) -> list[int]:
 
 def test_province_every_proposal_and_every_skip_says_why(province):
     assert province.proposals
-    assert all(p.reason.strip() for p in province.proposals)
-    assert all(s.reason.strip() for s in province.skips)
+    assert all(str(p.reason).strip() for p in province.proposals)
+    assert all(str(s.reason).strip() for s in province.skips)
 
 
 def test_province_per_cluster_quotas_hold(province):
@@ -179,7 +179,7 @@ def test_province_flags_go_only_to_excellent_units(province):
 
 def test_province_skipped_cluster_leaders_are_explained(province):
     data, flags = province.data, set(holders(province, "provincial_flag"))
-    skipped = {s.unit: s.reason for s in province.skips if s.award == "provincial_flag"}
+    skipped = {s.unit: str(s.reason) for s in province.skips if s.award == "provincial_flag"}
     leaders = [i for i in range(data.size) if province.ranks.rank[i] == 1]
     unflagged = [i for i in leaders if i not in flags]
     assert unflagged, "the sample data should have leaders that do not get the flag"
