@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 RULESET = ROOT / "rulesets" / "lang-son-2024.toml"
 DATA = ROOT / "rulesets" / "lang-son-2024"
 COUNCIL = ROOT / "rulesets" / "lang-son-2024-council"
+EXCELLENT, GOOD = "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ"
+"""The example's two best classes, in the board's words as its sheet writes them."""
 UNIT = "DV002"      # in the council example: its values adjusted, then a tie ruled against it
 
 
@@ -73,7 +75,7 @@ def test_explain_speaks_vietnamese_under_lang_vi(runs: dict[str, dict[str, Path]
     assert vi[0] == "hồ sơ cuối cùng: quyết định của Hội đồng ngày 2025-01-20 về đề nghị " + \
         vi[0].rsplit(" ", 1)[1]
     assert vi[1] == "đơn vị DV002: Ủy ban nhân dân huyện Cao Lộc, cụm K01-huyen-thanh-pho"
-    assert vi[2].startswith("tổng điểm ") and ", xếp loại excellent, hạng " in vi[2]
+    assert vi[2].startswith("tổng điểm ") and f", xếp loại {EXCELLENT}, hạng " in vi[2]
     for heading in ("điều chỉnh trên dữ liệu của năm:", "tiêu chí:", "tổng hợp điểm:"):
         assert heading in vi
     assert any(line.startswith("  dang_ky_thi_dua (") and "[nhóm tiêu chí to_chuc, " in line
@@ -89,7 +91,7 @@ def test_explain_speaks_vietnamese_under_lang_vi(runs: dict[str, dict[str, Path]
             "nghị: Hội đồng quyết định chọn DV011 thay vì DV002 trong trường hợp đồng hạng ở vị "
             "trí 1: Biên bản số 12: ") in "\n".join(vi)
     assert any(line.startswith("khen thưởng certificate_of_merit (") and line.endswith(
-        ": được đề nghị (hạng 1 cụm K01-huyen-thanh-pho; tổng điểm 98.36; xếp loại excellent; "
+        f": được đề nghị (hạng 1 cụm K01-huyen-thanh-pho; tổng điểm 98.36; xếp loại {EXCELLENT}; "
         "đạt điều kiện: khong_vi_pham, khong_ky_luat)") for line in vi)
     # the frame's English words are gone, and so are the stored reasons'
     for english in ("criteria:", "totals:", "inputs:", " points (rounded", "classification:",
@@ -118,7 +120,7 @@ def test_diff_speaks_vietnamese_under_lang_vi(runs: dict[str, dict[str, Path]]) 
             "phiếu: 8 đồng ý, 2 không đồng ý, 10 thành viên; 8/10 số thành viên = 0.8 < 0.9 theo "
             "yêu cầu") in vi
     assert ("khen thưởng + provincial_flag: đơn vị DV101 (được thêm): hạng 2 cụm "
-            "K10-dn-xuat-nhap-khau; tổng điểm 98.36; xếp loại excellent; đạt điều kiện: "
+            f"K10-dn-xuat-nhap-khau; tổng điểm 98.36; xếp loại {EXCELLENT}; đạt điều kiện: "
             "khong_vi_pham, khong_ky_luat") in vi
     assert f"ghi chú về government_flag chỉ có trong {files['final']}: suất của DV200 để trống: " \
         "không đạt khi Hội đồng bỏ phiếu: 8 đồng ý, 2 không đồng ý, 10 thành viên; 8/10 số " \
@@ -133,18 +135,18 @@ def test_diff_speaks_vietnamese_under_lang_vi(runs: dict[str, dict[str, Path]]) 
 
 def test_score_lists_the_reasons_in_vietnamese_under_lang_vi() -> None:
     vi = emuscore("--lang", "vi", "score", RULESET, DATA, "-q").splitlines()
-    assert ("  DV011: hạng 1 cụm K01-huyen-thanh-pho; tổng điểm 98.36; xếp loại excellent; "
+    assert (f"  DV011: hạng 1 cụm K01-huyen-thanh-pho; tổng điểm 98.36; xếp loại {EXCELLENT}; "
             "đạt điều kiện: khong_vi_pham, khong_ky_luat") in vi
-    assert ("  DV069: hạng 1 cụm K08-co-quan-trung-uong; tổng điểm 112.41; xếp loại excellent; "
+    assert (f"  DV069: hạng 1 cụm K08-co-quan-trung-uong; tổng điểm 112.41; xếp loại {EXCELLENT}; "
             "thuộc nhóm dẫn đầu (tỷ lệ 0.20) trong số đơn vị được đề nghị provincial_flag; đạt "
             "điều kiện: khong_vi_pham, khong_ky_luat") in vi
     assert ("  ! K04-noi-chinh: không có đơn vị nào của cụm đủ điều kiện; đơn vị đứng đầu, DV038 "
-            "(hạng 1): xếp loại 'good', chưa đạt 'excellent' trở lên") in vi
+            f"(hạng 1): xếp loại '{GOOD}', chưa đạt '{EXCELLENT}' trở lên") in vi
     for english in (" in cluster ", "classified", "no unit of the cluster", "failed:"):
         assert not any(english in line for line in vi), english
     en = emuscore("--lang", "en", "score", RULESET, DATA, "-q").splitlines()
     assert ("  ! K04-noi-chinh: no unit of the cluster was eligible; the best, DV038 (rank 1): "
-            "classified 'good', not 'excellent' or better") in en
+            f"classified '{GOOD}', not '{EXCELLENT}' or better") in en
 
 
 def test_an_older_record_with_text_reasons_is_read_and_shows_them_as_stored(
@@ -158,8 +160,8 @@ def test_an_older_record_with_text_reasons_is_read_and_shows_them_as_stored(
     emuscore("--lang", "vi", "report", proposal, "--markdown", tmp_path / "bien-ban.md",
              "--published", "2025-01-02", "-q")
     passed = (tmp_path / "bien-ban.md").read_text("utf-8").split("## 2. ")[1]
-    assert "classified 'good', not 'excellent' or better" in passed
-    assert "xếp loại 'good'" not in passed
+    assert f"classified '{GOOD}', not '{EXCELLENT}' or better" in passed
+    assert f"xếp loại '{GOOD}'" not in passed
     # against a record of messages, the reasons compare as what each holds: none is equal
     mixed = emuscore("--lang", "en", "diff", proposal, runs["en"]["record"], status=1)
     assert "passed over for provincial_flag only in " in mixed
