@@ -63,6 +63,35 @@ def rows(values: Iterable[Mapping[str, object]], clusters: Iterable[str] | None 
         for i, (v, c) in enumerate(zip(values, cluster_list, strict=True), 1))
 
 
+def older_record(path: Path, to: Path) -> Path:
+    """The record as emuscore 0.1.0 wrote it: format emuscore-record/1, one canonical JSON
+    line (keys sorted), one object per unit, each reason its English text, the /1 digests
+    (SHA-256 of each part, and of the whole record without them)."""
+    import hashlib
+
+    from emuscore.audit.container import canonical
+    from emuscore.audit.record import load_record, unit_results, units_of
+    from emuscore.audit.record_v1 import with_text_reasons
+
+    now = with_text_reasons(load_record(path))
+    old: dict[str, object] = {
+        "format": "emuscore-record/1", "ruleset": now["ruleset"], "software": now["software"],
+        "data": {"units": units_of(now), "indicators": {
+            name: {"kind": spec["kind"], "scale": spec["scale"],
+                   "values": [v or None for v in spec["values"].split(",")]}
+            for name, spec in now["data"]["indicators"].items()}},
+        "results": {**{k: v for k, v in now["results"].items() if k != "units"},
+                    "units": unit_results(now)}}
+    if "council" in now:
+        old["council"] = now["council"]
+    parts = [p for p in ("ruleset", "data", "results", "software", "council") if p in old]
+    digests = {p: hashlib.sha256(canonical(old[p])).hexdigest() for p in parts}
+    digests["record"] = hashlib.sha256(canonical(old)).hexdigest()
+    old["digests"] = digests
+    to.write_bytes(canonical(old) + b"\n")
+    return to
+
+
 def sector_plugin(distribution: str) -> object:
     """A sector plugin's module, imported by name; a clear failure if it is not installed."""
     try:

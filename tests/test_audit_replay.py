@@ -206,7 +206,7 @@ def test_a_plugin_gate_is_recorded_and_its_version_change_reported():
     record = build_record(run(rs, small_result().data, registry), registry)
     assert record["software"]["gates"]["spotless"] == {
         "plugin": "emuscore-sector-gates", "version": "3.1", "used_by": ["flag"]}
-    assert any(s["reason"].startswith("gate spotless failed: 1 violation(s)")
+    assert any(s["reason"]["text"].startswith("gate spotless failed: 1 violation(s)")
                for s in record["results"]["skips"])
     outcome = replay(record, gate_registry("3.2"))
     assert outcome.identical

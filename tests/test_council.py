@@ -99,7 +99,7 @@ def test_a_pending_tie_holds_a_place_of_the_next_award_and_pushes_no_lower_unit_
     assert awards(result) == {"merit": ["u3"]}
     kinds = {(n.award, n.kind) for n in result.notes}
     assert ("flag", "tie") in kinds and ("merit", "held") in kinds
-    held = [s.reason for s in result.skips if s.award == "merit" and s.unit in ("u1", "u2")]
+    held = [str(s.reason) for s in result.skips if s.award == "merit" and s.unit in ("u1", "u2")]
     assert len(held) == 2 and all("held for whichever of u1, u2" in r for r in held)
 
 
@@ -109,7 +109,7 @@ def test_a_ruling_settles_the_tie_and_the_loser_takes_the_held_place(registry):
                             "rulings.csv")
     result = run_with(ruleset(), data(10, 10, 9, 8), registry, rulings=rulings)
     assert awards(result) == {"flag": ["u2"], "merit": ["u1", "u3"]}
-    (why,) = [s.reason for s in result.skips if s.award == "flag" and s.unit == "u1"]
+    (why,) = [str(s.reason) for s in result.skips if s.award == "flag" and s.unit == "u1"]
     assert "the council ruled u2 over u1" in why and "minutes no. 12 (council, 2025-01-20)" in why
     assert [int(v) for v in result.scores.total] == [1000, 1000, 900, 800]   # scores untouched
 
@@ -136,7 +136,7 @@ def test_a_withheld_flag_goes_to_the_next_unit_and_the_withheld_unit_keeps_its_o
                             "rulings.csv")
     result = run_with(ruleset(), data(10, 9, 8, 7), registry, rulings=rulings)
     assert awards(result) == {"flag": ["u2"], "merit": ["u1", "u3"]}
-    (why,) = [s.reason for s in result.skips if s.award == "flag" and s.unit == "u1"]
+    (why,) = [str(s.reason) for s in result.skips if s.award == "flag" and s.unit == "u1"]
     assert why == "withheld by the council: complaint no. 3 pending (council, 2025-01-20)"
     # withheld from every award ("*"): flag u2, merit u3 and u4
     every = parse_rulings(RULING_HEAD + "*,withhold,u1,,discipline pending,council,2025-01-20",
@@ -164,11 +164,11 @@ def test_a_ballot_is_compared_exactly_with_the_share_of_members(registry, tally,
     got = awards(result)
     if passes:
         assert got["flag"] == ["u1"]
-        assert any(">= 0.9 required" in p.reason for p in result.proposals if p.award == "flag")
+        assert any(">= 0.9 required" in str(p.reason) for p in result.proposals if p.award == "flag")
     else:   # no one is promoted: the place stays empty, with the tally as the reason
         assert "flag" not in got
         (note,) = [n for n in result.notes if n.award == "flag" and n.kind == "ballot"]
-        assert "the place of u1 is left empty" in note.reason and "< 0.9 required" in note.reason
+        assert "the place of u1 is left empty" in str(note.reason) and "< 0.9 required" in str(note.reason)
 
 
 def test_a_vote_of_those_voting_counts_yes_against_yes_plus_no(registry):
@@ -270,9 +270,18 @@ def test_the_province_example_final_record_replays_identically_and_diffs_with_re
     # the ballots: DV069 9 of 10 members = 0.9 meets 0.9; DV200 8 of 10 falls, not replaced
     assert units["DV069"]["awards"] == ["provincial_flag", "government_flag"]
     assert units["DV200"]["awards"] == ["provincial_flag"]
-    assert [n["reason"] for n in record["results"]["notes"] if n["kind"] == "ballot"] == [
-        "the place of DV200 is left empty: fell at the council's ballot: 8 yes, 2 no, 10 members; "
-        "8/10 of the members = 0.8 < 0.9 required"]
+    # stored as message ids and exact arguments, the English beside them
+    assert [n["reason"] for n in record["results"]["notes"] if n["kind"] == "ballot"] == [{
+        "id": "the place of {unit} is left empty: {reason}",
+        "args": {"unit": "DV200", "reason": {
+            "id": "fell at the council's ballot: {tally}",
+            "args": {"tally": {
+                "id": "{yes} yes, {no} no, {members} members; {yes}/{base} of the members = "
+                      "{share} {sign} {threshold} required",
+                "args": {"yes": "8", "no": "2", "members": "10", "base": "10", "share": "0.8",
+                         "sign": "<", "threshold": "0.9"}}}}},
+        "text": "the place of DV200 is left empty: fell at the council's ballot: 8 yes, 2 no, "
+                "10 members; 8/10 of the members = 0.8 < 0.9 required"}]
     replayed = CliRunner().invoke(main, ["replay", str(final)])
     assert replayed.exit_code == 0 and replayed.output.startswith("identical "), replayed.output
     diff = CliRunner().invoke(main, ["diff", str(proposal), str(final)])
@@ -339,7 +348,7 @@ def test_a_share_award_says_how_its_quota_changes_once_the_council_rules(registr
     result = run_with(rs, d, registry)
     assert awards(result)["top"] == ["u3"]
     (note,) = [n for n in result.notes if n.award == "top"]
-    assert ("floor(0.50 x 3) = 1 until then, and floor(0.50 x 4) = 2 after it" in note.reason
+    assert ("floor(0.50 x 3) = 1 until then, and floor(0.50 x 4) = 2 after it" in str(note.reason)
             and note.kind == "held")
     ruled = parse_rulings(RULING_HEAD + "flag,settle,u2,u1,m,c,2025-01-20\n", "rulings.csv")
     assert awards(run_with(rs, d, registry, rulings=ruled))["top"] == ["u2", "u3"]
@@ -419,7 +428,7 @@ def test_no_lower_unit_is_pushed_out_of_merit_by_a_tie_the_council_then_settles(
     proposal = run_with(rs, d, registry)
     ties: dict[str, list[str]] = {}
     for s in proposal.skips:
-        if s.award == "flag" and s.reason.startswith("tied at place"):
+        if s.award == "flag" and str(s.reason).startswith("tied at place"):
             ties.setdefault(d.clusters[d.index()[s.unit]], []).append(s.unit)
     rulings = []
     for tied in ties.values():
@@ -533,7 +542,7 @@ def test_replaying_a_final_record_gives_it_back_byte_for_byte(units, changes, fi
     unruled = run_with(rs, d, registry, adjustments)
     ties: dict[str, list[str]] = {}
     for s in unruled.skips:
-        if s.award in ("flag", "merit") and s.reason.startswith("tied at place"):
+        if s.award in ("flag", "merit") and str(s.reason).startswith("tied at place"):
             ties.setdefault(f"{s.award} {d.clusters[d.index()[s.unit]]}", []).append(s.unit)
     if any(k.startswith("merit") for k in ties):
         return          # a merit tie depends on the flag's ruling; one round is enough here

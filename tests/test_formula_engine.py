@@ -39,7 +39,7 @@ def test_a_formula_gate_bars_the_units_it_is_false_for_with_the_values_it_read()
     assert [p.unit for p in got.proposals] == ["u1", "u3"]
     (skip,) = got.skips
     assert skip.unit == "u2"
-    assert skip.reason == ("gate clean (v == 0 and criterion.a >= 2) failed: v = 2, "
+    assert str(skip.reason) == ("gate clean (v == 0 and criterion.a >= 2) failed: v = 2, "
                            "criterion.a = 5.00")
 
 

@@ -199,7 +199,7 @@ def test_hook_register_gates(emuscore_plugins: PluginSandbox) -> None:
     emuscore_plugins.register(Twice(), half, EligibilityGate("odd_only", _odd_units))
     result = emuscore_plugins.run(RULESET + AWARD, "unit_id,v\nu1,1\nu2,4\nu3,3")
     assert [(p.award, p.unit) for p in result.proposals] == [("flag", "u3")]
-    assert [(s.unit, s.reason) for s in result.skips] == [("u2", "gate odd_only failed: u2 is even")]
+    assert [(s.unit, str(s.reason)) for s in result.skips] == [("u2", "gate odd_only failed: u2 is even")]
 
 
 def test_a_rulesets_own_gate_of_the_same_id_takes_precedence(emuscore_plugins: PluginSandbox) -> None:

@@ -169,7 +169,7 @@ def test_the_score_table_has_vietnamese_headers_and_keeps_the_rulesets_own_label
     assert "tổng điểm" in out.output
     # award titles and classes are the ruleset's words, in whatever language it wrote them
     assert "Cờ thi đua của Ủy ban nhân dân tỉnh (provincial_flag): đề nghị" in out.output
-    assert "excellent" in out.output
+    assert "Hoàn thành xuất sắc nhiệm vụ" in out.output
 
 
 def test_an_error_line_starts_with_the_vietnamese_prefix(tmp_path: Path) -> None:

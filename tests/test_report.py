@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import edit_record_file, rows
+from conftest import edit_record_file, older_record, rows
 from emuscore import parse_ruleset, run
 from emuscore.audit.record import write_record
 from emuscore.cli import main
@@ -84,8 +84,15 @@ def test_minutes_list_the_proposals_the_units_passed_over_and_why_and_the_ties(
     _, proposals, passed, ties = text.split("\n## ")
     assert "Cờ thi đua của Ủy ban nhân dân tỉnh: 1 đơn vị" in proposals
     assert "| 1 | unit 2 (u2) | k1 | 10,00 |" in proposals
-    assert "unit 1 (u1, cụm k1, hạng 1, 10,00 điểm): gate khong\\_ky\\_luat" in passed
-    assert "unit 3 (u3" in ties and "unit 4 (u4" in ties and "council decides" in ties
+    # the reasons in Vietnamese, like the minutes around them
+    assert ("unit 1 (u1, cụm k1, hạng 1, 10,00 điểm): không đạt điều kiện khong\\_ky\\_luat "
+            "(Không có cán bộ bị kỷ luật): ky\\_luat = 1") in passed
+    assert "unit 3 (u3" in ties and "unit 4 (u4" in ties
+    assert ("đồng hạng ở vị trí 1 (cụm k2) giữa u3, u4 cho 1 suất còn lại; thứ tự xếp hạng không "
+            "phân định được, nên Hội đồng quyết định") in ties
+    # u2 shares rank 1 with u1 (10 points each); the gate by its title, the total with a comma
+    assert ("| 1 | unit 2 (u2) | k1 | 10,00 | hạng 1 cụm k1; tổng điểm 10,00; đạt điều kiện: "
+            "Không có cán bộ bị kỷ luật |") in proposals
     # 3 Mar 2025 + 10 working days: 4–7, 10–14, 17 March (no holiday; by hand)
     assert "hạn góp ý hết ngày 17/03/2025" in text
 
@@ -99,6 +106,20 @@ def test_the_public_page_names_a_tie_but_not_why_a_unit_failed_a_gate(
     assert "ky_luat = 1" not in public and "ky_luat = 1" in internal
     assert "chưa đáp ứng điều kiện xét khen thưởng" in public
     assert "đồng hạng, để Hội đồng quyết định" in public
+    # the recorded reason of the tie, in Vietnamese like the page
+    assert "đồng hạng ở vị trí 1 (cụm k2) giữa u3, u4 cho 1 suất còn lại" in public
+    assert "tied at place" not in public
+
+
+def test_an_older_records_tie_is_found_by_its_english_words_and_quoted_as_stored(
+        record_path: Path, tmp_path: Path) -> None:
+    old = older_record(record_path, tmp_path / "old.json")
+    assert report(old, "--html", tmp_path / "public", "--markdown", tmp_path / "bien-ban.md")[0] == 0
+    public = (tmp_path / "public" / "index.html").read_text("utf-8")
+    assert "đồng hạng, để Hội đồng quyết định – tied at place 1 (cluster k2) with u3, u4" in public
+    assert "ky_luat = 1" not in public
+    ties = (tmp_path / "bien-ban.md").read_text("utf-8").split("\n## ")[3]
+    assert "tied at place 1 (cluster k2) with u3, u4 for 1 remaining slot(s)" in ties
 
 
 def test_the_page_is_self_contained(record_path: Path, tmp_path: Path) -> None:

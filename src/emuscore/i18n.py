@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -55,6 +56,12 @@ def _(message: str) -> str:
     return _catalogue(language()).gettext(message)
 
 
+def translator(lang: str | None = None) -> Callable[[str], str]:
+    """What `_` does, in `lang` ("vi", "en"; by default the interface language), looked up
+    once for many texts."""
+    return _catalogue(_normalise(lang) if lang else language()).gettext
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form for `n`, in the interface language."""
     return _catalogue(language()).ngettext(singular, plural, n)
@@ -66,4 +73,4 @@ def N_(message: str) -> str:
     return message
 
 
-__all__ = ["DOMAIN", "LOCALE_DIR", "N_", "_", "choose", "language", "ngettext"]
+__all__ = ["DOMAIN", "LOCALE_DIR", "N_", "_", "choose", "language", "ngettext", "translator"]

@@ -11,6 +11,7 @@ from attrs import frozen
 from emuscore.council.decisions import Applied
 from emuscore.dataset import Dataset
 from emuscore.exact import IntArray, format_units
+from emuscore.message import Message
 from emuscore.model import Ruleset
 
 
@@ -41,7 +42,8 @@ class Proposal:
 
     award: str
     unit: str
-    reason: str
+    reason: Message
+    """English msgid and arguments (`emuscore.message`): shown translated, stored as is."""
 
 
 @frozen
@@ -51,7 +53,7 @@ class Skip:
 
     award: str
     unit: str
-    reason: str
+    reason: Message
 
 
 @frozen
@@ -62,7 +64,7 @@ class Note:
 
     award: str
     scope: str
-    reason: str
+    reason: Message
     kind: str = ""
     """"tie" (left to the council), "held" (a place held for a tie), "quota", "ballot",
     "none" (no eligible unit)."""

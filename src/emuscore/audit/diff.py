@@ -8,10 +8,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from emuscore.audit import record_v1
 from emuscore.audit.packed import unpack_texts
 from emuscore.audit.record import unit_results, units_of
 from emuscore.dataset import natural_key
 from emuscore.i18n import N_, _
+from emuscore.message import Message, from_json, to_json
 
 Record = Mapping[str, Any]
 FIELDS = {"name": N_("name"), "cluster": N_("cluster")}
@@ -24,6 +26,9 @@ def compare(a: Record, b: Record) -> dict[str, Any]:
 
     `same` is true when the inputs and the results are equal; software differences alone
     (another Python, a newer plugin that scores alike) are listed but do not count."""
+    if (a["format"] == record_v1.FORMAT) != (b["format"] == record_v1.FORMAT):
+        # a record of the first format holds reasons as English text: compare them so
+        a, b = record_v1.with_text_reasons(a), record_v1.with_text_reasons(b)
     out: dict[str, Any] = {
         "digests": {"a": a["digests"]["record"], "b": b["digests"]["record"]},
         "ruleset": _ruleset(a["ruleset"], b["ruleset"]),
@@ -153,35 +158,51 @@ def _held(record: Record) -> dict[str, list[str]]:
     return held
 
 
-def _awards(a: Record, b: Record) -> dict[str, list[dict[str, str]]]:
-    """Proposals gained and lost from a to b, each with b's reason: the proposal's reason
-    for a gain, the reason it was passed over (if it was reached) for a loss."""
+def _awards(a: Record, b: Record) -> dict[str, list[dict[str, Any]]]:
+    """Proposals gained and lost from a to b, each with b's reason as recorded (a message's
+    JSON, or an older record's text): the proposal's reason for a gain, the reason it was
+    passed over (if it was reached) for a loss."""
     pa = {(p["award"], p["unit"]) for p in a["proposals"]}
     pb = {(p["award"], p["unit"]): p["reason"] for p in b["proposals"]}
     passed = {(s["award"], s["unit"]): s["reason"] for s in b["skips"]}
 
-    def listed(pairs: set[tuple[str, str]], why: Mapping[tuple[str, str], str]) -> list[dict[str, str]]:
+    def listed(pairs: set[tuple[str, str]], why: Mapping[tuple[str, str], Any]) -> list[dict[str, Any]]:
         return [{"award": w, "unit": u, **({"reason": why[w, u]} if (w, u) in why else {})}
                 for w, u in sorted(pairs, key=lambda p: (p[0], natural_key(p[1])))]
 
     lost = pa - pb.keys()
+    not_reached = to_json(Message.of(N_("not reached: the places went to units above it")))
     for award, unit in lost:        # not reached: no skip says why, so say it here
-        passed.setdefault((award, unit), _("not reached: the places went to units above it"))
+        passed.setdefault((award, unit), not_reached)
     return {"gained": listed(pb.keys() - pa, pb), "lost": listed(lost, passed)}
 
 
-def _skips(a: Record, b: Record) -> dict[str, list[dict[str, str]]]:
-    """Reasons for passing a unit over that only one side gives."""
-    def keyed(skips: list[dict[str, str]]) -> set[tuple[str, str, str]]:
-        return {(s["award"], s["unit"], s["reason"]) for s in skips}
+def _skips(a: Record, b: Record) -> dict[str, list[dict[str, Any]]]:
+    """Reasons for passing a unit over that only one side gives, compared by what the
+    record holds (a message's id and arguments), never by a translation."""
+    def keyed(skips: list[dict[str, Any]]) -> dict[tuple[str, str, str], Any]:
+        return {(s["award"], s["unit"], _key(s["reason"])): s["reason"] for s in skips}
 
     sa, sb = keyed(a["skips"]), keyed(b["skips"])
 
-    def listed(skips: set[tuple[str, str, str]]) -> list[dict[str, str]]:
-        return [{"award": w, "unit": u, "reason": r}
-                for w, u, r in sorted(skips, key=lambda s: (s[0], natural_key(s[1]), s[2]))]
+    def listed(keys: set[tuple[str, str, str]], reasons: Mapping[tuple[str, str, str], Any]
+               ) -> list[dict[str, Any]]:
+        return [{"award": w, "unit": u, "reason": reasons[w, u, r]}
+                for w, u, r in sorted(keys, key=lambda s: (s[0], natural_key(s[1]), s[2]))]
 
-    return {"only_in_a": listed(sa - sb), "only_in_b": listed(sb - sa)}
+    return {"only_in_a": listed(sa.keys() - sb.keys(), sa),
+            "only_in_b": listed(sb.keys() - sa.keys(), sb)}
+
+
+def _key(reason: Any) -> str:
+    """A recorded reason as one comparable text: its canonical JSON."""
+    return json.dumps(reason, sort_keys=True, ensure_ascii=False)
+
+
+def shown(reason: Any) -> str:
+    """A recorded reason (a message's JSON, or an older record's text) in the interface
+    language."""
+    return from_json(reason).shown()
 
 
 def _notes(a: Record, b: Record) -> dict[str, list[dict[str, str]]]:
@@ -257,18 +278,18 @@ def render(d: Mapping[str, Any], a_name: str = "a", b_name: str = "b") -> list[s
             lines.extend(_unit_lines(u, uw, cw))
     for sign, key, how in (("+", "gained", N_("gained")), ("-", "lost", N_("lost"))):
         for p in d["awards"][key]:
-            why = f": {p['reason']}" if p.get("reason") else ""
+            why = f": {shown(p['reason'])}" if p.get("reason") else ""
             lines.append(_("award {sign} {award}: unit {unit} ({how}){why}").format(
                 sign=sign, award=p["award"], unit=p["unit"], how=_(how), why=why))
     for key, side in (("only_in_a", a_name), ("only_in_b", b_name)):
         for skip in d["skips"][key]:
             lines.append(_("passed over for {award} only in {side}: unit {unit}: {reason}").format(
-                award=skip["award"], side=side, unit=skip["unit"], reason=skip["reason"]))
+                award=skip["award"], side=side, unit=skip["unit"], reason=shown(skip["reason"])))
     for key, side in (("only_in_a", a_name), ("only_in_b", b_name)):
         for note in d.get("notes", {}).get(key, []):
             scope = f" ({note['scope']})" if note["scope"] else ""
             lines.append(_("note on {award}{scope} only in {side}: {reason}").format(
-                award=note["award"], scope=scope, side=side, reason=note["reason"]))
+                award=note["award"], scope=scope, side=side, reason=shown(note["reason"])))
     return lines + software_lines(d["software"], a_name, b_name)
 
 

@@ -23,6 +23,7 @@ import attrs
 import numpy as np
 from attrs import frozen
 
+from emuscore.audit import record_v1
 from emuscore.audit.record import results_part, run_record, value_text
 from emuscore.dataset import Dataset, natural_key
 from emuscore.engine import run
@@ -31,6 +32,7 @@ from emuscore.formula import NumberValue
 from emuscore.formula.nodes import fraction_text
 from emuscore.i18n import N_, _, ngettext
 from emuscore.manager import Registry
+from emuscore.message import joined
 from emuscore.model import AwardRule, Criterion, Gate
 from emuscore.pipeline.awards import award
 from emuscore.pipeline.classify import checked_criteria, classify
@@ -62,8 +64,11 @@ def explain(record: Mapping[str, Any], unit_id: str, registry: Registry) -> list
     e = Explainer(result, index[unit_id], registry)
     e.council = record.get("council") or {}
     lines = []
-    fresh = results_part(result)        # the keys an older record has (see record_v1)
-    if {k: fresh.get(k) for k in record["results"]} != record["results"]:
+    if record["format"] == record_v1.FORMAT:        # compared in the format it was written in
+        differs = record_v1.results_digest(result, record["results"]) != record["digests"]["results"]
+    else:
+        differs = results_part(result) != record["results"]
+    if differs:
         lines.append(_("warning: the installed plugins score this record differently from the "
                        "record (run `emuscore replay`); this explains the re-run"))
     council = record.get("council")
@@ -120,7 +125,7 @@ class Explainer:
     def notes_for(self, rule: AwardRule) -> list[str]:
         """The award's notes for this unit's cluster and for the award as a whole."""
         cluster = self.data.clusters[self.unit]
-        return [f"  ! {n.reason}" for n in self.result.notes
+        return [f"  ! {n.reason.shown()}" for n in self.result.notes
                 if n.award == rule.id and n.scope in ("", cluster)]
 
     def criteria(self) -> list[str]:
@@ -288,12 +293,12 @@ class Explainer:
         for rule in self.ruleset.awards:
             title = _("award {award}").format(award=rule.id) + (f" ({rule.title})" if rule.title else "")
             if rule.id in held:
-                reason = next(p.reason for p in self.result.proposals
+                reason = next(p.reason.shown() for p in self.result.proposals
                               if p.award == rule.id and p.unit == self.unit_id)
                 lines.append(_("{award}: proposed ({reason})").format(award=title, reason=reason))
                 lines.extend(self.notes_for(rule))
                 continue
-            skips = [s.reason for s in self.result.skips
+            skips = [s.reason.shown() for s in self.result.skips
                      if s.award == rule.id and s.unit == self.unit_id]
             if not skips and rule.per_cluster is not None:
                 cluster, index = self.data.clusters[self.unit], self.data.index()
@@ -479,9 +484,11 @@ class WhatItTakes:
                 award=rule.from_award)
         failures = gate_failures(e.ruleset, e.data, e.scores, rule.requires.gates, e.registry)[e.unit]
         if failures:
+            failed = {f.arg("gate") for f in failures}
             needs = [_condition(g) for g in e.ruleset.gates if g.id in rule.requires.gates
-                     and any(f.startswith(f"gate {g.id} ") for f in failures)]
-            return (_("blocked whatever the points: {failures}").format(failures="; ".join(failures))
+                     and g.id in failed]
+            return (_("blocked whatever the points: {failures}").format(
+                        failures=joined(failures).shown())
                     + (_(" (eligible only with {conditions})").format(
                         conditions=_(" and ").join(needs)) if needs else ""))
         return None

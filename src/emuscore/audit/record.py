@@ -42,6 +42,7 @@ from emuscore.exact import Column, format_units
 from emuscore.i18n import _
 from emuscore.io.atomic import write_atomically
 from emuscore.manager import Registry
+from emuscore.message import json_problem, to_json
 from emuscore.model import Ruleset
 from emuscore.problems import EmuscoreError, Problem
 from emuscore.result import Result
@@ -155,10 +156,11 @@ def results_part(result: Result) -> dict[str, Any]:
             "tied": [bool(t) for t in result.ranks.tied.tolist()],
             "decided_by": list(result.ranks.decided_by),
         },
-        "proposals": [{"award": p.award, "unit": p.unit, "reason": p.reason}
+        "proposals": [{"award": p.award, "unit": p.unit, "reason": to_json(p.reason)}
                       for p in result.proposals],
-        "skips": [{"award": s.award, "unit": s.unit, "reason": s.reason} for s in result.skips],
-        "notes": [{"award": n.award, "scope": n.scope, "kind": n.kind, "reason": n.reason}
+        "skips": [{"award": s.award, "unit": s.unit, "reason": to_json(s.reason)}
+                  for s in result.skips],
+        "notes": [{"award": n.award, "scope": n.scope, "kind": n.kind, "reason": to_json(n.reason)}
                   for n in result.notes],
         "adjustments": [{"unit": a.unit, "indicator": a.indicator, "stage": a.stage, "old": a.old,
                          "new": a.new, "reason": a.reason, "by": a.by, "date": a.date,
@@ -339,12 +341,16 @@ def shape_problem(record: Mapping[str, Any]) -> str | None:
                                     and all(isinstance(x, dict) for x in results[kind])):
             return _("the results' {kind} are not a list of objects").format(kind=kind)
     known = set(ids)
-    for kind in ("proposals", "skips"):
-        for entry in results[kind]:
-            if not isinstance(entry, dict) or not all(
-                    isinstance(entry.get(k), str) for k in ("award", "unit", "reason")):
-                return _("an entry of {kind} is not award, unit and reason texts").format(kind=kind)
-            if entry["unit"] not in known:
+    for kind, keys in (("proposals", ("award", "unit")), ("skips", ("award", "unit")),
+                       ("notes", ("award", "scope", "kind"))):
+        for entry in results.get(kind, []):
+            if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in keys):
+                return _("an entry of {kind} is not {keys} texts").format(kind=kind,
+                                                                          keys=", ".join(keys))
+            if (why := json_problem(entry.get("reason"))) is not None:
+                return _("an entry of {kind} has a reason that is not a message: {why}").format(
+                    kind=kind, why=why)
+            if kind != "notes" and entry["unit"] not in known:
                 return _("the results' {kind} name unit {unit}, which the data does not "
                          "list").format(kind=kind, unit=repr(entry["unit"]))
     if not all(isinstance(software.get(k), dict) for k in ("scorers", "gates")) or not all(

@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from emuscore import reasons
 from emuscore.audit.container import NotARecordFile, canonical, sha256
 from emuscore.audit.packed import pack_texts
 from emuscore.exact import format_column
 from emuscore.i18n import _
+from emuscore.message import Message, from_json
 from emuscore.result import Result
 
 FORMAT = "emuscore-record/1"
@@ -85,6 +87,19 @@ def _columns(record: dict[str, Any]) -> dict[str, Any]:
             "results": {**results, "units": columns}}
 
 
+def with_text_reasons(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The record with every stored reason as the English text a /1 record holds, to
+    compare it with one: a reason that is a message's JSON becomes its /1 text."""
+    results = record["results"]
+
+    def texts(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{**e, "reason": e["reason"] if isinstance(e["reason"], str)
+                 else _text(from_json(e["reason"]))} for e in entries]
+
+    kinds = [k for k in ("proposals", "skips", "notes") if k in results]
+    return {**record, "results": {**results, **{k: texts(results[k]) for k in kinds}}}
+
+
 def results_digest(result: Result, recorded: Mapping[str, Any]) -> str:
     """The digest a /1 record of `result` gives its results part (leaving out the keys
     the recorded results lack, as records written before them do)."""
@@ -93,6 +108,17 @@ def results_digest(result: Result, recorded: Mapping[str, Any]) -> str:
         if key not in recorded:
             del part[key]
     return sha256(canonical(part))
+
+
+def _text(reason: Message) -> str:
+    """The English a /1 record held for a reason: a proposal's parts joined by ", " (its
+    class by its label alone), a ballot after "; "; any other reason as it reads."""
+    parts = reason.items()
+    if not parts or parts[0].id != reasons.RANK:
+        return reason.english()
+    head = [str(p.arg("label")) if p.id == reasons.CLASS else p.english()
+            for p in parts if p.id != reasons.BALLOT]
+    return "; ".join([", ".join(head), *(p.english() for p in parts if p.id == reasons.BALLOT)])
 
 
 def results_part(result: Result) -> dict[str, Any]:
@@ -116,10 +142,11 @@ def results_part(result: Result) -> dict[str, Any]:
         }
     return {
         "units": units,
-        "proposals": [{"award": p.award, "unit": p.unit, "reason": p.reason}
+        "proposals": [{"award": p.award, "unit": p.unit, "reason": _text(p.reason)}
                       for p in result.proposals],
-        "skips": [{"award": s.award, "unit": s.unit, "reason": s.reason} for s in result.skips],
-        "notes": [{"award": n.award, "scope": n.scope, "kind": n.kind, "reason": n.reason}
+        "skips": [{"award": s.award, "unit": s.unit, "reason": _text(s.reason)}
+                  for s in result.skips],
+        "notes": [{"award": n.award, "scope": n.scope, "kind": n.kind, "reason": _text(n.reason)}
                   for n in result.notes],
         "adjustments": [{"unit": a.unit, "indicator": a.indicator, "stage": a.stage, "old": a.old,
                          "new": a.new, "reason": a.reason, "by": a.by, "date": a.date,

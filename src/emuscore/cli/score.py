@@ -171,7 +171,8 @@ def print_awards(result: Result) -> None:
         click.secho(_("{award} ({id}): {count} proposed").format(
             award=rule.title or rule.id, id=rule.id, count=len(given)), bold=True)
         if given:       # one write: national runs propose tens of thousands
-            click.echo("\n".join(f"  {p.unit}: {p.reason}" for p in given))
+            click.echo("\n".join(f"  {p.unit}: {p.reason.shown()}" for p in given))
         notes = [n for n in result.notes if n.award == rule.id]
         if notes:       # a tie left to the council, a zero quota, a cluster with nobody
-            click.echo("\n".join(f"  ! {n.scope + ': ' if n.scope else ''}{n.reason}" for n in notes))
+            click.echo("\n".join(f"  ! {n.scope + ': ' if n.scope else ''}{n.reason.shown()}"
+                                  for n in notes))

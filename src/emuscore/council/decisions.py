@@ -8,6 +8,8 @@ from typing import Literal
 
 from attrs import frozen
 
+from emuscore.i18n import N_
+from emuscore.message import Message
 from emuscore.model import Vote
 
 STAGES = ("self", "cluster", "board", "council")
@@ -88,14 +90,19 @@ class Ballot:
     def passes(self, vote: Vote) -> bool:
         return self.share(vote) >= Fraction(vote.threshold)   # Decimal -> Fraction is exact
 
-    def tally(self, vote: Vote) -> str:
+    def tally(self, vote: Vote) -> Message:
         """The tally and the comparison, e.g. "9 yes, 1 no, 10 members; 9/10 of the members
         = 0.9 >= 0.9 required"."""
-        base = self.members if vote.of == "members" else self.yes + self.no
-        who = "the members" if vote.of == "members" else "those voting"
-        sign = ">=" if self.passes(vote) else "<"
-        return (f"{self.yes} yes, {self.no} no, {self.members} members; {self.yes}/{base} of "
-                f"{who} = {_share_text(self.share(vote))} {sign} {vote.threshold} required")
+        of_members = vote.of == "members"
+        return Message.of(
+            N_("{yes} yes, {no} no, {members} members; {yes}/{base} of the members = {share} "
+               "{sign} {threshold} required") if of_members else
+            N_("{yes} yes, {no} no, {members} members; {yes}/{base} of those voting = {share} "
+               "{sign} {threshold} required"),
+            yes=self.yes, no=self.no, members=self.members,
+            base=self.members if of_members else self.yes + self.no,
+            share=_share_text(self.share(vote)), sign=">=" if self.passes(vote) else "<",
+            threshold=str(vote.threshold))
 
 
 def _share_text(share: Fraction) -> str:

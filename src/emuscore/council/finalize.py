@@ -94,7 +94,7 @@ def build_final(proposal_path: Path, inputs: Inputs, registry: Registry) -> dict
         raise EmuscoreError([Problem(_(
             "{award}{scope}: {reason}; add a ruling '{award},settle,WINNER,OTHERS,reason,by,date' "
             "to --rulings").format(award=n.award, scope=f" ({n.scope})" if n.scope else "",
-                                   reason=n.reason), str(inputs.rulings or proposal_path))
+                                   reason=n.reason.shown()), str(inputs.rulings or proposal_path))
             for n in ties])
     record = build_record(result, registry)
     record["data"] = proposal["data"]       # the year's data, unchanged: adjustments go over it

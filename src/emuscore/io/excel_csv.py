@@ -36,11 +36,11 @@ def to_excel_csv(result: Result, columns: Sequence[str] | None = None,
     for p in result.proposals:
         title = award_title.get(p.award, p.award)
         held.setdefault(p.unit, []).append(title)
-        reasons.setdefault(p.unit, []).append(f"{title}: {p.reason}")
+        reasons.setdefault(p.unit, []).append(f"{title}: {p.reason.shown()}")
     for s in result.skips:
         reasons.setdefault(s.unit, []).append(
             _("not proposed for {award}: {reason}").format(award=award_title.get(s.award, s.award),
-                                                            reason=s.reason))
+                                                            reason=s.reason.shown()))
     units = table(result, ["unit_id"], sort)[0][1]
     shown = headers(result)
     header, cells = [], []

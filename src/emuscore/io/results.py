@@ -225,11 +225,13 @@ def to_json(result: Result) -> str:
     document: dict[str, Any] = {
         "ruleset": {"id": result.ruleset.meta.id, "version": result.ruleset.meta.version},
         "units": rows(result),
-        "proposals": [{"award": p.award, "unit_id": p.unit, "reason": p.reason}
+        # the reasons in English whatever the interface language: a results file is evidence
+        "proposals": [{"award": p.award, "unit_id": p.unit, "reason": p.reason.english()}
                       for p in result.proposals],
-        "skips": [{"award": s.award, "unit_id": s.unit, "reason": s.reason} for s in result.skips],
+        "skips": [{"award": s.award, "unit_id": s.unit, "reason": s.reason.english()}
+                  for s in result.skips],
         # why an award or a cluster has no recipient (a tie left to the council, a zero quota)
-        "notes": [{"award": n.award, "scope": n.scope, "kind": n.kind, "reason": n.reason}
+        "notes": [{"award": n.award, "scope": n.scope, "kind": n.kind, "reason": n.reason.english()}
                   for n in result.notes],
     }
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"

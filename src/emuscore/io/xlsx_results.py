@@ -150,14 +150,14 @@ def to_xlsx(result: Result) -> bytes:
         summary.append([("text", award_title.get(p.award, p.award)), ("whole", str(number[p.award])),
                         ("text", p.unit), ("text", data.names[i]), ("text", data.clusters[i]),
                         ("whole", str(ranks[i])), ("number", totals[i]),
-                        ("text", result.classes[i]), ("text", p.reason)])
+                        ("text", result.classes[i]), ("text", p.reason.shown())])
     passed = Sheet(_("Passed over"), [_("Award"), _("Unit"), _("Name"), _("Cluster"), _("Rank"),
                    _("Total"), _("Reason")], [34, 12, 40, 22, 7, 10, 80])
     for s in result.skips:
         i = index[s.unit]
         passed.append([("text", award_title.get(s.award, s.award)), ("text", s.unit),
                        ("text", data.names[i]), ("text", data.clusters[i]), ("whole", str(ranks[i])),
-                       ("number", totals[i]), ("text", s.reason)])
+                       ("number", totals[i]), ("text", s.reason.shown())])
     return _package([summary, passed, *_cluster_sheets(result, award_title, totals)],
                     ruleset.scale)
 

@@ -12,10 +12,13 @@ from decimal import Decimal
 import numpy as np
 from attrs import frozen
 
+from emuscore import reasons
 from emuscore.council.decisions import Decisions
 from emuscore.dataset import Dataset
 from emuscore.exact import format_units, order_by
+from emuscore.i18n import N_
 from emuscore.manager import Registry
+from emuscore.message import Message, joined
 from emuscore.model import AwardRule, Ruleset
 from emuscore.pipeline.council import Council, Held, Tie
 from emuscore.pipeline.eligibility import Ineligible
@@ -102,7 +105,8 @@ def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, 
             candidates = pool[order_by(*(k[pool] for k in keys), data.unit_order[pool])]
             group = np.zeros(len(pool), np.int64)
             place = shared_places([k[candidates] for k in keys], len(pool))
-            pool_scope = f"{len(pool)} holders of {rule.from_award}, quota {slots}"
+            pool_scope = Message.of(N_("{n} holders of {award}, quota {quota}"), n=len(pool),
+                                    award=rule.from_award or "", quota=slots)
             max_place = None    # a pool's order is not the cluster rank max_rank speaks of
             notes.extend(_quota_notes(rule, titles[rule.from_award or ""], len(pool), waiting, slots))
         held = Held(rule, pending, eligible, candidates, titles)
@@ -117,14 +121,14 @@ def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, 
             skips.extend(Skip(rule.id, ids[u], text) for u, text in texts)
         settled = {u for tie, _won, _texts in ruled for u in tie}
         passed = [p for p in passed if not (p.tie and p.unit in settled)]
-        reasons = iter(failures.reasons([p.unit for p in passed if not p.tie]))
-        why_passed: dict[int, str] = {}
+        why_not = iter(failures.reasons([p.unit for p in passed if not p.tie]))
+        why_passed: dict[int, Message] = {}
         for p in passed:
-            scope = pool_scope or f"cluster {data.clusters[p.unit]}"
+            scope = pool_scope or Message.of(N_("cluster {cluster}"), cluster=data.clusters[p.unit])
             if p.tie:
-                why = _tied(p.place, scope, [ids[j] for j in p.tie], p.remaining)
+                why = reasons.tied(p.place, scope, ", ".join(ids[j] for j in p.tie), p.remaining)
             else:
-                why = "; ".join(w for w in (council.barred_reason(rule, p.unit), next(reasons)) if w)
+                why = joined((council.barred_reason(rule, p.unit), next(why_not)))
             why_passed[p.unit] = why
             skips.append(Skip(rule.id, ids[p.unit], why))
         if council.active:
@@ -136,8 +140,9 @@ def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, 
         skips.extend(Skip(rule.id, ids[u], why) for u, why in fallen.items())
         for i in sorted(chosen, key=lambda i: (data.cluster_codes[i], ranks.rank[i],
                                                data.unit_order[i])):
-            proposals.append(Proposal(rule.id, ids[i], _why(
-                rule, i, data, scores, classes, ranks, ruleset) + council.passed_ballot(rule, i)))
+            proposals.append(Proposal(rule.id, ids[i], joined((
+                *_why(rule, i, data, scores, classes, ranks, ruleset),
+                council.passed_ballot(rule, i)))))
         holders[rule.id] = chosen
         ties = {p.tie: Tie(p.tie, p.remaining, p.place, "" if pool_scope else data.clusters[p.unit])
                 for p in passed if p.tie}
@@ -151,40 +156,47 @@ def _award(ruleset: Ruleset, data: Dataset, scores: Scores, classes: tuple[str, 
 def _quota_notes(rule: AwardRule, source: str, holders: int, waiting: int, slots: int) -> list[Note]:
     """`source`: the title of the award the quota is drawn from."""
     out = []
+    share = str(rule.share)
     if waiting:     # the quota is of the holders so far; the ruling adds to them
         later = int((rule.share or Decimal(0)) * (holders + waiting))
-        out.append(Note(rule.id, "", f"{waiting} place(s) of {source} wait for the council's "
-                        f"ruling: the quota is floor({rule.share} x {holders}) = {slots} until "
-                        f"then, and floor({rule.share} x {holders + waiting}) = {later} after it, "
-                        "when the unit(s) the council chooses join the holders; these proposals "
-                        "stand only where they rank above them", "held"))
+        out.append(Note(rule.id, "", Message.of(
+            N_("{waiting} place(s) of {award} wait for the council's ruling: the quota is "
+               "floor({share} x {holders}) = {quota} until then, and floor({share} x {after}) = "
+               "{later} after it, when the unit(s) the council chooses join the holders; these "
+               "proposals stand only where they rank above them"),
+            waiting=waiting, award=source, share=share, holders=holders, quota=slots,
+            after=holders + waiting, later=later), "held"))
     if slots == 0:
         exact = (rule.share or Decimal(0)) * holders
-        out.append(Note(rule.id, "", f"quota {rule.share} x {holders} holder(s) of {source} = "
-                        f"{exact}, rounded down to 0: no place to give", "quota"))
+        out.append(Note(rule.id, "", Message.of(
+            N_("quota {share} x {holders} holder(s) of {award} = {exact}, rounded down to 0: no "
+               "place to give"), share=share, holders=holders, award=source, exact=str(exact)),
+            "quota"))
     return out
 
 
 def _notes(rule: AwardRule, data: Dataset, ranks: Ranks, chosen: set[int], passed: list[Passed],
-           why_passed: dict[int, str], ties: Iterable[Tie], held: Held, fallen: dict[int, str],
-           pooled: bool) -> list[Note]:
+           why_passed: dict[int, Message], ties: Iterable[Tie], held: Held,
+           fallen: dict[int, Message], pooled: bool) -> list[Note]:
     """Why a cluster (or the pool) has no recipient, or a place is not given."""
     out = []
     waiting: set[str] = set()
     for tie in ties:
         waiting.add(tie.scope)
         tied = ", ".join(data.unit_ids[u] for u in tie.units)
-        out.append(Note(rule.id, tie.scope, f"tied at place {tie.place} among {tied} for "
-                        f"{tie.remaining} remaining place(s): left to the council (emuscore "
-                        "finalize --rulings)", "tie"))
+        out.append(Note(rule.id, tie.scope, Message.of(
+            N_("tied at place {place} among {units} for {remaining} remaining place(s): left to "
+               "the council (emuscore finalize --rulings)"),
+            place=tie.place, units=tied, remaining=tie.remaining), "tie"))
     for scope, text in held.notes(data):
         waiting.add(scope)
         out.append(Note(rule.id, scope, text, "held"))
     for unit, why in fallen.items():
         scope = "" if pooled else data.clusters[unit]
         waiting.add(scope)
-        out.append(Note(rule.id, scope, f"the place of {data.unit_ids[unit]} is left empty: {why}",
-                        "ballot"))
+        out.append(Note(rule.id, scope, Message.of(
+            N_("the place of {unit} is left empty: {reason}"), unit=data.unit_ids[unit], reason=why),
+            "ballot"))
     if pooled:
         return out
     # whole columns: a national run has tens of thousands of clusters, most without a flag
@@ -196,32 +208,21 @@ def _notes(rule: AwardRule, data: Dataset, ranks: Ranks, chosen: set[int], passe
     units = np.fromiter((p.unit for p in passed), np.int64, len(passed))
     seen, at = np.unique(codes[units], return_index=True)     # each cluster's first passed
     first = dict(zip(seen.tolist(), units[at].tolist(), strict=True))
-    none_reached = "no unit of the cluster was a candidate"
-    best = "no unit of the cluster was eligible; the best, {unit} (rank {rank}): {reason}"
+    none_reached = Message.of(N_("no unit of the cluster was a candidate"))
+    best = N_("no unit of the cluster was eligible; the best, {unit} (rank {rank}): {reason}")
     for code in np.flatnonzero(left).tolist():
         leader = first.get(code)
-        why = none_reached if leader is None else best.format(
-            unit=data.unit_ids[leader], rank=int(ranks.rank[leader]), reason=why_passed[leader])
+        why = none_reached if leader is None else Message.of(
+            best, unit=data.unit_ids[leader], rank=int(ranks.rank[leader]), reason=why_passed[leader])
         out.append(Note(rule.id, ids[code], why, "none"))
     if not given.any() and not waiting:
-        out.append(Note(rule.id, "", "no recipient in any cluster", "none"))
+        out.append(Note(rule.id, "", Message.of(N_("no recipient in any cluster")), "none"))
     return out
 
 
-def _tied(place: int, scope: str, names: list[str], remaining: int) -> str:
-    """Why units tied for the last slots all go to the council."""
-    return (f"tied at place {place} ({scope}) with {', '.join(names)} for {remaining} remaining "
-            "slot(s); the ranking order does not separate them, so the council decides")
-
-
 def _why(rule: AwardRule, i: int, data: Dataset, scores: Scores, classes: tuple[str, ...],
-         ranks: Ranks, ruleset: Ruleset) -> str:
-    parts = [f"rank {ranks.rank[i]} in cluster {data.clusters[i]}",
-             f"total {format_units(int(scores.total[i]), ruleset.scale)}"]
-    if classes[i]:
-        parts.append(classes[i])
-    if rule.from_award:
-        parts.append(f"among the best {rule.share} of {rule.from_award} holders")
-    if rule.requires.gates:
-        parts.append("passes " + ", ".join(rule.requires.gates))
-    return ", ".join(parts)
+         ranks: Ranks, ruleset: Ruleset) -> list[Message]:
+    return reasons.proposed(
+        int(ranks.rank[i]), data.clusters[i], format_units(int(scores.total[i]), ruleset.scale),
+        classes[i], str(rule.share) if rule.from_award else None, rule.from_award,
+        ", ".join(rule.requires.gates))

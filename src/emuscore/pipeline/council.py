@@ -21,12 +21,14 @@ from collections.abc import Iterable, Iterator
 from emuscore.council.decisions import EVERY_AWARD, Ballot, Decisions, Ruling
 from emuscore.dataset import Dataset
 from emuscore.exact import IntArray
-from emuscore.i18n import _
+from emuscore.i18n import N_, _
+from emuscore.message import Message
 from emuscore.model import AwardRule, Ruleset
 from emuscore.pipeline.picker import Passed
 from emuscore.problems import DataError, Problem, did_you_mean
+from emuscore.reasons import BALLOT
 
-Settled = tuple[tuple[int, ...], set[int], list[tuple[int, str]]]
+Settled = tuple[tuple[int, ...], set[int], list[tuple[int, Message]]]
 """A tie settled by rulings: its units, the winners, and each loser with its reason."""
 
 
@@ -100,16 +102,16 @@ class Council:
             out |= set(self._fallen(rule))
         return out
 
-    def barred_reason(self, rule: AwardRule, unit: int) -> str:
+    def barred_reason(self, rule: AwardRule, unit: int) -> Message | None:
         if not self.active:
-            return ""
+            return None
         ruling = self.decisions.withheld(rule.id).get(self.data.unit_ids[unit])
-        if ruling is not None:
-            return f"withheld by the council: {ruling.text()}"
+        if ruling is not None:      # the council's own words, stored as it wrote them
+            return Message.of(N_("withheld by the council: {ruling}"), ruling=ruling.text())
         fallen = self._fallen(rule).get(unit)
         if fallen is not None and rule.vote is not None:
-            return f"fell at the council's ballot: {fallen.tally(rule.vote)}"
-        return ""
+            return _fell(fallen, rule)
+        return None
 
     def reached(self, rule: AwardRule, units: set[int]) -> None:
         """Mark the withholding rulings that took effect (their unit was reached)."""
@@ -155,14 +157,16 @@ class Council:
                     "the tie among {units} is for {n} place(s): name {n} unit(s), each over all "
                     "the others of the tie (one ruling per winner)").format(
                         units=", ".join(ids[u] for u in tie), n=remaining))
-            texts = [(self.index[o], f"the council ruled {r.unit} over {o} in the tie at place "
-                                     f"{ties[tie].place}: {r.text()}")
+            texts = [(self.index[o], Message.of(
+                         N_("the council ruled {unit} over {other} in the tie at place {place}: "
+                            "{ruling}"), unit=r.unit, other=o, place=ties[tie].place,
+                         ruling=r.text()))
                      for r in rs for o in r.over]
             first = dict(reversed(texts))       # a loser named by two rulings: the first
             out.append((tie, winners, [(u, first[u]) for u in dict.fromkeys(u for u, _t in texts)]))
         return out
 
-    def ballot(self, rule: AwardRule, chosen: set[int]) -> dict[int, str]:
+    def ballot(self, rule: AwardRule, chosen: set[int]) -> dict[int, Message]:
         """Drop the proposals below the vote's threshold (when the vote does not promote):
         unit -> the tally as the reason. Every proposal must have a ballot, and every
         ballot a proposal."""
@@ -185,16 +189,16 @@ class Council:
                     award=rule.id, units=", ".join(missing)), self._ballots_file()))
         if rule.vote.promote:
             return {}
-        return {i: f"fell at the council's ballot: {b.tally(rule.vote)}" for i, b in fallen.items()}
+        return {i: _fell(b, rule) for i, b in fallen.items()}
 
     def _ballots_file(self) -> str:
         return next((b.file for b in self.decisions.ballots or ()), "")
 
-    def passed_ballot(self, rule: AwardRule, unit: int) -> str:
+    def passed_ballot(self, rule: AwardRule, unit: int) -> Message | None:
         votes = self._votes(rule)
         if votes is None or rule.vote is None or unit not in votes:
-            return ""
-        return f"; ballot: {votes[unit].tally(rule.vote)}"
+            return None
+        return Message.of(BALLOT, tally=votes[unit].tally(rule.vote))
 
     def check_all_used(self) -> None:
         for k, r in enumerate(self.decisions.rulings):
@@ -203,6 +207,11 @@ class Council:
                     "{unit} would not be proposed for {award} anyway; a ruling withholds a "
                     "proposal, it cannot bar a unit that was not reached").format(
                         unit=r.unit, award=r.award))
+
+
+def _fell(ballot: Ballot, rule: AwardRule) -> Message:
+    assert rule.vote is not None
+    return Message.of(N_("fell at the council's ballot: {tally}"), tally=ballot.tally(rule.vote))
 
 
 class Held:
@@ -226,7 +235,7 @@ class Held:
             self.dropped |= set(ok[keep:])
             self.groups.append((other, tie, tuple(ok)))
 
-    def skips(self, chosen: Iterable[int], data: Dataset) -> Iterator[tuple[int, str]]:
+    def skips(self, chosen: Iterable[int], data: Dataset) -> Iterator[tuple[int, Message]]:
         """Each eligible tied unit whose place is held, with why; and those left out of
         the candidates because fewer of them can take this award than are tied."""
         picked = set(chosen)
@@ -236,23 +245,28 @@ class Held:
                 names = ", ".join(data.unit_ids[u] for u in tie.units)
                 for u in ok:
                     if u in self.dropped:
-                        yield u, (f"waits for the council's ruling on {self.titles[other]}: "
-                                  f"{names} are tied for it, and only those it does not give "
-                                  f"{self.titles[other]} may take {self.titles[self.rule.id]}")
+                        yield u, Message.of(
+                            N_("waits for the council's ruling on {award}: {units} are tied for "
+                               "it, and only those it does not give {award} may take {this}"),
+                            award=self.titles[other], units=names,
+                            this=self.titles[self.rule.id])
                 continue
             self.taken.append((other, tie, n, ok))
             names = ", ".join(data.unit_ids[u] for u in tie.units)
             for u in ok:
-                yield u, (f"{n} place(s) of {self.titles[self.rule.id]} held for whichever of "
-                          f"{names} (tied at place {tie.place} for {self.titles[other]}) the "
-                          f"council does not give {self.titles[other]}")
+                yield u, Message.of(
+                    N_("{n} place(s) of {this} held for whichever of {units} (tied at place "
+                       "{place} for {award}) the council does not give {award}"),
+                    n=n, this=self.titles[self.rule.id], units=names, place=tie.place,
+                    award=self.titles[other])
 
-    def notes(self, data: Dataset) -> Iterator[tuple[str, str]]:
+    def notes(self, data: Dataset) -> Iterator[tuple[str, Message]]:
         for other, tie, n, _ok in self.taken:
             units = ", ".join(data.unit_ids[u] for u in tie.units)
-            yield tie.scope, (f"{n} place(s) held for whichever of {units} the council does not "
-                              f"give {self.titles[other]} (tied for it, waiting for the "
-                              "council's ruling)")
+            yield tie.scope, Message.of(
+                N_("{n} place(s) held for whichever of {units} the council does not give "
+                   "{award} (tied for it, waiting for the council's ruling)"),
+                n=n, units=units, award=self.titles[other])
 
 
 class Tie:

@@ -12,14 +12,16 @@ import numpy as np
 from emuscore.dataset import Dataset
 from emuscore.eligibility import EligibilityGate
 from emuscore.exact import IntArray, ceil_units, decimals_of, format_column, to_units
+from emuscore.i18n import N_
 from emuscore.manager import Registered, Registry
+from emuscore.message import Message, joined
 from emuscore.model import AwardRule, Gate, Ruleset
 from emuscore.problems import DataError, PluginError
 from emuscore.result import Ranks, Scores
 
 
 def gate_failures(ruleset: Ruleset, data: Dataset, scores: Scores, gate_ids: Sequence[str],
-                  registry: Registry) -> list[list[str]]:
+                  registry: Registry) -> list[list[Message]]:
     """For each unit, why it fails each of the named gates (empty list = eligible): the
     ruleset's own [[gates]], then gates registered by plugins."""
     return GateCheck(ruleset, data, scores, gate_ids, registry).failures(range(data.size))
@@ -42,17 +44,22 @@ class GateCheck:
         self.plugin = [(name, _plugin_gate(registry.gates[name], data))
                        for name in gate_ids if name not in own]
 
-    def failures(self, units: Sequence[int]) -> list[list[str]]:
-        """For each of the units, why it fails the gates."""
-        out: list[list[str]] = [[] for _ in units]
+    def failures(self, units: Sequence[int]) -> list[list[Message]]:
+        """For each of the units, why it fails the gates (each message's `gate` argument
+        names the gate)."""
+        out: list[list[Message]] = [[] for _ in units]
         for gate, passes in self.own:
             for k in np.flatnonzero(~passes[np.asarray(units, np.int64)]).tolist():
-                out[k].append(f"gate {gate.id} ({gate.title or gate.when or gate.indicator}) "
-                              f"failed: {self._values(gate, units[k])}")
+                out[k].append(Message.of(
+                    N_("gate {gate} ({title}) failed: {values}"), gate=gate.id,
+                    title=gate.title or gate.when or gate.indicator or "",
+                    values=self._values(gate, units[k])))
         for name, verdict in self.plugin:
             for k, i in enumerate(units):
-                if verdict[i] is not None:
-                    out[k].append(f"gate {name} failed: {verdict[i]}")
+                reason = verdict[i]
+                if reason is not None:      # the plugin's own words, stored as it gave them
+                    out[k].append(Message.of(N_("gate {gate} failed: {verdict}"), gate=name,
+                                             verdict=reason))
         return out
 
     def _passes(self, gate: Gate) -> IntArray:
@@ -138,36 +145,40 @@ class Ineligible:
             fails |= np.array([c not in self.good_enough for c in classes], bool)
         self.eligible: list[bool] = (~fails).tolist()
 
-    def reasons(self, units: list[int]) -> list[str]:
-        """Why each of the (ineligible) units fails, "; "-joined, worked out one condition
-        at a time over all of them."""
+    def reasons(self, units: list[int]) -> list[Message]:
+        """Why each of the (ineligible) units fails, the conditions joined (shown with "; "
+        between them), worked out one condition at a time over all of them."""
         req = self.rule.requires
         at = np.asarray(units, np.int64)
-        parts: list[list[str]] = []         # per condition, a text per unit ("" = met)
+        parts: list[list[Message | None]] = []     # per condition, one per unit (None = met)
         for other in reversed(self.rule.exclude):
             held = self.holders[other]
-            parts.append([f"already proposed for {other}" if i in held else "" for i in units])
-        parts.append(["; ".join(g) for g in self.gates.failures(units)])
+            excluded = Message.of(N_("already proposed for {award}"), award=other)
+            parts.append([excluded if i in held else None for i in units])
+        parts.append([joined(g) if g else None for g in self.gates.failures(units)])
         if req.max_rank is not None:
             rank = self.ranks.rank[at]
             low = np.flatnonzero(rank > req.max_rank)
             parts.append(_spread(len(units), low, [
-                f"rank {r} is below the rank {req.max_rank} required" for r in rank[low].tolist()]))
+                Message.of(N_("rank {rank} is below the rank {required} required"), rank=r,
+                           required=req.max_rank) for r in rank[low].tolist()]))
         if self.min_total is not None:
             low = np.flatnonzero(self.scores.total[at] < self.min_total)
             parts.append(_spread(len(units), low, [
-                f"total {t} is under the {req.min_total} required"
+                Message.of(N_("total {total} is under the {required} required"), total=t,
+                           required=str(req.min_total))
                 for t in format_column(self.scores.total[at[low]], self.scale)]))
         if req.classification is not None:
-            parts.append([f"classified '{self.classes[i]}', not '{req.classification}' or better"
-                          if self.classes[i] not in self.good_enough else "" for i in units])
-        return ["; ".join([p for p in texts if p]) for texts in zip(*parts, strict=True)]
+            parts.append([Message.of(N_("classified '{label}', not '{required}' or better"),
+                                     label=self.classes[i], required=req.classification)
+                          if self.classes[i] not in self.good_enough else None for i in units])
+        return [joined(why) for why in zip(*parts, strict=True)]
 
 
-def _spread(n: int, where: IntArray, texts: list[str]) -> list[str]:
-    """n texts: `texts` at the positions `where`, "" elsewhere."""
-    out = [""] * n
-    for k, text in zip(where.tolist(), texts, strict=True):
-        out[k] = text
+def _spread(n: int, where: IntArray, reasons: list[Message]) -> list[Message | None]:
+    """n reasons: `reasons` at the positions `where`, None elsewhere."""
+    out: list[Message | None] = [None] * n
+    for k, reason in zip(where.tolist(), reasons, strict=True):
+        out[k] = reason
     return out
 

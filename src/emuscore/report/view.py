@@ -15,7 +15,9 @@ from typing import Any
 
 from attrs import frozen
 
+from emuscore import reasons
 from emuscore.audit.record import unit_results, units_of
+from emuscore.message import Message, from_json, joined
 from emuscore.model import PUBLIC_PARTS, Publication, Ruleset
 from emuscore.workdays import add_working_days
 
@@ -23,10 +25,14 @@ BREAKDOWNS_UP_TO = 2000
 """Units up to which the page carries each unit's points by criterion: they are nine
 tenths of the page (100,000 units gave 440 MB, more than a browser opens)."""
 
+LANG = "vi"
+"""The page, the annex and the minutes are Vietnamese whatever the interface language;
+the reasons are said in it too."""
 TIE_REASON_START = "tied at place"
-"""How `pipeline.awards` begins the reason of a unit whose tie is left to the council:
-a tie is public (it follows from public totals); any other reason for passing a unit
-over may name a failed eligibility condition, which is not."""
+"""How an older record (reasons stored as English text) begins the reason of a unit whose
+tie is left to the council; a newer one says it by the message id `reasons.TIED`. A tie
+is public (it follows from public totals); any other reason for passing a unit over may
+name a failed eligibility condition, which is not."""
 
 
 @frozen
@@ -65,11 +71,12 @@ class ClusterTable:
 
 @frozen
 class Entry:
-    """A unit proposed for an award, with the reason in Vietnamese and as recorded."""
+    """A unit proposed for an award, with the reason in Vietnamese as the page shows it
+    (only what the publication shows, the ruleset's titles, decimal commas) and as recorded."""
 
     row: UnitRow
     reason: str
-    recorded_reason: str
+    recorded_reason: Message
 
 
 @frozen
@@ -169,25 +176,23 @@ def _award_list(award: str, titles: Mapping[str, str], results: Mapping[str, Any
         if p["award"] != award:
             continue
         row = rows[p["unit"]]
-        parts = [f"hạng {row.rank} cụm {row.cluster}"]
-        if row.total:
-            parts.append(f"tổng điểm {decimal_comma(row.total)}")
-        if row.klass:
-            parts.append(f"xếp loại {row.klass}")
-        if rule.from_award:
-            share = _percent(rule.share or Decimal(0))
-            parts.append(f"thuộc {share} đơn vị dẫn đầu trong số được đề nghị "
-                         f"{titles.get(rule.from_award, rule.from_award)}")
-        if rule.requires.gates:
-            parts.append("đạt điều kiện: " + "; ".join(gate_titles.get(g, g)
-                                                        for g in rule.requires.gates))
-        entries.append(Entry(row, ", ".join(parts), p["reason"]))
+        # the engine's reason, from the row the page shows (a blank total or class is one
+        # the publication does not show) and with the page's forms of its values
+        why = reasons.proposed(
+            row.rank, row.cluster, decimal_comma(row.total), row.klass,
+            _percent(rule.share or Decimal(0)) if rule.from_award else None,
+            titles.get(rule.from_award or "", rule.from_award),
+            ", ".join(gate_titles.get(g, g) for g in rule.requires.gates))
+        entries.append(Entry(row, joined(why).shown(LANG), from_json(p["reason"])))
     passed = []
     for s in results["skips"]:
         if s["award"] != award:
             continue
-        tie = str(s["reason"]).startswith(TIE_REASON_START)
-        passed.append(PassedOver(rows[s["unit"]], tie, s["reason"] if tie or internal else None))
+        reason = from_json(s["reason"])
+        tie = (reason.english().startswith(TIE_REASON_START) if reason.plain
+               else reason.id == reasons.TIED)
+        passed.append(PassedOver(rows[s["unit"]], tie,
+                                 reason.shown(LANG) if tie or internal else None))
     return AwardList(award, titles[award], tuple(entries), tuple(passed))
 
 
