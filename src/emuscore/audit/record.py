@@ -36,6 +36,7 @@ from emuscore.audit.container import (
     record_bytes,
     sha256,
 )
+from emuscore.audit.decisions import decisions
 from emuscore.dataset import Dataset
 from emuscore.engine import run
 from emuscore.exact import Column, format_units
@@ -156,15 +157,7 @@ def results_part(result: Result) -> dict[str, Any]:
             "tied": [bool(t) for t in result.ranks.tied.tolist()],
             "decided_by": list(result.ranks.decided_by),
         },
-        "proposals": [{"award": p.award, "unit": p.unit, "reason": to_json(p.reason)}
-                      for p in result.proposals],
-        "skips": [{"award": s.award, "unit": s.unit, "reason": to_json(s.reason)}
-                  for s in result.skips],
-        "notes": [{"award": n.award, "scope": n.scope, "kind": n.kind, "reason": to_json(n.reason)}
-                  for n in result.notes],
-        "adjustments": [{"unit": a.unit, "indicator": a.indicator, "stage": a.stage, "old": a.old,
-                         "new": a.new, "reason": a.reason, "by": a.by, "date": a.date,
-                         "superseded": a.superseded} for a in result.adjustments],
+        **decisions(result, to_json),
     }
 
 

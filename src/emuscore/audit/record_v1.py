@@ -15,6 +15,7 @@ from typing import Any
 
 from emuscore import reasons
 from emuscore.audit.container import NotARecordFile, canonical, sha256
+from emuscore.audit.decisions import decisions
 from emuscore.audit.packed import pack_texts
 from emuscore.exact import format_column
 from emuscore.i18n import _
@@ -142,14 +143,6 @@ def results_part(result: Result) -> dict[str, Any]:
         }
     return {
         "units": units,
-        "proposals": [{"award": p.award, "unit": p.unit, "reason": _text(p.reason)}
-                      for p in result.proposals],
-        "skips": [{"award": s.award, "unit": s.unit, "reason": _text(s.reason)}
-                  for s in result.skips],
-        "notes": [{"award": n.award, "scope": n.scope, "kind": n.kind, "reason": _text(n.reason)}
-                  for n in result.notes],
-        "adjustments": [{"unit": a.unit, "indicator": a.indicator, "stage": a.stage, "old": a.old,
-                         "new": a.new, "reason": a.reason, "by": a.by, "date": a.date,
-                         "superseded": a.superseded} for a in result.adjustments],
+        **decisions(result, _text),
     }
 
