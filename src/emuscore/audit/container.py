@@ -136,7 +136,7 @@ def record_bytes(record: dict[str, Any]) -> bytes:
     return b"".join(file_chunks(record))
 
 
-def read_parts(lines: Iterable[bytes], source: str, parse: Any) -> dict[str, Any]:
+def read_parts(lines: Iterable[bytes], parse: Any) -> dict[str, Any]:
     """The record in the lines of a file that began with FIRST_LINE (already read), each
     part parsed with `parse(bytes)` and checked canonical; digests checked. Raises
     NotARecordFile with the reason."""

@@ -17,6 +17,7 @@ hundred texts and lists, written and read on whole arrays within a few gigabytes
 from __future__ import annotations
 
 import datetime
+import json
 import platform
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import metadata
@@ -220,7 +221,7 @@ def _read(lines: Iterator[bytes], source: str) -> dict[str, Any]:
     first = next(lines, b"")
     try:
         if first == container.FIRST_LINE:
-            record = container.read_parts(lines, source, _json)
+            record = container.read_parts(lines, _json)
         else:       # not this format's layout: read it whole to say what it is
             whole = first + b"".join(lines)
             record = _json(whole)
@@ -259,8 +260,7 @@ def _json(data: bytes | memoryview) -> Any:
 
 
 def json_loads(text: str) -> Any:
-    import json
-
+    """json.loads refusing floats (and NaN, Infinity) and keys given twice."""
     return json.loads(text, parse_float=_float_in_record, parse_constant=_float_in_record,
                       object_pairs_hook=_unique_keys)
 
