@@ -17,6 +17,7 @@ from emuscore.audit.record import (
     UnusableRecord,
     build_record,
     canonical,
+    data_part,
     dataset_of,
     digests,
     load_record,
@@ -214,6 +215,7 @@ def test_replay_of_any_record_is_identical(criteria, units, scale, rounding):
         assert (other.scale, other.kind, other.values.dtype) == (col.scale, col.kind, col.values.dtype)
         assert other.values.tolist() == col.values.tolist()
         assert other.missing.tolist() == col.missing.tolist()
+    assert data_part(again) == record["data"]         # load -> dump -> load is identity
     outcome = replay(parse_record(text), default_registry())
     assert outcome.identical
     assert outcome.lines() == [f"identical {record['digests']['record']}"]

@@ -45,9 +45,11 @@ class NotARecordFile(ValueError):
     """The bytes are not a record file of this format (the message says why)."""
 
 
-def canonical(value: Any) -> bytes:
-    """The one byte form of a JSON value: sorted keys, no spaces, UTF-8, no floats."""
-    _refuse_floats(value)
+def canonical(value: Any, floats_refused: bool = False) -> bytes:
+    """The one byte form of a JSON value: sorted keys, no spaces, UTF-8, no floats
+    (`floats_refused`: the caller knows there are none, e.g. its parser refused them)."""
+    if not floats_refused:
+        _refuse_floats(value)
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       allow_nan=False).encode("utf-8")
 
@@ -71,23 +73,24 @@ def _refuse_floats(value: Any) -> None:
                 _refuse_floats(child)
 
 
-def chunks(value: Any, depth: int = 0) -> Iterator[bytes]:
+def chunks(value: Any, depth: int = 0, floats_refused: bool = False) -> Iterator[bytes]:
     """canonical(value) in pieces: objects member by member (three levels down), long
     lists a few thousand elements at a time, so no piece is a whole national column of
     Python objects encoded at once."""
     if type(value) is dict and depth < 3:
         yield b"{"
         for i, key in enumerate(sorted(value)):
-            yield (b"," if i else b"") + canonical(key) + b":"
-            yield from chunks(value[key], depth + 1)
+            yield (b"," if i else b"") + canonical(key, True) + b":"
+            yield from chunks(value[key], depth + 1, floats_refused)
         yield b"}"
     elif type(value) in (list, tuple) and len(value) > PIECE:
         yield b"["
         for start in range(0, len(value), PIECE):
-            yield (b"," if start else b"") + canonical(list(value[start:start + PIECE]))[1:-1]
+            piece = list(value[start:start + PIECE])
+            yield (b"," if start else b"") + canonical(piece, floats_refused)[1:-1]
         yield b"]"
     else:
-        yield canonical(value)
+        yield canonical(value, floats_refused)
 
 
 def sha256(data: bytes | memoryview) -> str:
@@ -106,9 +109,11 @@ def _part_digest(value: Any) -> str:
     return h.hexdigest()
 
 
-def digests(record: Mapping[str, Any]) -> dict[str, str]:
-    """What `record["digests"]` must be for the record's content."""
-    out = {part: _part_digest(record[part]) for part in parts_of(record)}
+def digests(record: Mapping[str, Any], known: Mapping[str, str] | None = None) -> dict[str, str]:
+    """What `record["digests"]` must be for the record's content (`known`: digests of parts
+    taken unchanged from a checked record, not computed again)."""
+    known = known or {}
+    out = {part: known.get(part) or _part_digest(record[part]) for part in parts_of(record)}
     out["record"] = record_digest(FORMAT, out)
     return out
 
@@ -224,7 +229,7 @@ def _is_canonical(value: Any, body: bytes | memoryview) -> bool:
     """`body` is canonical(value), compared piece by piece (no second copy of a part)."""
     view, at = memoryview(body), 0
     try:
-        for piece in chunks(value):
+        for piece in chunks(value, floats_refused=True):     # the parser refused floats
             if view[at:at + len(piece)] != piece:
                 return False
             at += len(piece)

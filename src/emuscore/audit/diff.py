@@ -29,22 +29,26 @@ def compare(a: Record, b: Record) -> dict[str, Any]:
     if (a["format"] == record_v1.FORMAT) != (b["format"] == record_v1.FORMAT):
         # a record of the first format holds reasons as English text: compare them so
         a, b = record_v1.with_text_reasons(a), record_v1.with_text_reasons(b)
+    same_results = a["digests"]["results"] == b["digests"]["results"]
+    ra, rb = a["results"], b["results"]
+    neither: dict[str, list[Any]] = {"only_in_a": [], "only_in_b": []}
     out: dict[str, Any] = {
         "digests": {"a": a["digests"]["record"], "b": b["digests"]["record"]},
         "ruleset": _ruleset(a["ruleset"], b["ruleset"]),
         "data": _data(a["data"], b["data"], same=a["digests"]["data"] == b["digests"]["data"]),
-        "units": [] if a["digests"]["results"] == b["digests"]["results"] else _units(a, b),
-        "awards": _awards(a["results"], b["results"]),
-        "skips": _skips(a["results"], b["results"]),
+        # equal digests: equal results, so no walk over a national run's lists
+        "units": [] if same_results else _units(a, b),
+        "awards": {"gained": [], "lost": []} if same_results else _awards(ra, rb),
+        "skips": neither if same_results else _skips(ra, rb),
         "software": _software(a["software"], b["software"]),
-        "notes": _notes(a["results"], b["results"]),
-        "adjustments": _adjustments(a["results"], b["results"]),
+        "notes": neither if same_results else _notes(ra, rb),
+        "adjustments": neither if same_results else _adjustments(ra, rb),
         "council": {"a": a.get("council"), "b": b.get("council")},
     }
     out["same"] = (not out["ruleset"]["changed"] and not any(out["data"].values())
                    and not out["units"] and not out["awards"]["gained"]
                    and not out["awards"]["lost"]
-                   and a["results"] == b["results"])
+                   and (same_results or a["results"] == b["results"]))
     return out
 
 

@@ -130,8 +130,11 @@ def _numbers_ok(raw: IntArray, starts: IntArray, ends: IntArray, scale: int | No
     first_digit = raw[np.minimum(starts + negative, last)]
     ok &= (first_digit >= ord("0")) & (first_digit <= ord("9"))
     points = np.flatnonzero(kind == 1)
-    owner = np.searchsorted(ends, points)                   # the value each point is in
-    twice = owner[1:][owner[1:] == owner[:-1]]              # values with a second point
+    if scale and len(points) == np.count_nonzero(present):
+        owner = twice = points[:0]      # the usual case, settled below without looking them up
+    else:
+        owner = np.searchsorted(ends, points)               # the value each point is in
+        twice = owner[1:][owner[1:] == owner[:-1]]          # values with a second point
     if scale is None:           # one point at most, and a digit at the end
         ok[twice] = False
         end_char = raw[np.maximum(ends - 1, 0)]
@@ -139,11 +142,11 @@ def _numbers_ok(raw: IntArray, starts: IntArray, ends: IntArray, scale: int | No
     elif scale == 0:
         ok[owner] = False
     else:                       # one point, exactly `scale` digits after it
-        has_point = np.zeros(len(ends), bool)
-        has_point[owner] = True
-        ok &= has_point & (lengths - scale - 1 - negative >= 1)
-        ok[owner[points != ends[owner] - scale - 1]] = False
-        ok[twice] = False
+        at = raw[np.maximum(ends - scale - 1, 0)] == ord(".")
+        ok &= at & (lengths - scale - 1 - negative >= 1)
+        if len(points) != np.count_nonzero(present):    # else each value has just its one
+            ok[owner[points != ends[owner] - scale - 1]] = False
+            ok[twice] = False
     return np.asarray(~present | ok)
 
 

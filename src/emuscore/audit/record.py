@@ -89,15 +89,16 @@ def build_record(result: Result, registry: Registry,
     return record
 
 
-def record_content(result: Result, registry: Registry,
-                   as_of: datetime.date | None = None) -> dict[str, Any]:
-    """The parts of the run record of a result, without their digests."""
+def record_content(result: Result, registry: Registry, as_of: datetime.date | None = None,
+                   data: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The parts of the run record of a result, without their digests; `data`: its data
+    part as already recorded (replay: the data the result was scored from)."""
     record: dict[str, Any] = {
         "format": FORMAT,
         "ruleset": {"id": result.ruleset.meta.id, "version": result.ruleset.meta.version,
                     # a ruleset built in code has no text: its TOML dump loads back equal
                     "text": result.ruleset.text or dump_ruleset(result.ruleset)},
-        "data": data_part(result.data),
+        "data": data_part(result.data) if data is None else data,
         "results": results_part(result),
         "software": software_part(result.ruleset, registry),
     }
@@ -382,11 +383,16 @@ def _results_problem(columns: Mapping[str, Any], size: int) -> str | None:
         return _("the results' unit columns are not those of a record")
     texts = [columns[k] for k in numbers] + [
         v for k in ("criteria", "groups") for v in columns[k].values()]
+    total = columns["total"] if isinstance(columns["total"], str) else ""
+    end = total.find(packed.SEPARATOR)
+    first = total if end < 0 else total[:end]
+    # every points column is at the ruleset's scale: the first total's decimals say which
+    scale = len(first.partition(".")[2]) if first else None
     for text in texts:
         try:
             if not isinstance(text, str):
                 raise packed.NotAColumn(text)
-            packed.check(text, "number", None, size, longest=MAX_TEXT)
+            packed.check(text, "number", scale, size, longest=MAX_TEXT)
         except packed.NotAColumn:
             return _("the results' unit columns are not those of a record")
     for key, kinds in lists.items():
@@ -458,16 +464,15 @@ def dataset_of(record: Mapping[str, Any]) -> Dataset:
     """The Dataset a record's data part describes: the same units in the same order and the
     same exact columns as the loader produced."""
     units = record["data"]["units"]
-    columns = {name: _column(name, spec, len(units["id"]))
+    columns = {name: _column(name, spec)
                for name, spec in record["data"]["indicators"].items()}
     return Dataset(tuple(units["id"]), tuple(units["name"]), tuple(units["cluster"]), columns,
                    "<record data>")
 
 
-def _column(name: str, spec: Mapping[str, Any], size: int) -> Column:
+def _column(name: str, spec: Mapping[str, Any]) -> Column:
     kind: Literal["number", "date"] = "date" if spec["kind"] == "date" else "number"
-    try:
-        packed.check(spec["values"], kind, spec["scale"], size)
+    try:      # checked already when the record was read (shape_problem)
         values, missing = (packed.unpack_dates(spec["values"]) if kind == "date"
                            else packed.unpack_numbers(spec["values"], spec["scale"]))
     except packed.NotAColumn as e:

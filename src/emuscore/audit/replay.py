@@ -9,7 +9,7 @@ from typing import Any
 from attrs import frozen
 
 from emuscore.audit import diff, record_v1
-from emuscore.audit.record import UnusableRecord, digests, record_content, run_record
+from emuscore.audit.record import FORMAT, UnusableRecord, digests, record_content, run_record
 from emuscore.i18n import _
 from emuscore.manager import Registry
 from emuscore.problems import EmuscoreError, Problem
@@ -46,7 +46,9 @@ def replay(record: Mapping[str, Any], registry: Registry) -> Replay:
     installed plugins cannot score it at all (a scorer missing, its parameters changed)."""
     try:
         result = run_record(record, registry)
-        replayed = record_content(result, registry)
+        # the data it was scored from is the recorded data (a final record's included: the
+        # year's data as read, the adjustments over it), not built again from the dataset
+        replayed = record_content(result, registry, data=record["data"])
     except UnusableRecord:
         raise
     except EmuscoreError as e:
@@ -59,12 +61,12 @@ def replay(record: Mapping[str, Any], registry: Registry) -> Replay:
             _("the record was scored with {plugins}; install those plugins").format(
                 plugins=", ".join(used)))]) from None
     if "council" in record:
-        # a final record keeps the year's data as read; the adjustments go over it
-        replayed["data"], replayed["council"] = record["data"], record["council"]
+        replayed["council"] = record["council"]
     for key in record_v1.NEWER_RESULTS:
         if key not in record["results"]:    # written before emuscore recorded it
             del replayed["results"][key]
-    replayed["digests"] = digests(replayed)
+    replayed["digests"] = digests(replayed, known={"data": record["digests"]["data"]}
+                                  if record["format"] == FORMAT else {})
     if record["format"] == record_v1.FORMAT:        # compared in the format it was written in
         replayed["digests"]["results"] = record_v1.results_digest(result, record["results"])
     return Replay(record, replayed, diff.compare(record, replayed))
