@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import rows
+from conftest import older_record, rows
 from emuscore import parse_ruleset
 from emuscore.audit.record import UnusableRecord, load_record, unit_results
 from emuscore.cli import main
@@ -559,3 +559,23 @@ def test_replaying_a_final_record_gives_it_back_byte_for_byte(units, changes, fi
     assert dataset_of(record).unit_ids == d.unit_ids
     again = replay(record, registry)
     assert again.identical, again.lines()
+
+
+def test_a_proposal_of_the_first_record_format_is_finalized_and_its_final_record_replays(tmp_path):
+    """Last year's proposal, written before the columnar format, goes through the
+    council's path as today's does: the same final results, and the final replays."""
+    proposal, final, done = finalize(tmp_path, "--rulings", str(EXAMPLE / "rulings.csv"),
+                                     "--decided", "2025-01-20")
+    assert done.exit_code == 0, done.output
+    old = older_record(proposal, tmp_path / "old-proposal.json")
+    assert load_record(old)["format"] == "emuscore-record/1"
+    from_old = tmp_path / "final-from-old.json"
+    again = CliRunner().invoke(main, [
+        "finalize", str(old), "--adjustments", str(EXAMPLE / "adjustments.csv"), "--ballots",
+        str(EXAMPLE / "ballots.csv"), "--rulings", str(EXAMPLE / "rulings.csv"),
+        "--published", "2025-01-02", "--decided", "2025-01-20", "--record", str(from_old)])
+    assert again.exit_code == 0, again.output
+    assert load_record(from_old)["results"] == load_record(final)["results"]
+    assert load_record(from_old)["council"]["proposal"]["record"] == load_record(old)["digests"]["record"]
+    replayed = CliRunner().invoke(main, ["replay", str(from_old)])
+    assert replayed.exit_code == 0 and replayed.output.startswith("identical "), replayed.output
