@@ -23,8 +23,8 @@ import attrs
 import numpy as np
 from attrs import frozen
 
-from emuscore.audit import record_v1
-from emuscore.audit.record import results_part, run_record, value_text
+from emuscore.audit.record import record_content, run_record, value_text
+from emuscore.audit.replay import as_recorded
 from emuscore.dataset import Dataset, natural_key
 from emuscore.engine import run
 from emuscore.exact import INT64_ROOM, Column, IntArray, format_units, to_units, units_to_decimal
@@ -64,10 +64,8 @@ def explain(record: Mapping[str, Any], unit_id: str, registry: Registry) -> list
     e = Explainer(result, index[unit_id], registry)
     e.council = record.get("council") or {}
     lines = []
-    if record["format"] == record_v1.FORMAT:        # compared in the format it was written in
-        differs = record_v1.results_digest(result, record["results"]) != record["digests"]["results"]
-    else:
-        differs = results_part(result) != record["results"]
+    again = as_recorded(record, result, record_content(result, registry, data=record["data"]))
+    differs = again["digests"]["results"] != record["digests"]["results"]
     if differs:
         lines.append(_("warning: the installed plugins score this record differently from the "
                        "record (run `emuscore replay`); this explains the re-run"))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import json
 import platform
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import metadata
 from pathlib import Path
@@ -316,8 +317,7 @@ def shape_problem(record: Mapping[str, Any]) -> str | None:
             i=next(i for i, (u, c) in enumerate(zip(ids, units["cluster"], strict=True))
                    if not u.strip() or not c.strip()))
     if len(set(ids)) != len(ids):
-        seen: set[str] = set()
-        twice = next(u for u in ids if u in seen or seen.add(u))        # type: ignore[func-returns-value]
+        twice = next(u for u, n in Counter[str](ids).items() if n > 1)
         return _("data lists unit {unit} twice").format(unit=twice)
     for name, spec in indicators.items():
         problem = _indicator_problem(name, spec, len(ids))
@@ -415,11 +415,6 @@ def units_of(record: Mapping[str, Any]) -> list[dict[str, str]]:
     u = record["data"]["units"]
     return [{"id": i, "name": n, "cluster": c}
             for i, n, c in zip(u["id"], u["name"], u["cluster"], strict=True)]
-
-
-def indicator_values(record: Mapping[str, Any], name: str) -> list[str | None]:
-    """One indicator's value texts, in unit order (None: missing)."""
-    return packed.unpack_texts(record["data"]["indicators"][name]["values"])
 
 
 def unit_results(record: Mapping[str, Any], only: Iterable[str] | None = None

@@ -13,6 +13,7 @@ from emuscore.audit.record import FORMAT, UnusableRecord, digests, record_conten
 from emuscore.i18n import _
 from emuscore.manager import Registry
 from emuscore.problems import EmuscoreError, Problem
+from emuscore.result import Result
 
 
 @frozen(eq=False)
@@ -60,6 +61,15 @@ def replay(record: Mapping[str, Any], registry: Registry) -> Replay:
                               for p in e.problems] + [Problem(
             _("the record was scored with {plugins}; install those plugins").format(
                 plugins=", ".join(used)))]) from None
+    replayed = as_recorded(record, result, replayed)
+    return Replay(record, replayed, diff.compare(record, replayed))
+
+
+def as_recorded(record: Mapping[str, Any], result: Result, replayed: dict[str, Any]
+                ) -> dict[str, Any]:
+    """The content of a re-run (`record_content` of `result` over the record's data) made
+    comparable with the record: its council part, the results keys an older record lacks
+    left out, and the digests, the results' in the format the record was written in."""
     if "council" in record:
         replayed["council"] = record["council"]
     for key in record_v1.NEWER_RESULTS:
@@ -69,4 +79,4 @@ def replay(record: Mapping[str, Any], registry: Registry) -> Replay:
                                   if record["format"] == FORMAT else {})
     if record["format"] == record_v1.FORMAT:        # compared in the format it was written in
         replayed["digests"]["results"] = record_v1.results_digest(result, record["results"])
-    return Replay(record, replayed, diff.compare(record, replayed))
+    return replayed

@@ -48,7 +48,8 @@ def finalize(proposal: Path, adjustments: Path | None, rulings: Path | None, bal
     outputs = Outputs([p for p in (proposal, adjustments, rulings, ballots) if p])
     outputs.file(out, "--record")
     inputs = Inputs(adjustments, rulings, ballots, published, decided, before_deadline)
-    record = build_final(proposal, inputs, default_registry())
+    proposed = load_record(proposal)        # read once: a national record is a gigabyte
+    record = build_final(proposed, proposal, inputs, default_registry())
     outputs.add(out, file_chunks(record))
     outputs.commit()
     council = record["council"]
@@ -60,7 +61,7 @@ def finalize(proposal: Path, adjustments: Path | None, rulings: Path | None, bal
                                                  decided=council["decided"]))
     if council["before_deadline"]:
         click.echo(_("decided before the deadline: {reason}").format(reason=council["before_deadline"]))
-    lines = render(compare(load_record(proposal), record), str(proposal), str(out))
+    lines = render(compare(proposed, record), str(proposal), str(out))
     click.echo("\n".join(lines) if lines else _("no change from the proposal"))
     click.echo(_("wrote final record {path} (digest {digest}), from proposal {proposal}").format(
         path=out, digest=record["digests"]["record"], proposal=council["proposal"]["record"]))

@@ -8,6 +8,7 @@ given for deciding before the deadline, if any; `replay` applies them again."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,6 @@ from emuscore.audit.record import (
     build_record,
     dataset_of,
     digests,
-    load_record,
     ruleset_of,
     sha256,
 )
@@ -57,9 +57,10 @@ def deadline_of(published: datetime.date, days: int, holidays: tuple[datetime.da
     return add_working_days(published, days, holidays)
 
 
-def build_final(proposal_path: Path, inputs: Inputs, registry: Registry) -> dict[str, Any]:
-    """The final record of a proposal record and the council's decisions (not written)."""
-    proposal = load_record(proposal_path)
+def build_final(proposal: Mapping[str, Any], proposal_path: Path, inputs: Inputs,
+                registry: Registry) -> dict[str, Any]:
+    """The final record of a proposal record (`load_record` of `proposal_path`) and the
+    council's decisions (not written)."""
     if "council" in proposal:
         raise EmuscoreError(Problem(_("this is already a final record; finalize the proposal "
                                       "record it came from (its digest is {digest})").format(
