@@ -150,7 +150,6 @@ def read_parts(lines: Iterable[bytes], parse: Any) -> dict[str, Any]:
 
     record: dict[str, Any] = {"format": FORMAT}
     found: dict[str, str] = {}
-    expected = list(PARTS)
     ended = False
     for line in lines:
         if ended:
@@ -193,7 +192,7 @@ def read_parts(lines: Iterable[bytes], parse: Any) -> dict[str, Any]:
     if not ended:
         fail(_("not a run record: it does not end with its digests (the file was cut short?); "
                "get the published copy"))
-    missing = [p for p in expected if p not in record]
+    missing = [p for p in PARTS if p not in record]
     if missing:
         fail(f"not a run record: part(s) {', '.join(missing)} missing")
     order = [k for k in record if k not in ("format", "digests")]
